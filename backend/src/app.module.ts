@@ -1,0 +1,43 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+
+import { ApiKeyGuard } from './common/api-key.guard';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { ModelInfoModule } from './model-info/model-info.module';
+import { PredictionsModule } from './predictions/predictions.module';
+import { RedisModule } from './redis/redis.module';
+import { WorkersModule } from './workers/workers.module';
+
+/** The role decides what runs: the HTTP API, the queue workers, or both (the default). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const api: Type[] = [PredictionsModule, JobsModule, ModelInfoModule];
+    const workers: Type[] = [WorkersModule];
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule,
+        RedisModule,
+        HealthModule,
+        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }]),
+        ...(config.APP_ROLE === 'worker' ? [] : api),
+        ...(config.APP_ROLE === 'api' ? [] : workers),
+      ],
+      controllers: [MetricsController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { middlewareErrorHandler } from './common/http-exception.filter';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
+
+export const API_PREFIX = 'api/v1';
+
+/** Build the application with everything main.ts and the tests share (not yet listening). */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+  });
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false });
+  // Job submissions may be large; everything else gets the smaller JSON limit.
+  app.use(`/${API_PREFIX}/jobs`, express.json({ limit: config.JOB_BODY_LIMIT }));
+  app.use(express.json({ limit: config.JSON_BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: config.JSON_BODY_LIMIT }));
+  app.use(middlewareErrorHandler);
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  setUpDocs(app);
+  serveFrontend(app, config);
+  return app;
+}
+
+function setUpDocs(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Allociné Sentiment API')
+      .setDescription('Positive or negative for French movie reviews: one at a time, or ten thousand as a job.')
+      .setVersion('1.0')
+      .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** In production the API can serve the built Angular app (STATIC_DIR) with client-side routing. */
+function serveFrontend(app: NestExpressApplication, config: AppConfig): void {
+  if (!config.STATIC_DIR || !existsSync(config.STATIC_DIR)) return;
+  const root = resolve(config.STATIC_DIR);
+  app.useStaticAssets(root, { index: false, maxAge: '1h' });
+  app.use((request: express.Request, response: express.Response, next: express.NextFunction) => {
+    if (request.method !== 'GET' || request.path.startsWith('/api') || request.path === '/metrics') return next();
+    response.sendFile(resolve(root, 'index.html'));
+  });
+  Logger.log(`serving the UI from ${root}`, 'Bootstrap');
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the backend reads, parsed and validated once at boot.
+ * Nothing else in the backend reads `process.env`.
+ */
+const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+const bytes = z
+  .string()
+  .default('10mb')
+  .refine((value) => /^\d+(b|kb|mb)?$/i.test(value), 'expected a size such as 10mb, 512kb or 1048576');
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** `all` serves the API and runs queue workers; `api` or `worker` split them across processes. */
+  APP_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  PORT: integer(3000, 1),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().min(1).default('allocine'),
+  MODEL_SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
+  MODEL_NAME: z.string().min(1).default('allocine-sentiment'),
+  MODEL_SERVER_TIMEOUT_MS: integer(30_000, 100),
+  /** JSON written by the training command; its metrics are what GET /model reports as documented accuracy. */
+  MODEL_METRICS_PATH: z.string().default('model-server/model/embedded/embedded_model.json'),
+  WORKER_CONCURRENCY: integer(32, 1),
+  CHUNK_SIZE: integer(100, 1),
+  JOB_ATTEMPTS: integer(5, 1),
+  PREDICT_ATTEMPTS: integer(2, 1),
+  RETRY_BACKOFF_MS: integer(500, 1),
+  PREDICT_TIMEOUT_MS: integer(15_000, 100),
+  RESULTS_TTL_SECONDS: integer(24 * 3600, 60),
+  MAX_QUEUE_DEPTH: integer(2_000, 1),
+  MAX_TEXT_CHARS: integer(5_000, 1),
+  MAX_TEXTS_PER_REQUEST: integer(100, 1),
+  MAX_REVIEWS_PER_JOB: integer(10_000, 1),
+  JOB_BODY_LIMIT: bytes,
+  JSON_BODY_LIMIT: bytes.default('1mb'),
+  CORS_ORIGINS: list,
+  API_KEYS: list,
+  RATE_LIMIT_PER_MINUTE: integer(600, 1),
+  SHUTDOWN_GRACE_MS: integer(30_000, 0),
+  STATIC_DIR: z.string().default(''),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parse the environment; on failure the message names each bad variable and why. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** Express-style size string ("10mb") to bytes. */
+export function toBytes(size: string): number {
+  const match = /^(\d+)(b|kb|mb)?$/i.exec(size);
+  if (!match) throw new ConfigError(`not a size: ${size}`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}

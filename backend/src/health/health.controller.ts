@@ -1,0 +1,40 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+
+import { ModelServerHealthIndicator } from '../model-server/model-server.health';
+import { QueueHealthIndicator } from '../queue/queue.health';
+import { RedisHealthIndicator } from '../redis/redis.health';
+
+/** Liveness (the process) and readiness (everything a prediction needs), each component in the body. */
+@ApiTags('health')
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly redis: RedisHealthIndicator,
+    private readonly modelServer: ModelServerHealthIndicator,
+    private readonly queue: QueueHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'The API process is up (checks nothing else)' })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Redis, the model server (model loaded), queue workers and queue depth; 503 when any is down' })
+  ready() {
+    return this.health.check([
+      () => this.redis.check(),
+      () => this.modelServer.check(),
+      () => this.queue.workers(),
+      () => this.queue.depth(),
+    ]);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+
+import { ModelServerHealthIndicator } from '../model-server/model-server.health';
+import { ModelServerModule } from '../model-server/model-server.module';
+import { QueueHealthIndicator } from '../queue/queue.health';
+import { QueueModule } from '../queue/queue.module';
+import { RedisHealthIndicator } from '../redis/redis.health';
+import { HealthController } from './health.controller';
+
+@Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }), QueueModule, ModelServerModule],
+  controllers: [HealthController],
+  providers: [RedisHealthIndicator, ModelServerHealthIndicator, QueueHealthIndicator],
+})
+export class HealthModule {}

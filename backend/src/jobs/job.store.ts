@@ -1,0 +1,217 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { JobResultRow, JobState, JobStatus } from '@allocine/contracts';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { RedisService } from '../redis/redis.service';
+
+/** Counts one finished chunk contributes; stored per chunk so a retried chunk is counted once. */
+export interface ChunkCounts {
+  done: number;
+  failed: number;
+  positive: number;
+  negative: number;
+}
+
+export interface JobRecord {
+  id: string;
+  state: JobState;
+  total: number;
+  chunkSize: number;
+  chunkCount: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  expiresAt: string;
+}
+
+// Moves queued → running once; never revives a cancelled job.
+const MARK_RUNNING = `
+if redis.call('HGET', KEYS[1], 'state') == 'queued' then
+  redis.call('HSET', KEYS[1], 'state', 'running', 'startedAt', ARGV[1])
+end
+return redis.call('HGET', KEYS[1], 'state')`;
+
+// Cancels only unfinished jobs; returns the state the job ends up in (false when it does not exist).
+const CANCEL = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'queued' or state == 'running' then
+  redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finishedAt', ARGV[1])
+  return 'cancelled'
+end
+return state`;
+
+/** Batch-job records and results in Redis, all keys expiring RESULTS_TTL_SECONDS after the job ends. */
+@Injectable()
+export class JobStore {
+  private readonly prefix: string;
+  private readonly ttl: number;
+
+  constructor(
+    private readonly redis: RedisService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.prefix = `${config.QUEUE_PREFIX}:job`;
+    this.ttl = config.RESULTS_TTL_SECONDS;
+  }
+
+  private meta = (id: string) => `${this.prefix}:${id}`;
+  private progress = (id: string) => `${this.prefix}:${id}:progress`;
+  private chunk = (id: string, index: number) => `${this.prefix}:${id}:chunk:${index}`;
+
+  /**
+   * Record a new job and store its reviews as pending rows, one key per chunk: the queue then only
+   * carries (job id, chunk index), and a chunk's input survives any number of retries or restarts.
+   */
+  async create(id: string, reviews: { id: string; text: string }[], chunkSize: number): Promise<JobRecord> {
+    const total = reviews.length;
+    const now = new Date();
+    const record: JobRecord = {
+      id,
+      state: 'queued',
+      total,
+      chunkSize,
+      chunkCount: Math.ceil(total / chunkSize),
+      createdAt: now.toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      expiresAt: new Date(now.getTime() + this.ttl * 1000).toISOString(),
+    };
+    const fields = Object.entries(record).filter(([, value]) => value !== null);
+    const tx = this.redis.client.multi().hset(this.meta(id), Object.fromEntries(fields)).expire(this.meta(id), this.ttl);
+    for (const index of range(record.chunkCount)) {
+      const pending: JobResultRow[] = reviews
+        .slice(index * chunkSize, (index + 1) * chunkSize)
+        .map((review) => ({ id: review.id, text: review.text, status: 'pending' }));
+      tx.set(this.chunk(id, index), JSON.stringify(pending), 'EX', this.ttl);
+    }
+    await tx.exec();
+    return record;
+  }
+
+  /** Undo `create` when the job could not be queued. */
+  async remove(record: JobRecord): Promise<void> {
+    const chunks = range(record.chunkCount).map((i) => this.chunk(record.id, i));
+    await this.redis.client.del(this.meta(record.id), this.progress(record.id), ...chunks);
+  }
+
+  /** A chunk's rows: its reviews, pending until the chunk has been classified. */
+  async chunkRows(id: string, index: number): Promise<JobResultRow[] | null> {
+    const stored = await this.redis.client.get(this.chunk(id, index));
+    return stored ? (JSON.parse(stored) as JobResultRow[]) : null;
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    const raw = await this.redis.client.hgetall(this.meta(id));
+    if (!raw.id) return null;
+    return {
+      id: raw.id,
+      state: raw.state as JobState,
+      total: Number(raw.total),
+      chunkSize: Number(raw.chunkSize),
+      chunkCount: Number(raw.chunkCount),
+      createdAt: raw.createdAt,
+      startedAt: raw.startedAt ?? null,
+      finishedAt: raw.finishedAt ?? null,
+      expiresAt: raw.expiresAt,
+    };
+  }
+
+  async counts(id: string): Promise<ChunkCounts> {
+    const values = await this.redis.client.hvals(this.progress(id));
+    return values
+      .map((value) => JSON.parse(value) as ChunkCounts)
+      .reduce(
+        (sum, c) => ({
+          done: sum.done + c.done,
+          failed: sum.failed + c.failed,
+          positive: sum.positive + c.positive,
+          negative: sum.negative + c.negative,
+        }),
+        { done: 0, failed: 0, positive: 0, negative: 0 },
+      );
+  }
+
+  async status(id: string, links: JobStatus['links']): Promise<JobStatus | null> {
+    const record = await this.get(id);
+    if (!record) return null;
+    const counts = await this.counts(id);
+    return {
+      id,
+      state: record.state,
+      progress: { done: counts.done, total: record.total, failed: counts.failed },
+      createdAt: record.createdAt,
+      startedAt: record.startedAt,
+      finishedAt: record.finishedAt,
+      expiresAt: record.expiresAt,
+      summary: { positive: counts.positive, negative: counts.negative, errors: counts.failed },
+      links,
+    };
+  }
+
+  async markRunning(id: string): Promise<JobState | null> {
+    return (await this.redis.client.eval(MARK_RUNNING, 1, this.meta(id), new Date().toISOString())) as JobState | null;
+  }
+
+  async cancel(id: string): Promise<JobState | null> {
+    return (await this.redis.client.eval(CANCEL, 1, this.meta(id), new Date().toISOString())) as JobState | null;
+  }
+
+  /** Write one chunk's rows; writing the same chunk again replaces it, so retries never duplicate. */
+  async saveChunk(id: string, index: number, rows: JobResultRow[], counts: ChunkCounts): Promise<void> {
+    await this.redis.client
+      .multi()
+      .set(this.chunk(id, index), JSON.stringify(rows), 'EX', this.ttl)
+      .hset(this.progress(id), String(index), JSON.stringify(counts))
+      .expire(this.progress(id), this.ttl)
+      .exec();
+  }
+
+  /** Close the job (unless cancelled) and start the results' retention clock. */
+  async finish(id: string): Promise<JobRecord | null> {
+    const record = await this.get(id);
+    if (!record) return null;
+    const counts = await this.counts(id);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.ttl * 1000).toISOString();
+    const state: JobState =
+      record.state === 'cancelled' ? 'cancelled' : counts.done === 0 && counts.failed === record.total ? 'failed' : 'completed';
+    const keys = [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))];
+    const tx = this.redis.client.multi().hset(this.meta(id), {
+      state,
+      finishedAt: record.finishedAt ?? now.toISOString(),
+      startedAt: record.startedAt ?? now.toISOString(),
+      expiresAt,
+    });
+    for (const key of keys) tx.expire(key, this.ttl);
+    await tx.exec();
+    return { ...record, state, expiresAt };
+  }
+
+  /** Rows `offset .. offset+limit-1` in the caller's order; rows of unfinished chunks are still pending. */
+  async rows(record: JobRecord, offset: number, limit: number): Promise<JobResultRow[]> {
+    const end = Math.min(offset + limit, record.total);
+    if (offset >= end) return [];
+    const first = Math.floor(offset / record.chunkSize);
+    const last = Math.floor((end - 1) / record.chunkSize);
+    const indexes = range(last - first + 1).map((i) => first + i);
+    const stored = await this.redis.client.mget(indexes.map((i) => this.chunk(record.id, i)));
+    const rows: JobResultRow[] = [];
+    indexes.forEach((chunkIndex, position) => {
+      const start = chunkIndex * record.chunkSize;
+      const size = Math.min(record.chunkSize, record.total - start);
+      const chunkRows = stored[position] ? (JSON.parse(stored[position] as string) as JobResultRow[]) : null;
+      for (let i = 0; i < size; i++) {
+        // A missing chunk key means the job's retention ran out between reading the record and the rows.
+        rows.push(chunkRows?.[i] ?? { id: String(start + i + 1), text: '', status: 'error', error: EXPIRED });
+      }
+    });
+    return rows.slice(offset - first * record.chunkSize, end - first * record.chunkSize);
+  }
+}
+
+const EXPIRED = { code: 'expired', message: 'results expired' };
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,106 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { JobStatus } from '@allocine/contracts';
+import type { Response } from 'express';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { createJobSchema, csvUploadSchema, errorSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
+import { parseOrThrow } from '../validation/parse';
+import { createJobRequest, resultsQuery } from '../validation/schemas';
+import { CsvOptions, reviewsFromCsv, rowsToCsv } from './csv';
+import { JobsService } from './jobs.service';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('jobs')
+@Controller('jobs')
+export class JobsController {
+  constructor(
+    private readonly jobs: JobsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({
+    summary: 'Submit a batch job: JSON {"reviews": [...]} or a multipart CSV upload',
+    description: 'The job is accepted whole or refused whole (400 lists the first problems). Poll the returned links.',
+  })
+  @ApiConsumes('application/json', 'multipart/form-data')
+  @ApiBody({ schema: { oneOf: [createJobSchema, csvUploadSchema] } })
+  @ApiResponse({ status: 202, description: 'Accepted; poll links.self', schema: jobStatusSchema })
+  @ApiResponse({ status: 400, description: 'Invalid reviews or CSV', schema: errorSchema })
+  @ApiResponse({ status: 413, description: 'Body or file over the limit', schema: errorSchema })
+  @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: errorSchema })
+  async create(@Body() body: unknown, @UploadedFile() file?: Express.Multer.File): Promise<JobStatus> {
+    const input = file ? { reviews: reviewsFromCsv(file.buffer, body as CsvOptions) } : body;
+    const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
+    return this.jobs.create(request.reviews);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Job state, progress and summary' })
+  @ApiResponse({ status: 200, schema: jobStatusSchema })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
+  status(@Param('id', uuid) id: string): Promise<JobStatus> {
+    return this.jobs.status(id);
+  }
+
+  @Get(':id/results')
+  @ApiOperation({
+    summary: 'Results in your order, paginated; ?format=csv (or Accept: text/csv) streams all of them as CSV',
+  })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..1000, default 100' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiResponse({ status: 200, schema: jobResultsSchema })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
+  async results(
+    @Param('id', uuid) id: string,
+    @Query() query: Record<string, string>,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { offset, limit, format } = parseOrThrow(resultsQuery, query, 'query');
+    const wantsCsv = format === 'csv' || (format === undefined && /text\/csv/.test(accept ?? ''));
+    if (!wantsCsv) {
+      response.json(await this.jobs.results(id, offset, limit));
+      return;
+    }
+    const pages = this.jobs.allRows(id);
+    const first = await pages.next(); // 404 here, before any header is sent
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="allocine-sentiment-${id}.csv"`);
+    response.write(rowsToCsv(first.done ? [] : first.value, true));
+    for await (const rows of pages) response.write(rowsToCsv(rows, false));
+    response.end();
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Cancel a queued or running job; finished work is kept' })
+  @ApiResponse({ status: 200, schema: jobStatusSchema })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
+  @ApiResponse({ status: 409, description: 'Job already finished', schema: errorSchema })
+  cancel(@Param('id', uuid) id: string): Promise<JobStatus> {
+    return this.jobs.cancel(id);
+  }
+}

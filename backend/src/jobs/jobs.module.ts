@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { memoryStorage } from 'multer';
+
+import { AppConfig, toBytes } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+import { QueueModule } from '../queue/queue.module';
+import { JobStoreModule } from './job-store.module';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+
+@Module({
+  imports: [
+    QueueModule,
+    JobStoreModule,
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        storage: memoryStorage(),
+        limits: { fileSize: toBytes(config.JOB_BODY_LIMIT), files: 1, fields: 10 },
+      }),
+    }),
+  ],
+  controllers: [JobsController],
+  providers: [JobsService],
+})
+export class JobsModule {}

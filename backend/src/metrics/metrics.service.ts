@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every Prometheus metric the backend exposes, on one registry. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'allocine_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  private queueCounts: () => Promise<Record<string, number>> = async () => ({});
+
+  readonly queueDepth = new Gauge({
+    name: 'allocine_queue_jobs',
+    help: 'Jobs in the prediction queue by state (waiting, active, delayed, failed, ...)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      try {
+        for (const [state, count] of Object.entries(await this.queueCounts())) this.queueDepth.set({ state }, count);
+      } catch {
+        // Redis down: keep the last values; readiness reports the outage.
+      }
+    },
+  });
+
+  readonly modelCallReviews = new Histogram({
+    name: 'allocine_model_call_reviews',
+    help: 'Reviews sent to the model server in one call',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 100, 200],
+    registers: [this.registry],
+  });
+
+  readonly modelBatchRequests = new Histogram({
+    name: 'allocine_model_batch_size',
+    help: 'Requests grouped into one model batch by TorchServe dynamic batching (from the handler)',
+    buckets: [1, 2, 4, 8, 16, 32],
+    registers: [this.registry],
+  });
+
+  readonly modelCallDuration = new Histogram({
+    name: 'allocine_model_server_request_duration_seconds',
+    help: 'Latency of calls to the model server',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly predictions = new Counter({
+    name: 'allocine_predictions_total',
+    help: 'Reviews classified, by label (errors counted as "error")',
+    labelNames: ['label'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobDuration = new Histogram({
+    name: 'allocine_job_duration_seconds',
+    help: 'Batch job duration from creation to completion, by final state',
+    labelNames: ['state'] as const,
+    buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'allocine_' });
+  }
+
+  /** The queue module tells the gauge where to read depths from when Prometheus scrapes. */
+  setQueueCountsSource(source: () => Promise<Record<string, number>>): void {
+    this.queueCounts = source;
+  }
+}

@@ -1,0 +1,77 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import { AxiosError } from 'axios';
+import { firstValueFrom } from 'rxjs';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { ModelServerError } from './model-server.errors';
+import { ModelResult } from './model-server.types';
+
+/** TorchServe tells us (through the handler) how many requests its dynamic batching grouped. */
+const BATCH_HEADER = 'x-batch-requests';
+
+/** The only module that knows TorchServe's URLs and payloads. */
+@Injectable()
+export class ModelServerClient {
+  constructor(
+    private readonly http: HttpService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Classify reviews in one call; exactly one result (prediction or per-item error) per text, in order. */
+  async predict(texts: string[]): Promise<ModelResult[]> {
+    const url = `${this.config.MODEL_SERVER_URL}/predictions/${this.config.MODEL_NAME}`;
+    const stopTimer = this.metrics.modelCallDuration.startTimer();
+    try {
+      const response = await firstValueFrom(
+        this.http.post<unknown>(url, texts, { timeout: this.config.MODEL_SERVER_TIMEOUT_MS }),
+      );
+      stopTimer({ outcome: 'ok' });
+      const results = response.data;
+      if (!Array.isArray(results) || results.length !== texts.length) {
+        throw new ModelServerError(`model server returned ${describe(results)} for ${texts.length} reviews`, true, 'bad_response');
+      }
+      this.metrics.modelCallReviews.observe(texts.length);
+      const grouped = Number(response.headers[BATCH_HEADER]);
+      if (Number.isFinite(grouped) && grouped > 0) this.metrics.modelBatchRequests.observe(grouped);
+      return results as ModelResult[];
+    } catch (error) {
+      if (error instanceof ModelServerError) throw error;
+      stopTimer({ outcome: 'error' });
+      throw toModelServerError(error);
+    }
+  }
+
+  /** True when TorchServe answers /ping as Healthy, which it only does once the model's workers are up. */
+  async isReady(): Promise<{ ready: boolean; detail: string }> {
+    try {
+      const response = await firstValueFrom(
+        this.http.get<{ status?: string }>(`${this.config.MODEL_SERVER_URL}/ping`, { timeout: 2_000 }),
+      );
+      const status = response.data?.status ?? 'unknown';
+      return { ready: status === 'Healthy', detail: status };
+    } catch (error) {
+      return { ready: false, detail: toModelServerError(error).message };
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? `${value.length} results` : typeof value;
+}
+
+export function toModelServerError(error: unknown): ModelServerError {
+  const axiosError = error as AxiosError;
+  const status = axiosError?.response?.status;
+  if (status !== undefined) {
+    const retryable = status >= 500 || status === 429 || status === 408;
+    return new ModelServerError(`model server answered ${status}`, retryable, retryable ? 'unavailable' : 'rejected');
+  }
+  if (axiosError?.code === 'ECONNABORTED' || axiosError?.code === 'ETIMEDOUT') {
+    return new ModelServerError('model server timed out', true, 'timeout');
+  }
+  return new ModelServerError(`model server unreachable (${axiosError?.code ?? 'unknown error'})`, true, 'unavailable');
+}

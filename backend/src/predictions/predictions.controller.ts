@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { PredictManyResponse, PredictionResult } from '@allocine/contracts';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { errorSchema, predictRequestSchema, predictionSchema } from '../docs/schemas';
+import { parseOrThrow } from '../validation/parse';
+import { predictRequest } from '../validation/schemas';
+import { PredictionsService } from './predictions.service';
+
+@ApiTags('predictions')
+@Controller('predictions')
+export class PredictionsController {
+  constructor(
+    private readonly predictions: PredictionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Classify one review ({"text"}) or up to 100 ({"texts"}) and wait for the result',
+    description: 'Goes through the queue; 504 when no result arrives in time, 503 with Retry-After when overloaded.',
+  })
+  @ApiBody({ schema: predictRequestSchema })
+  @ApiOkResponse({ description: 'One result, or {results, latencyMs} for "texts"', schema: predictionSchema })
+  @ApiResponse({ status: 400, description: 'Invalid text(s)', schema: errorSchema })
+  @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded', schema: errorSchema })
+  @ApiResponse({ status: 504, description: 'No result in time', schema: errorSchema })
+  async predict(@Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
+    const request = parseOrThrow(predictRequest(this.config, body), body, 'prediction request');
+    if ('texts' in request) {
+      const results = await this.predictions.predict(request.texts);
+      return { results, latencyMs: results[0]?.latencyMs ?? 0 };
+    }
+    const [result] = await this.predictions.predict([request.text]);
+    return result;
+  }
+}

@@ -1,0 +1,107 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ModelResult } from '../model-server/model-server.types';
+import { redisOptions } from './redis-options';
+import { ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobData } from './queue.constants';
+
+export const PREDICTION_FLOW = 'prediction-flow';
+
+/** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
+export class PredictionTimeoutError extends Error {}
+
+/** The only place that puts work on the queue. */
+@Injectable()
+export class PredictionProducer implements OnModuleInit, OnModuleDestroy {
+  private events!: QueueEvents;
+
+  constructor(
+    @InjectQueue(PREDICTION_QUEUE) private readonly queue: Queue,
+    @InjectFlowProducer(PREDICTION_FLOW) private readonly flows: FlowProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.events = new QueueEvents(PREDICTION_QUEUE, {
+      connection: redisOptions(this.config.REDIS_URL),
+      prefix: this.config.QUEUE_PREFIX,
+    });
+    this.events.on('error', () => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.events?.close();
+  }
+
+  /**
+   * Queue texts and wait for their results. On timeout the job is withdrawn if no worker took it yet,
+   * so nothing half-done is left behind; a job already running finishes and is then discarded.
+   */
+  async predict(texts: string[]): Promise<ModelResult[]> {
+    const job = await this.queue.add(JobName.Predict, { texts } satisfies PredictJobData, {
+      attempts: this.config.PREDICT_ATTEMPTS,
+      backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
+      removeOnComplete: { age: 60, count: 1_000 },
+      removeOnFail: { age: 3_600, count: 1_000 },
+    });
+    try {
+      return (await job.waitUntilFinished(this.events, this.config.PREDICT_TIMEOUT_MS)) as ModelResult[];
+    } catch (error) {
+      if (error instanceof Error && /timed out/i.test(error.message)) {
+        await withdraw(job);
+        throw new PredictionTimeoutError(`no result within ${this.config.PREDICT_TIMEOUT_MS} ms`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A batch job as a flow: one `finalize` parent whose children are the chunks. Chunk ids are derived
+   * from the job id and position, so re-adding a chunk never duplicates its results.
+   */
+  async enqueueBatch(jobId: string, chunkCount: number): Promise<void> {
+    const retention = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 24 * 3_600, count: 10_000 } };
+    await this.flows.add({
+      name: JobName.Finalize,
+      queueName: PREDICTION_QUEUE,
+      data: { jobId } satisfies FinalizeJobData,
+      opts: { jobId: `${jobId}-finalize`, ...retention },
+      children: Array.from({ length: chunkCount }, (_, index) => ({
+        name: JobName.Chunk,
+        queueName: PREDICTION_QUEUE,
+        data: { jobId, index } satisfies ChunkJobData,
+        opts: {
+          jobId: `${jobId}-chunk-${index}`,
+          attempts: this.config.JOB_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
+          ...retention,
+        },
+      })),
+    });
+  }
+
+  /** Remove a batch job's queued work; chunks already running finish and see the job is cancelled. */
+  async withdrawBatch(jobId: string): Promise<void> {
+    const parent = await this.queue.getJob(`${jobId}-finalize`);
+    if (!parent) return;
+    await parent.remove({ removeChildren: true }).catch(async () => {
+      // A locked (running) child blocks removing the whole flow: drop the waiting chunks one by one.
+      const children = await parent.getDependencies({ unprocessed: { count: 10_000 } });
+      for (const key of children.unprocessed ?? []) {
+        const child = await this.queue.getJob(key.split(':').pop() ?? '');
+        if (child && ['waiting', 'delayed', 'prioritized'].includes(await child.getState())) await withdraw(child);
+      }
+    });
+  }
+}
+
+async function withdraw(job: Job): Promise<void> {
+  try {
+    await job.remove();
+  } catch {
+    // Already taken by a worker: it completes and is removed by removeOnComplete.
+  }
+}

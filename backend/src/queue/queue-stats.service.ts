@@ -1,0 +1,44 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Queue } from 'bullmq';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { PREDICTION_QUEUE } from './queue.constants';
+
+const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
+
+export type QueueCounts = Record<(typeof STATES)[number], number>;
+
+/** Queue depth for metrics, health and back-pressure. */
+@Injectable()
+export class QueueStats implements OnModuleInit {
+  constructor(
+    @InjectQueue(PREDICTION_QUEUE) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.setQueueCountsSource(() => this.counts());
+  }
+
+  async counts(): Promise<QueueCounts> {
+    return (await this.queue.getJobCounts(...STATES)) as QueueCounts;
+  }
+
+  /** Jobs not yet picked up; above MAX_QUEUE_DEPTH new work is refused rather than queued without bound. */
+  async backlog(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+  }
+
+  isOverloaded(backlog: number): boolean {
+    return backlog >= this.config.MAX_QUEUE_DEPTH;
+  }
+
+  async workerCount(): Promise<number> {
+    return (await this.queue.getWorkersCount?.()) ?? (await this.queue.getWorkers()).length;
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+
+import { withTimeout } from '../redis/redis.health';
+import { QueueStats } from './queue-stats.service';
+
+/** Queue workers are connected, and the backlog is below the refusal threshold. */
+@Injectable()
+export class QueueHealthIndicator {
+  constructor(
+    private readonly stats: QueueStats,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  async workers(key = 'workers') {
+    const session = this.health.check(key);
+    try {
+      const count = await withTimeout(this.stats.workerCount(), 1_000);
+      return count > 0 ? session.up({ count }) : session.down({ count, message: 'No queue worker is running' });
+    } catch (error) {
+      return session.down({ message: `Cannot list workers: ${(error as Error).message}` });
+    }
+  }
+
+  async depth(key = 'queue') {
+    const session = this.health.check(key);
+    try {
+      const counts = await withTimeout(this.stats.counts(), 1_000);
+      const backlog = await this.stats.backlog();
+      const info = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed };
+      return this.stats.isOverloaded(backlog)
+        ? session.down({ ...info, message: `Backlog of ${backlog} jobs: new work is refused` })
+        : session.up(info);
+    } catch (error) {
+      return session.down({ message: `Cannot read queue: ${(error as Error).message}` });
+    }
+  }
+}

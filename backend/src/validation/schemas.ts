@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+import { AppConfig } from '../config/app-config';
+
+export type Limits = Pick<AppConfig, 'MAX_TEXT_CHARS' | 'MAX_TEXTS_PER_REQUEST' | 'MAX_REVIEWS_PER_JOB'>;
+
+/** A review text: a string of 1..MAX_TEXT_CHARS characters once surrounding whitespace is trimmed. */
+export const reviewText = (limits: Limits) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'text is required' : 'text must be a string') })
+    .trim()
+    .min(1, 'text is empty')
+    .max(limits.MAX_TEXT_CHARS, `text is longer than ${limits.MAX_TEXT_CHARS} characters`);
+
+const jsonObject = { error: 'expected a JSON object' };
+
+/**
+ * `{"text": ...}` or `{"texts": [...]}`. The body's keys pick the schema, so errors speak about the
+ * form the client meant rather than about a failed union.
+ */
+export const predictRequest = (limits: Limits, body: unknown) =>
+  typeof body === 'object' && body !== null && 'texts' in body
+    ? z.strictObject(
+        {
+          texts: z
+            .array(reviewText(limits), { error: 'texts must be an array of strings' })
+            .min(1, 'texts is empty')
+            .max(limits.MAX_TEXTS_PER_REQUEST, `at most ${limits.MAX_TEXTS_PER_REQUEST} texts per request`),
+        },
+        jsonObject,
+      )
+    : z.strictObject({ text: reviewText(limits) }, jsonObject);
+
+const reviewId = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters'));
+
+export const createJobRequest = (limits: Limits) =>
+  z.strictObject(
+    {
+      reviews: z
+        .array(z.strictObject({ id: reviewId.optional(), text: reviewText(limits) }, jsonObject), {
+          error: 'reviews must be an array of {"id"?, "text"} objects',
+        })
+        .min(1, 'reviews is empty')
+        .max(limits.MAX_REVIEWS_PER_JOB, `at most ${limits.MAX_REVIEWS_PER_JOB} reviews per job`),
+    },
+    jsonObject,
+  );
+
+export const resultsQuery = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+export interface ValidationDetail {
+  path: string;
+  message: string;
+}
+
+const MAX_DETAILS = 20;
+
+/** Zod issues as `[{path, message}]`, at most 20 so a 10,000-line mistake stays readable. */
+export function toDetails(error: z.ZodError): ValidationDetail[] {
+  return error.issues.slice(0, MAX_DETAILS).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+}

@@ -1,0 +1,4 @@
+export * from './lib/predictions';
+export * from './lib/jobs';
+export * from './lib/health';
+export * from './lib/errors';

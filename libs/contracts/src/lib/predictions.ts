@@ -1,0 +1,43 @@
+/** Request and response shapes of `POST /api/v1/predictions` and `GET /api/v1/model`. */
+
+export type SentimentLabel = 'positive' | 'negative';
+
+export interface Probabilities {
+  negative: number;
+  positive: number;
+}
+
+/** One classified review, as the model server returns it plus the time it took end to end. */
+export interface PredictionResult {
+  label: SentimentLabel;
+  /** Calibrated probability of `label`. */
+  score: number;
+  probabilities: Probabilities;
+  /** True when the calibrated probability is close to 0.5 (threshold chosen on validation data). */
+  uncertain: boolean;
+  /** True when the model could only read the beginning of the text. */
+  truncated: boolean;
+  model: string;
+  version: string;
+  latencyMs: number;
+}
+
+export interface PredictRequest {
+  text?: string;
+  texts?: string[];
+}
+
+export interface PredictManyResponse {
+  results: PredictionResult[];
+  latencyMs: number;
+}
+
+export interface ModelInfo {
+  name: string;
+  version: string;
+  labels: SentimentLabel[];
+  family: string;
+  /** Accuracy measured by the evaluation CLI on the named data (see model-server/MODEL_CARD.md). */
+  documentedAccuracy: { dataset: string; accuracy: number; f1: number; command: string }[];
+  limits: { maxTextChars: number; maxTextsPerRequest: number; maxReviewsPerJob: number };
+}

@@ -1,0 +1,3 @@
+"""Allociné Sentiment: French movie-review sentiment models and their TorchServe handler."""
+
+LABELS = ("negative", "positive")

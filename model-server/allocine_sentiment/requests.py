@@ -1,0 +1,73 @@
+"""Turning TorchServe request bodies into reviews, with a per-item error for anything unusable.
+
+A body is one review (plain text, a JSON string or ``{"text": ...}``) or a JSON list of them.
+Review text is never logged or echoed back in error messages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+DEFAULT_MAX_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class ItemError:
+    code: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+@dataclass
+class ParsedRequest:
+    items: list[str | ItemError] = field(default_factory=list)
+    is_list: bool = False
+
+
+def _item(value: object, max_chars: int) -> str | ItemError:
+    if isinstance(value, dict):
+        if "text" not in value:
+            return ItemError("missing_text", 'expected a string or an object with a "text" field')
+        value = value["text"]
+    if not isinstance(value, str):
+        return ItemError("not_a_string", f"review text must be a string, got {type(value).__name__}")
+    if not value.strip():
+        return ItemError("empty_text", "review text is empty or whitespace")
+    if len(value) > max_chars:
+        return ItemError("text_too_long", f"review text has {len(value)} characters; the limit is {max_chars}")
+    return value
+
+
+def _decode(body: object) -> object:
+    """Raw bytes become JSON when they parse as JSON, plain text otherwise."""
+    if isinstance(body, (bytes, bytearray)):
+        try:
+            body = bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            return ItemError("invalid_encoding", "request body is not valid UTF-8")
+    if isinstance(body, str):
+        stripped = body.strip()
+        if stripped[:1] in ("[", "{", '"'):
+            try:
+                return json.loads(stripped)
+            except json.JSONDecodeError:
+                return ItemError("invalid_json", "request body looks like JSON but does not parse")
+    return body
+
+
+def parse_request(row: dict, max_chars: int = DEFAULT_MAX_CHARS) -> ParsedRequest:
+    """One TorchServe request row (``{"body": ...}`` or ``{"data": ...}``) → its reviews or errors."""
+    body = row.get("body") if row.get("body") is not None else row.get("data")
+    if body is None:
+        return ParsedRequest([ItemError("empty_body", "request has no body")])
+    decoded = _decode(body)
+    if isinstance(decoded, ItemError):
+        return ParsedRequest([decoded])
+    if isinstance(decoded, list):
+        if not decoded:
+            return ParsedRequest([ItemError("empty_list", "the list of reviews is empty")])
+        return ParsedRequest([_item(value, max_chars) for value in decoded], is_list=True)
+    return ParsedRequest([_item(decoded, max_chars)])

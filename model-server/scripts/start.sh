@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Start TorchServe with allocine-sentiment and return only once the model's workers are READY.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+STORE="${MODEL_STORE:-$HERE/model-store}"
+MANAGEMENT="${TS_MANAGEMENT_ADDRESS:-http://127.0.0.1:8081}"
+TIMEOUT="${MODEL_SERVER_START_TIMEOUT:-180}"
+export LOG_LOCATION="${LOG_LOCATION:-$HERE/logs}" METRICS_LOCATION="${METRICS_LOCATION:-$HERE/logs}"
+
+bash "$HERE/scripts/setup-python.sh"
+[ -f "$STORE/allocine-sentiment.mar" ] || bash "$HERE/scripts/build-mar.sh"
+mkdir -p "$LOG_LOCATION"
+
+if curl -sf "$MANAGEMENT/models/allocine-sentiment" >/dev/null 2>&1; then
+  echo "TorchServe already running with allocine-sentiment"
+  exit 0
+fi
+echo "==> starting TorchServe (inference ${TS_INFERENCE_ADDRESS:-http://127.0.0.1:8080}, logs in $LOG_LOCATION)"
+PATH="$ROOT/.venv/bin:$PATH" torchserve --start --ncs --disable-token-auth \
+  --ts-config "$HERE/config/config.properties" --model-store "$STORE" >"$LOG_LOCATION/start.log" 2>&1
+
+# Ready means the model's workers are loaded, not merely that the JVM answers /ping.
+for _ in $(seq 1 "$TIMEOUT"); do
+  if curl -sf "$MANAGEMENT/models/allocine-sentiment" 2>/dev/null | grep -q '"status": "READY"'; then
+    echo "TorchServe ready: allocine-sentiment loaded"
+    exit 0
+  fi
+  sleep 1
+done
+echo "TorchServe did not become ready in ${TIMEOUT}s; last log lines:" >&2
+tail -n 40 "$LOG_LOCATION/model_log.log" "$LOG_LOCATION/ts_log.log" >&2 2>/dev/null || true
+exit 1

@@ -1,0 +1,76 @@
+"""Shared fixtures: small labelled files written for these tests, a tiny trained model, a mock context."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+MODEL_SERVER = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(MODEL_SERVER))
+
+from allocine_sentiment.paths import shared_data_dir  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The project's shared data; these tests need it (CI always has it beside the clone)."""
+    path = shared_data_dir()
+    assert (path / "allocine" / "train.jsonl").is_file(), f"shared data not found at {path} (set ALLOCINE_DATA_DIR)"
+    return path
+
+
+class RecordingMetrics:
+    """Stands in for TorchServe's metrics cache: records what the handler reports."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+
+    def add_time(self, name: str, value: float, idx=None, unit: str = "ms") -> None:
+        self.times[name] = value
+
+
+def make_context(model_dir: Path, requests: int = 1):
+    """A real ``ts.context.Context`` as the worker builds it, with one request processor per request."""
+    from ts.context import Context, RequestProcessor
+
+    manifest = {"model": {"modelName": "allocine-sentiment", "modelVersion": "1.0", "handler": "handler.py"}}
+    context = Context("allocine-sentiment", str(model_dir), manifest, 32, None, "0.12.0", metrics=RecordingMetrics())
+    context.request_processor = [RequestProcessor({}) for _ in range(requests)]
+    return context
+
+
+@pytest.fixture
+def context_for():
+    return make_context
+
+
+def write_fixture_data_dir(data_dir: Path) -> Path:
+    """A data folder shaped like ../shared/data, holding the fixture reviews as train and validation."""
+    (data_dir / "allocine").mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "reviews.jsonl", data_dir / "allocine" / "train.jsonl")
+    shutil.copy(FIXTURES / "reviews.jsonl", data_dir / "allocine" / "validation.jsonl")
+    return data_dir
+
+
+TINY_TRAIN_ARGS = ["--buckets", "4096", "--epochs", "40", "--lr", "0.5"]
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """An embedded model trained in seconds on the 24 fixture reviews."""
+    from allocine_sentiment import train
+
+    data_dir = write_fixture_data_dir(tmp_path_factory.mktemp("data"))
+    out = tmp_path_factory.mktemp("model")
+    assert train.main(["--data-dir", str(data_dir), "--out", str(out), *TINY_TRAIN_ARGS]) == 0
+    return out

@@ -1,0 +1,107 @@
+"""The Hugging Face path, proven offline on a tiny randomly initialised CamemBERT and the real tokenizer."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import make_context
+from transformers import CamembertConfig, CamembertForSequenceClassification
+
+from allocine_sentiment.handler import SentimentHandler
+from allocine_sentiment.hf_model import HuggingFacePredictor, max_tokens
+from allocine_sentiment.predictor import load_predictor
+
+POSITIONS = 34  # 32 usable tokens: CamemBERT numbers positions from padding_idx + 1 = 2
+
+
+@pytest.fixture(scope="module")
+def tiny_camembert(tmp_path_factory, shared_data: Path) -> Path:
+    torch.manual_seed(0)
+    config = CamembertConfig(
+        vocab_size=32005,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=POSITIONS,
+        id2label={0: "NEGATIVE", 1: "POSITIVE"},
+        label2id={"NEGATIVE": 0, "POSITIVE": 1},
+    )
+    model_dir = tmp_path_factory.mktemp("camembert")
+    CamembertForSequenceClassification(config).save_pretrained(model_dir)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(shared_data / "tokenizers" / "camembert-base" / name, model_dir / name)
+    return model_dir
+
+
+def test_loads_from_a_local_directory_without_network(tiny_camembert: Path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    predictor = load_predictor(tiny_camembert)
+    assert isinstance(predictor, HuggingFacePredictor)
+    assert predictor.max_length == POSITIONS - 2 == max_tokens(predictor.model.config)
+
+
+def test_truncates_to_the_model_limit_and_reports_it(tiny_camembert: Path):
+    predictor = HuggingFacePredictor(tiny_camembert)
+    long_text = "Un film vraiment magnifique et bouleversant. " * 40
+    ids, mask, truncated = predictor.encode(["Bien.", long_text])
+    assert ids.shape[1] == POSITIONS - 2  # the long text was cut to the limit
+    assert truncated == [False, True]
+    results = predictor.predict(["Bien.", long_text])
+    assert [r.truncated for r in results] == [False, True]
+
+
+def test_pads_to_the_longest_text_in_the_batch_not_to_max_length(tiny_camembert: Path):
+    predictor = HuggingFacePredictor(tiny_camembert)
+    ids, mask, _ = predictor.encode(["Bien.", "Un film magnifique."])
+    longest = int(mask.sum(dim=1).max())
+    assert ids.shape[1] == longest < POSITIONS - 2
+    assert mask[0].sum() < mask[1].sum()
+    assert (ids[0][mask[0] == 0] == 1).all()  # <pad> is id 1 in CamemBERT's vocabulary
+
+
+def test_one_result_per_input_in_order_independent_of_batching(tiny_camembert: Path):
+    texts = [f"Critique numéro {i} : {'excellent' if i % 2 else 'nul'} film." for i in range(37)]
+    batched = HuggingFacePredictor(tiny_camembert, batch_size=8).predict(texts)
+    alone = [HuggingFacePredictor(tiny_camembert, batch_size=1).predict([t])[0] for t in texts[:5]]
+    assert len(batched) == 37
+    for a, b in zip(batched[:5], alone, strict=True):
+        assert a.probabilities["positive"] == pytest.approx(b.probabilities["positive"], abs=1e-5)
+
+
+def test_served_through_the_same_handler(tiny_camembert: Path):
+    (tiny_camembert / "calibration.json").write_text(json.dumps({"name": "tiny-camembert", "version": "test"}))
+    handler = SentimentHandler()
+    handler.initialize(make_context(tiny_camembert))
+    out = handler.handle(
+        [{"body": ["Bien.", "", "Très " * 100]}, {"body": "Mauvais."}], make_context(tiny_camembert, 2)
+    )
+    assert len(out[0]) == 3 and out[1]["model"] == "tiny-camembert"
+    assert out[0][1]["error"]["code"] == "empty_text"
+    assert out[0][2]["truncated"] is True and out[0][0]["truncated"] is False
+    assert out[0][0]["label"] in ("positive", "negative")
+
+
+def test_fetch_finishes_a_local_checkpoint_without_network(tiny_camembert: Path, tmp_path: Path, capsys):
+    from allocine_sentiment import fetch_camembert
+
+    copy = tmp_path / "ckpt"
+    shutil.copytree(tiny_camembert, copy)
+    assert fetch_camembert.main(["--skip-download", "--out", str(copy), "--revision", "abc123"]) == 0
+    info = json.loads((copy / "calibration.json").read_text())
+    assert info["version"] == "abc123" and info["name"] == "tblard/tf-allocine"
+    assert load_predictor(copy).version == "abc123"
+
+
+def test_fetch_explains_tensorflow_only_checkpoints(tiny_camembert: Path, tmp_path: Path, capsys):
+    from allocine_sentiment import fetch_camembert
+
+    tf_only = tmp_path / "tf"
+    tf_only.mkdir()
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copy(tiny_camembert / name, tf_only / name)
+    (tf_only / "tf_model.h5").write_bytes(b"not really")
+    assert fetch_camembert.main(["--skip-download", "--out", str(tf_only)]) == 3
+    assert "from_tf=True" in capsys.readouterr().err

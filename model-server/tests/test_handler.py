@@ -1,0 +1,93 @@
+"""The TorchServe handler with a mock context: batching, order, per-item errors, no review text in logs."""
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from allocine_sentiment.handler import BATCH_HEADER, SentimentHandler
+
+POSITIVE = "Un film magnifique, des acteurs bouleversants."
+NEGATIVE = "Nul, ennuyeux, je me suis endormi."
+RESULT_KEYS = {"label", "score", "probabilities", "model", "version", "truncated", "uncertain"}
+
+
+@pytest.fixture
+def handler(tiny_model: Path, context_for):
+    h = SentimentHandler()
+    h.initialize(context_for(tiny_model))
+    h.model_dir = tiny_model
+    return h
+
+
+def run(handler, rows):
+    """Handle one batch of requests as a TorchServe worker would, with a fresh context per batch."""
+    from conftest import make_context
+
+    return handler.handle(rows, make_context(handler.model_dir, len(rows)))
+
+
+def test_one_result_per_review_in_order_across_a_batch_of_requests(handler):
+    rows = [
+        {"body": [POSITIVE, NEGATIVE, POSITIVE]},
+        {"body": {"text": NEGATIVE}},
+        {"body": POSITIVE.encode("utf-8")},  # text/plain arrives as bytes
+        {"data": json.dumps([{"text": NEGATIVE}, POSITIVE]).encode("utf-8")},
+    ]
+    out = run(handler, rows)
+    assert len(out) == 4
+    assert [r["label"] for r in out[0]] == ["positive", "negative", "positive"]
+    assert out[1]["label"] == "negative"
+    assert out[2]["label"] == "positive"
+    assert [r["label"] for r in out[3]] == ["negative", "positive"]
+    for result in out[0]:
+        assert set(result) == RESULT_KEYS
+        assert result["score"] == max(result["probabilities"].values())
+        assert result["truncated"] is False
+    assert all(handler.context.get_response_headers(i)[BATCH_HEADER] == "4" for i in range(4))
+    assert "HandlerTime" in handler.context.metrics.times
+
+
+def test_large_batch_gives_exactly_n_results(handler):
+    texts = [POSITIVE if i % 2 else NEGATIVE for i in range(257)]
+    (out,) = run(handler, [{"body": texts}])
+    assert len(out) == 257
+    assert [r["label"] for r in out] == ["positive" if i % 2 else "negative" for i in range(257)]
+
+
+def test_bad_items_get_errors_and_good_ones_still_answer(handler):
+    body = [POSITIVE, "   ", 42, {"txt": "x"}, "x" * 20_001, None, NEGATIVE]
+    (out,) = run(handler, [{"body": body}])
+    codes = [r.get("error", {}).get("code") for r in out]
+    assert codes == [None, "empty_text", "not_a_string", "missing_text", "text_too_long", "not_a_string", None]
+    assert out[0]["label"] == "positive" and out[-1]["label"] == "negative"
+    assert "20001 characters" in out[4]["error"]["message"]
+
+
+def test_whole_request_errors(handler):
+    out = run(handler, [{"body": b"[1, 2"}, {"body": []}, {"body": None}, {"body": b"\xff\xfe"}, {"body": POSITIVE}])
+    assert out[0]["error"]["code"] == "invalid_json"
+    assert out[1]["error"]["code"] == "empty_list"
+    assert out[2]["error"]["code"] == "empty_body"
+    assert out[3]["error"]["code"] == "invalid_encoding"
+    assert out[4]["label"] == "positive"
+
+
+def test_review_text_is_never_logged(handler, caplog):
+    secret = "Ce film secret est magnifique et bouleversant."
+    with caplog.at_level(logging.DEBUG):
+        run(handler, [{"body": [secret, ""]}])
+    assert "batch of 1 requests, 2 reviews" in caplog.text
+    assert "secret" not in caplog.text
+
+
+def test_served_model_labels_real_reviews(context_for):
+    """The committed embedded model, as TorchServe would load it."""
+    model_dir = Path(__file__).resolve().parent.parent / "model" / "embedded"
+    h = SentimentHandler()
+    h.initialize(context_for(model_dir))
+    h.model_dir = model_dir
+    out = run(h, [{"body": [POSITIVE, NEGATIVE, "Un chef-d'œuvre, bouleversant du début à la fin."]}])
+    assert [r["label"] for r in out[0]] == ["positive", "negative", "positive"]
+    assert out[0][0]["model"] == "allocine-embedded-ngram"

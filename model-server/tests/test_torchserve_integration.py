@@ -1,0 +1,102 @@
+"""Real TorchServe with the committed embedded model: start, classify concurrently, check batching, stop.
+
+Runs on its own ports and pid file so it never touches a TorchServe a developer already has running.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+HERE = Path(__file__).resolve().parent.parent
+PORTS = {"inference": 18080, "management": 18081, "metrics": 18082}
+BASE = f"http://127.0.0.1:{PORTS['inference']}"
+POSITIVE = "Un film magnifique, des acteurs bouleversants."
+NEGATIVE = "Nul, ennuyeux, je me suis endormi."
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def torchserve(tmp_path_factory):
+    work = tmp_path_factory.mktemp("torchserve")
+    env = {
+        **os.environ,
+        "MODEL_STORE": str(work / "store"),
+        "LOG_LOCATION": str(work / "logs"),
+        "METRICS_LOCATION": str(work / "logs"),
+        "TMPDIR": str(work),  # TorchServe keeps its pid file in the temp dir: one per instance
+        **{f"TS_{name.upper()}_ADDRESS": f"http://127.0.0.1:{port}" for name, port in PORTS.items()},
+    }
+    subprocess.run(["bash", str(HERE / "scripts" / "build-mar.sh")], env=env, check=True, capture_output=True)
+    started = subprocess.run(["bash", str(HERE / "scripts" / "start.sh")], env=env, capture_output=True, text=True)
+    assert started.returncode == 0, started.stdout + started.stderr
+    yield env
+    subprocess.run(["bash", str(HERE / "scripts" / "stop.sh")], env=env, capture_output=True)
+
+
+def predict(body, content_type="application/json"):
+    data = json.dumps(body) if content_type == "application/json" else body
+    return requests.post(
+        f"{BASE}/predictions/allocine-sentiment", data=data, headers={"Content-Type": content_type}, timeout=60
+    )
+
+
+def test_readme_example_returns_positive_then_negative(torchserve):
+    response = predict([POSITIVE, NEGATIVE])
+    assert response.status_code == 200
+    results = response.json()
+    assert [r["label"] for r in results] == ["positive", "negative"]
+    assert all(set(r["probabilities"]) == {"negative", "positive"} for r in results)
+    assert results[0]["probabilities"]["positive"] > 0.5 > results[1]["probabilities"]["positive"]
+
+
+def test_single_review_as_text_and_as_object(torchserve):
+    assert predict(POSITIVE.encode(), "text/plain").json()["label"] == "positive"
+    assert predict({"text": NEGATIVE}).json()["label"] == "negative"
+
+
+def test_bad_items_get_errors_over_http(torchserve):
+    results = predict([POSITIVE, "", 7]).json()
+    assert results[0]["label"] == "positive"
+    assert results[1]["error"]["code"] == "empty_text"
+    assert results[2]["error"]["code"] == "not_a_string"
+
+
+def test_concurrent_requests_are_batched_and_labelled_right(torchserve, shared_data: Path):
+    reviews = [json.loads(line) for line in (shared_data / "allocine" / "validation.jsonl").open(encoding="utf-8")]
+    reviews = reviews[:160]
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        responses = list(pool.map(lambda r: predict({"text": r["review"]}), reviews))
+    assert all(r.status_code == 200 for r in responses)
+    labels = [r.json()["label"] for r in responses]
+    expected = ["positive" if r["label"] == 1 else "negative" for r in reviews]
+    accuracy = sum(a == b for a, b in zip(labels, expected, strict=True)) / len(reviews)
+    assert accuracy >= 0.85
+    batch_sizes = [int(r.headers["X-Batch-Requests"]) for r in responses]
+    assert max(batch_sizes) > 1, "dynamic batching never grouped requests"
+
+
+def test_model_is_described_by_management_and_metrics_are_prometheus(torchserve):
+    described = requests.get(f"http://127.0.0.1:{PORTS['management']}/models/allocine-sentiment", timeout=10).json()
+    model = described[0]
+    assert model["batchSize"] == 32 and model["maxBatchDelay"] == 10
+    assert [w["status"] for w in model["workers"]] == ["READY", "READY"]
+    metrics = requests.get(f"http://127.0.0.1:{PORTS['metrics']}/metrics", timeout=10).text
+    assert "ts_inference_requests_total" in metrics
+
+
+def test_apis_listen_on_localhost_only():
+    parser = configparser.ConfigParser()
+    parser.read_string("[ts]\n" + (HERE / "config" / "config.properties").read_text())
+    for name in PORTS:
+        assert parser["ts"][f"{name}_address"].startswith("http://127.0.0.1:")
+    assert parser["ts"]["disable_token_authorization"] == "true"
+    assert parser["ts"]["enable_model_api"] == "false"
