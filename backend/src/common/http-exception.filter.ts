@@ -41,6 +41,11 @@ export function sendError(response: Response, exception: unknown): void {
     response.end();
     return;
   }
+  if (isHealthReport(exception)) {
+    // Readiness failures keep terminus's per-component report: that body is the point of the endpoint.
+    response.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
+    return;
+  }
   const body = toBody(exception);
   if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
     response.setHeader('Retry-After', String(exception.retryAfterSeconds));
@@ -49,6 +54,12 @@ export function sendError(response: Response, exception: unknown): void {
     response.setHeader('Retry-After', '60');
   }
   response.status(body.statusCode).json(body);
+}
+
+function isHealthReport(exception: unknown): exception is HttpException {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== HttpStatus.SERVICE_UNAVAILABLE) return false;
+  const body = exception.getResponse();
+  return typeof body === 'object' && body !== null && 'details' in body && 'status' in body;
 }
 
 function toBody(exception: unknown): ApiErrorBody {

@@ -32,13 +32,15 @@ if redis.call('HGET', KEYS[1], 'state') == 'queued' then
 end
 return redis.call('HGET', KEYS[1], 'state')`;
 
-// Cancels only unfinished jobs; returns the state the job ends up in (false when it does not exist).
+// Cancels only unfinished jobs. Returns 'cancelled' when it did, else the state the job was already
+// in prefixed with 'already:' (false when the job does not exist).
 const CANCEL = `
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'queued' or state == 'running' then
   redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finishedAt', ARGV[1])
   return 'cancelled'
 end
+if state then return 'already:' .. state end
 return state`;
 
 /** Batch-job records and results in Redis, all keys expiring RESULTS_TTL_SECONDS after the job ends. */
@@ -153,8 +155,9 @@ export class JobStore {
     return (await this.redis.client.eval(MARK_RUNNING, 1, this.meta(id), new Date().toISOString())) as JobState | null;
   }
 
-  async cancel(id: string): Promise<JobState | null> {
-    return (await this.redis.client.eval(CANCEL, 1, this.meta(id), new Date().toISOString())) as JobState | null;
+  /** `cancelled` when this call cancelled the job, `already:<state>` when it had finished, null when unknown. */
+  async cancel(id: string): Promise<string | null> {
+    return (await this.redis.client.eval(CANCEL, 1, this.meta(id), new Date().toISOString())) as string | null;
   }
 
   /** Write one chunk's rows; writing the same chunk again replaces it, so retries never duplicate. */

@@ -61,7 +61,7 @@ export class JobsService {
   async cancel(id: string): Promise<JobStatus> {
     const state = await this.guard(() => this.store.cancel(id));
     if (!state) throw notFound(`No job ${id} (unknown, or its results expired)`);
-    if (state !== 'cancelled') throw conflict(`Job ${id} is already ${state}`);
+    if (state !== 'cancelled') throw conflict(`Job ${id} is already ${state.replace('already:', '')}`);
     await this.producer.withdrawBatch(id).catch(() => undefined);
     await this.store.finish(id);
     return this.status(id);

@@ -17,6 +17,10 @@ interface TrainingReport {
 
 const PROBE = 'Un film magnifique.';
 const CACHE_MS = 60_000;
+const DATA_FILES: Record<string, string> = {
+  validation: 'allocine/validation.jsonl',
+  tv_series_dev: 'allocine_tv_series/dev.tsv',
+};
 const DATASETS: Record<string, string> = {
   validation: 'Allociné validation (official split, 500 reviews)',
   tv_series_dev: 'Allociné TV-series dev (391 reviews)',
@@ -46,12 +50,14 @@ export class ModelInfoService {
       version: result.version,
       labels: ['negative', 'positive'],
       family: report.name === result.model ? (report.family ?? 'unknown') : 'huggingface',
-      documentedAccuracy: Object.entries(documented).map(([key, m]) => ({
-        dataset: DATASETS[key] ?? key,
-        accuracy: m.accuracy,
-        f1: m.f1,
-        command: `npm run model:evaluate -- --data ../shared/data/${key === 'validation' ? 'allocine/validation.jsonl' : 'allocine_tv_series/dev.tsv'}`,
-      })),
+      documentedAccuracy: Object.entries(documented)
+        .filter(([key]) => key in DATASETS)
+        .map(([key, m]) => ({
+          dataset: DATASETS[key],
+          accuracy: m.accuracy,
+          f1: m.f1,
+          command: `npm run model:evaluate -- --data ../shared/data/${DATA_FILES[key]}`,
+        })),
       limits: {
         maxTextChars: this.config.MAX_TEXT_CHARS,
         maxTextsPerRequest: this.config.MAX_TEXTS_PER_REQUEST,

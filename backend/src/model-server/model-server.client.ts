@@ -64,6 +64,7 @@ function describe(value: unknown): string {
 }
 
 export function toModelServerError(error: unknown): ModelServerError {
+  if (error instanceof ModelServerError) return error;
   const axiosError = error as AxiosError;
   const status = axiosError?.response?.status;
   if (status !== undefined) {

@@ -1,39 +1,25 @@
-import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Job } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelResult } from '../model-server/model-server.types';
-import { redisOptions } from './redis-options';
+import { PredictionQueue } from './prediction-queue';
 import { ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobData } from './queue.constants';
-
-export const PREDICTION_FLOW = 'prediction-flow';
 
 /** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
 export class PredictionTimeoutError extends Error {}
 
 /** The only place that puts work on the queue. */
 @Injectable()
-export class PredictionProducer implements OnModuleInit, OnModuleDestroy {
-  private events!: QueueEvents;
-
+export class PredictionProducer {
   constructor(
-    @InjectQueue(PREDICTION_QUEUE) private readonly queue: Queue,
-    @InjectFlowProducer(PREDICTION_FLOW) private readonly flows: FlowProducer,
+    private readonly handles: PredictionQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
-    this.events = new QueueEvents(PREDICTION_QUEUE, {
-      connection: redisOptions(this.config.REDIS_URL),
-      prefix: this.config.QUEUE_PREFIX,
-    });
-    this.events.on('error', () => undefined);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.events?.close();
+  private get queue() {
+    return this.handles.queue;
   }
 
   /**
@@ -48,7 +34,7 @@ export class PredictionProducer implements OnModuleInit, OnModuleDestroy {
       removeOnFail: { age: 3_600, count: 1_000 },
     });
     try {
-      return (await job.waitUntilFinished(this.events, this.config.PREDICT_TIMEOUT_MS)) as ModelResult[];
+      return (await job.waitUntilFinished(this.handles.events, this.config.PREDICT_TIMEOUT_MS)) as ModelResult[];
     } catch (error) {
       if (error instanceof Error && /timed out/i.test(error.message)) {
         await withdraw(job);
@@ -64,7 +50,7 @@ export class PredictionProducer implements OnModuleInit, OnModuleDestroy {
    */
   async enqueueBatch(jobId: string, chunkCount: number): Promise<void> {
     const retention = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 24 * 3_600, count: 10_000 } };
-    await this.flows.add({
+    await this.handles.flows.add({
       name: JobName.Finalize,
       queueName: PREDICTION_QUEUE,
       data: { jobId } satisfies FinalizeJobData,

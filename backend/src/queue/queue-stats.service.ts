@@ -1,11 +1,9 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
-import { PREDICTION_QUEUE } from './queue.constants';
+import { PredictionQueue } from './prediction-queue';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
 
@@ -15,7 +13,7 @@ export type QueueCounts = Record<(typeof STATES)[number], number>;
 @Injectable()
 export class QueueStats implements OnModuleInit {
   constructor(
-    @InjectQueue(PREDICTION_QUEUE) private readonly queue: Queue,
+    private readonly handles: PredictionQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -25,12 +23,12 @@ export class QueueStats implements OnModuleInit {
   }
 
   async counts(): Promise<QueueCounts> {
-    return (await this.queue.getJobCounts(...STATES)) as QueueCounts;
+    return (await this.handles.queue.getJobCounts(...STATES)) as QueueCounts;
   }
 
   /** Jobs not yet picked up; above MAX_QUEUE_DEPTH new work is refused rather than queued without bound. */
   async backlog(): Promise<number> {
-    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    const counts = await this.handles.queue.getJobCounts('waiting', 'delayed', 'prioritized');
     return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
   }
 
@@ -39,6 +37,6 @@ export class QueueStats implements OnModuleInit {
   }
 
   async workerCount(): Promise<number> {
-    return (await this.queue.getWorkersCount?.()) ?? (await this.queue.getWorkers()).length;
+    return (await this.handles.queue.getWorkersCount?.()) ?? (await this.handles.queue.getWorkers()).length;
   }
 }

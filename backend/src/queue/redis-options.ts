@@ -20,5 +20,5 @@ export function redisOptions(url: string): RedisOptions {
 
 /** For request-path commands: fail at once while Redis is down instead of queueing in memory. */
 export function failFastRedisOptions(url: string): RedisOptions {
-  return { ...redisOptions(url), enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+  return { ...redisOptions(url), enableOfflineQueue: false };
 }

@@ -12,7 +12,10 @@ export const reviewText = (limits: Limits) =>
     .min(1, 'text is empty')
     .max(limits.MAX_TEXT_CHARS, `text is longer than ${limits.MAX_TEXT_CHARS} characters`);
 
-const jsonObject = { error: 'expected a JSON object' };
+// Only the "not an object" message is ours; unknown keys keep zod's message, which names them.
+const jsonObject = {
+  error: (issue: { code?: string }) => (issue.code === 'invalid_type' ? 'expected a JSON object' : undefined),
+};
 
 /**
  * `{"text": ...}` or `{"texts": [...]}`. The body's keys pick the schema, so errors speak about the

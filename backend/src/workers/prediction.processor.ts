@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { JobResultRow } from '@allocine/contracts';
 import { Job, UnrecoverableError } from 'bullmq';
 
@@ -8,7 +8,6 @@ import { APP_CONFIG } from '../config/config.module';
 import { ChunkCounts, JobStore } from '../jobs/job.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
-import { ModelServerError } from '../model-server/model-server.errors';
 import { ModelResult, isItemError } from '../model-server/model-server.types';
 import { ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobData } from '../queue/queue.constants';
 
@@ -17,7 +16,7 @@ import { ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobDat
  * 5xx, 503 and timeouts → thrown for BullMQ to retry with exponential backoff.
  */
 @Processor(PREDICTION_QUEUE)
-export class PredictionProcessor extends WorkerHost implements OnModuleInit {
+export class PredictionProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(PredictionProcessor.name);
 
   constructor(
@@ -29,7 +28,7 @@ export class PredictionProcessor extends WorkerHost implements OnModuleInit {
     super();
   }
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     // Concurrency at least TorchServe's batch size lets its dynamic batching group concurrent requests.
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
   }
@@ -78,7 +77,7 @@ export class PredictionProcessor extends WorkerHost implements OnModuleInit {
       this.count(results);
       rows = pending.map((row, i) => toRow(row, results[i]));
     } catch (error) {
-      const failure = error instanceof ModelServerError ? error : toModelServerError(error);
+      const failure = toModelServerError(error);
       const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
       if (failure.retryable && attemptsLeft > 0) throw failure;
       // Out of retries: the reviews become error rows so the job still completes and nothing is lost silently.

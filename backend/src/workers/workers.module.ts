@@ -1,13 +1,29 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { JobStoreModule } from '../jobs/job-store.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ModelServerModule } from '../model-server/model-server.module';
-import { QueueModule } from '../queue/queue.module';
+import { PREDICTION_QUEUE } from '../queue/queue.constants';
+import { redisOptions } from '../queue/redis-options';
 import { PredictionProcessor } from './prediction.processor';
 
 /** Queue consumers; only loaded in the `all` and `worker` roles. */
 @Module({
-  imports: [QueueModule, ModelServerModule, JobStoreModule],
+  imports: [
+    // Workers block on Redis: they get retrying connections (maxRetriesPerRequest: null) of their own.
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ connection: redisOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX }),
+    }),
+    // Registering the queue is what makes @nestjs/bullmq discover @Processor classes and start workers.
+    BullModule.registerQueue({ name: PREDICTION_QUEUE }),
+    MetricsModule,
+    ModelServerModule,
+    JobStoreModule,
+  ],
   providers: [PredictionProcessor],
 })
 export class WorkersModule {}

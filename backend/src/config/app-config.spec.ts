@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig, toBytes } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.MAX_TEXT_CHARS).toBe(5000);
+    expect(config.MAX_REVIEWS_PER_JOB).toBe(10_000);
+    expect(config.RESULTS_TTL_SECONDS).toBe(86_400);
+    expect(config.API_KEYS).toEqual([]);
+  });
+
+  it('parses lists and numbers', () => {
+    const config = loadConfig({ API_KEYS: 'a, b,,c', CORS_ORIGINS: 'http://localhost:8501', WORKER_CONCURRENCY: '8' });
+    expect(config.API_KEYS).toEqual(['a', 'b', 'c']);
+    expect(config.CORS_ORIGINS).toEqual(['http://localhost:8501']);
+    expect(config.WORKER_CONCURRENCY).toBe(8);
+  });
+
+  it('refuses bad values and names every variable at fault', () => {
+    expect(() => loadConfig({ PORT: 'abc', REDIS_URL: 'http://x', APP_ROLE: 'both' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'abc', REDIS_URL: 'http://x', APP_ROLE: 'both' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/PORT:/);
+      expect(message).toMatch(/REDIS_URL:/);
+      expect(message).toMatch(/APP_ROLE:/);
+    }
+  });
+
+  it('rejects a size it cannot read', () => {
+    expect(() => loadConfig({ JOB_BODY_LIMIT: 'ten megs' })).toThrow(/JOB_BODY_LIMIT/);
+  });
+});
+
+describe('toBytes', () => {
+  it('reads express-style sizes', () => {
+    expect(toBytes('10mb')).toBe(10 * 1024 * 1024);
+    expect(toBytes('512kb')).toBe(512 * 1024);
+    expect(toBytes('42')).toBe(42);
+  });
+});

@@ -1,0 +1,69 @@
+import { HttpService } from '@nestjs/axios';
+import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
+import { of, throwError } from 'rxjs';
+
+import { loadConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { ModelServerClient } from './model-server.client';
+import { ModelServerError } from './model-server.errors';
+
+const prediction = { label: 'positive', score: 0.9, probabilities: { negative: 0.1, positive: 0.9 }, uncertain: false, truncated: false, model: 'm', version: '1' };
+
+function response<T>(data: T, headers: Record<string, string> = {}): AxiosResponse<T> {
+  return { data, status: 200, statusText: 'OK', headers, config: { headers: new AxiosHeaders() } };
+}
+
+function axiosError(status?: number, code?: string): AxiosError {
+  const error = new AxiosError('failed', code);
+  if (status) error.response = { status, data: {}, statusText: '', headers: {}, config: { headers: new AxiosHeaders() } };
+  return error;
+}
+
+describe('ModelServerClient', () => {
+  const config = loadConfig({ MODEL_SERVER_URL: 'http://ts:8080', MODEL_SERVER_TIMEOUT_MS: '1234' });
+  let http: { post: jest.Mock; get: jest.Mock };
+  let metrics: MetricsService;
+  let client: ModelServerClient;
+
+  beforeEach(() => {
+    http = { post: jest.fn(), get: jest.fn() };
+    metrics = new MetricsService();
+    client = new ModelServerClient(http as unknown as HttpService, config, metrics);
+  });
+
+  it('posts the texts as a JSON list to the model endpoint with the configured timeout', async () => {
+    http.post.mockReturnValue(of(response([prediction, prediction], { 'x-batch-requests': '3' })));
+    await expect(client.predict(['a', 'b'])).resolves.toHaveLength(2);
+    expect(http.post).toHaveBeenCalledWith('http://ts:8080/predictions/allocine-sentiment', ['a', 'b'], { timeout: 1234 });
+    const batch = await metrics.modelBatchRequests.get();
+    expect(batch.values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(3);
+  });
+
+  it('treats a result count that does not match as a retryable bad response', async () => {
+    http.post.mockReturnValue(of(response([prediction])));
+    await expect(client.predict(['a', 'b'])).rejects.toMatchObject({ retryable: true, kind: 'bad_response' });
+  });
+
+  it.each([
+    [axiosError(400), false, 'rejected'],
+    [axiosError(413), false, 'rejected'],
+    [axiosError(500), true, 'unavailable'],
+    [axiosError(503), true, 'unavailable'],
+    [axiosError(undefined, 'ECONNABORTED'), true, 'timeout'],
+    [axiosError(undefined, 'ECONNREFUSED'), true, 'unavailable'],
+  ])('maps %s to retryable=%s (%s)', async (error, retryable, kind) => {
+    http.post.mockReturnValue(throwError(() => error));
+    const failure = await client.predict(['a']).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ModelServerError);
+    expect(failure).toMatchObject({ retryable, kind });
+  });
+
+  it('is ready only when TorchServe says Healthy', async () => {
+    http.get.mockReturnValueOnce(of(response({ status: 'Healthy' })));
+    await expect(client.isReady()).resolves.toEqual({ ready: true, detail: 'Healthy' });
+    http.get.mockReturnValueOnce(of(response({ status: 'Partial Healthy' })));
+    await expect(client.isReady()).resolves.toEqual({ ready: false, detail: 'Partial Healthy' });
+    http.get.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNREFUSED')));
+    await expect(client.isReady()).resolves.toMatchObject({ ready: false });
+  });
+});

@@ -1,0 +1,72 @@
+import { loadConfig } from '../config/app-config';
+import { parseOrThrow } from './parse';
+import { createJobRequest, predictRequest } from './schemas';
+import { ApiError } from '../common/api-errors';
+
+const limits = loadConfig({ MAX_TEXT_CHARS: '20', MAX_TEXTS_PER_REQUEST: '3', MAX_REVIEWS_PER_JOB: '4' });
+
+function details(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return (error as ApiError).details;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('predictRequest', () => {
+  const parse = (body: unknown) => parseOrThrow(predictRequest(limits, body), body, 'prediction request');
+
+  it('accepts one text or a list, trimming whitespace', () => {
+    expect(parse({ text: '  Bien  ' })).toEqual({ text: 'Bien' });
+    expect(parse({ texts: ['a', 'b'] })).toEqual({ texts: ['a', 'b'] });
+  });
+
+  it.each([
+    [{ text: '   ' }, 'text', 'text is empty'],
+    [{ text: 7 }, 'text', 'text must be a string'],
+    [{}, 'text', 'text is required'],
+    [{ text: 'x'.repeat(21) }, 'text', 'text is longer than 20 characters'],
+    [{ texts: [] }, 'texts', 'texts is empty'],
+    [{ texts: ['a', 'b', 'c', 'd'] }, 'texts', 'at most 3 texts per request'],
+    [{ texts: ['ok', ''] }, 'texts.1', 'text is empty'],
+    [{ texts: 'a' }, 'texts', 'texts must be an array of strings'],
+    [['a'], '(body)', 'expected a JSON object'],
+  ])('rejects %j at %s', (body, path, message) => {
+    expect(details(() => parse(body))).toEqual(expect.arrayContaining([{ path, message }]));
+  });
+
+  it('rejects unknown fields', () => {
+    expect(details(() => parse({ text: 'a', lang: 'fr' }))).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/lang/) }),
+    ]);
+  });
+});
+
+describe('createJobRequest', () => {
+  const parse = (body: unknown) => parseOrThrow(createJobRequest(limits), body, 'job request');
+
+  it('accepts reviews with optional ids (numbers become strings)', () => {
+    expect(parse({ reviews: [{ text: 'a' }, { id: 7, text: 'b' }] })).toEqual({
+      reviews: [{ text: 'a' }, { id: '7', text: 'b' }],
+    });
+  });
+
+  it('limits the number of reviews and reports each bad one', () => {
+    expect(details(() => parse({ reviews: Array(5).fill({ text: 'a' }) }))).toEqual([
+      { path: 'reviews', message: 'at most 4 reviews per job' },
+    ]);
+    expect(details(() => parse({ reviews: [{ text: '' }, { text: 'ok' }, { id: '', text: 'x' }] }))).toEqual([
+      { path: 'reviews.0.text', message: 'text is empty' },
+      { path: 'reviews.2.id', message: 'id is empty' },
+    ]);
+  });
+
+  it('caps the details at 20', () => {
+    const body = { reviews: Array(4).fill({ text: '' }) };
+    const many = loadConfig({ MAX_REVIEWS_PER_JOB: '100' });
+    const list = details(() => parseOrThrow(createJobRequest(many), { reviews: Array(50).fill({ text: '' }) }, 'x'));
+    expect((list as unknown[]).length).toBe(20);
+    expect(body.reviews).toHaveLength(4);
+  });
+});

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { REPO_ROOT } from './environment';
+import { RunningApp, startApp, waitForJob } from './helpers';
+
+/** Real Allociné-style reviews written for these tests, repeated to reach the sizes we need. */
+const fixtures = readFileSync(join(REPO_ROOT, 'model-server/tests/fixtures/reviews.jsonl'), 'utf-8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line) as { review: string; label: number });
+
+function reviews(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ id: `rev-${i}`, text: fixtures[i % fixtures.length].review }));
+}
+
+describe('batch jobs (real Redis, real TorchServe)', () => {
+  let target: RunningApp;
+
+  beforeAll(async () => {
+    target = await startApp({ CHUNK_SIZE: '100' });
+  });
+  afterAll(() => target.close());
+
+  it('runs a 2,000-review job to completion with exactly 2,000 results in the caller order', async () => {
+    const input = reviews(2000);
+    const created = await target.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+    expect(created.body).toMatchObject({ state: 'queued', progress: { done: 0, total: 2000, failed: 0 } });
+    expect(created.body.links.self).toBe(`/api/v1/jobs/${created.body.id}`);
+
+    const status = await waitForJob(target, created.body.id);
+    expect(status).toMatchObject({ state: 'completed', progress: { done: 2000, total: 2000, failed: 0 } });
+    expect(status.summary.positive + status.summary.negative).toBe(2000);
+    expect(Date.parse(status.expiresAt) - Date.parse(status.finishedAt!)).toBe(24 * 3600 * 1000);
+
+    const first = await target.http.get(`${status.links.results}?offset=0&limit=1000`).expect(200);
+    const second = await target.http.get(`${status.links.results}?offset=1000&limit=1000`).expect(200);
+    const rows = [...first.body.items, ...second.body.items];
+    expect(rows).toHaveLength(2000);
+    expect(rows.map((r) => r.id)).toEqual(input.map((r) => r.id));
+    // Each row carries the label the model gives that very text on its own: order was kept end to end.
+    const alone = await target.http.post('/api/v1/predictions').send({ texts: fixtures.map((f) => f.review) }).expect(200);
+    const labelOf = new Map(fixtures.map((f, i) => [f.review, alone.body.results[i].label]));
+    expect(rows.map((r) => r.label)).toEqual(input.map((r) => labelOf.get(r.text)));
+    const agreed = fixtures.filter((f, i) => alone.body.results[i].label === (f.label ? 'positive' : 'negative'));
+    expect(agreed.length).toBeGreaterThanOrEqual(fixtures.length - 3);
+  });
+
+  it('accepts a CSV upload and streams the results back as CSV', async () => {
+    const lines = ['ref;avis', ...fixtures.map((f, i) => `c${i};"${f.review.replace(/"/g, '""')}"`)];
+    const created = await target.http
+      .post('/api/v1/jobs')
+      .attach('file', Buffer.from(lines.join('\n')), { filename: 'avis.csv', contentType: 'text/csv' })
+      .field('textColumn', 'avis')
+      .field('idColumn', 'ref')
+      .field('delimiter', ';')
+      .expect(202);
+    const status = await waitForJob(target, created.body.id);
+    expect(status.progress).toEqual({ done: fixtures.length, total: fixtures.length, failed: 0 });
+
+    const csv = await target.http.get(`/api/v1/jobs/${status.id}/results`).set('Accept', 'text/csv').expect(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const out = csv.text.trim().split('\n');
+    expect(out[0]).toBe('id,text,label,score,probability_positive,uncertain,error');
+    expect(out).toHaveLength(fixtures.length + 1);
+    expect(out[1]).toMatch(/^c0,"Un film magnifique, des acteurs bouleversants\.",positive,0\.\d{4},0\.\d{4},(true|false),$/);
+    expect(out[2]).toMatch(/^c1,"Nul, ennuyeux, je me suis endormi\.",negative,/);
+  });
+
+  it('explains CSV problems with 400', async () => {
+    const { body } = await target.http
+      .post('/api/v1/jobs')
+      .attach('file', Buffer.from('comment\nsuper\n'), { filename: 'x.csv', contentType: 'text/csv' })
+      .expect(400);
+    expect(body.message).toMatch(/no column .*columns found: comment/);
+  });
+
+  it('rejects a job with bad reviews whole, listing them, and creates nothing', async () => {
+    const { body } = await target.http
+      .post('/api/v1/jobs')
+      .send({ reviews: [{ text: 'Bien' }, { text: '' }, { id: 'x', text: 'a' }, { id: 'x', text: 'b' }] })
+      .expect(400);
+    expect(body.details).toEqual([{ path: 'reviews.1.text', message: 'text is empty' }]);
+    const dup = await target.http
+      .post('/api/v1/jobs')
+      .send({ reviews: [{ id: 'x', text: 'a' }, { id: 'x', text: 'b' }] })
+      .expect(400);
+    expect(dup.body).toMatchObject({ message: 'Review ids must be unique', details: [{ path: 'reviews.1.id', message: 'duplicate id "x"' }] });
+    await target.http.post('/api/v1/jobs').send({ reviews: [] }).expect(400);
+    await target.http.post('/api/v1/jobs').send({ reviews: reviews(10_001) }).expect(400);
+  });
+
+  it('answers 404 for unknown jobs and 400 for ids that are not job ids', async () => {
+    const missing = await target.http.get('/api/v1/jobs/7b0c2f8e-2d1f-4c3a-9a57-7b2a1c0d9e11').expect(404);
+    expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    await target.http.get('/api/v1/jobs/not-a-uuid').expect(400);
+    await target.http.delete('/api/v1/jobs/7b0c2f8e-2d1f-4c3a-9a57-7b2a1c0d9e11').expect(404);
+  });
+});
+
+describe('cancellation', () => {
+  let apiOnly: RunningApp;
+
+  // No workers in this app: the job stays queued until cancelled, which makes the test deterministic.
+  beforeAll(async () => {
+    apiOnly = await startApp({ APP_ROLE: 'api' });
+  });
+  afterAll(() => apiOnly.close());
+
+  it('cancels queued work, keeps the job readable, and refuses to cancel twice', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(500) }).expect(202);
+    const cancelled = await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(200);
+    expect(cancelled.body).toMatchObject({ state: 'cancelled', progress: { done: 0, total: 500 } });
+    expect(cancelled.body.finishedAt).not.toBeNull();
+    const again = await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(409);
+    expect(again.body.message).toBe(`Job ${created.body.id} is already cancelled`);
+    const { body: counts } = await apiOnly.http.get('/api/v1/health/ready').expect(503);
+    expect(counts.details.queue.waiting).toBe(0); // the chunks were withdrawn from the queue
+    expect(counts.details.workers.status).toBe('down');
+  });
+});

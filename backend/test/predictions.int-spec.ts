@@ -1,0 +1,99 @@
+import { RunningApp, startApp } from './helpers';
+
+const POSITIVE = "Un chef-d'œuvre, bouleversant du début à la fin.";
+const NEGATIVE = 'Nul, ennuyeux, je me suis endormi.';
+
+describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
+  let target: RunningApp;
+
+  beforeAll(async () => {
+    target = await startApp();
+  });
+  afterAll(() => target.close());
+
+  it('classifies one French review through the queue', async () => {
+    const { body } = await target.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    expect(body).toMatchObject({ label: 'positive', model: 'allocine-embedded-ngram', version: '1.0', truncated: false });
+    expect(body.probabilities.positive).toBeGreaterThan(0.5);
+    expect(body.score).toBe(body.probabilities.positive);
+    expect(typeof body.latencyMs).toBe('number');
+  });
+
+  it('classifies a list, one result per text in order', async () => {
+    const { body } = await target.http
+      .post('/api/v1/predictions')
+      .send({ texts: [NEGATIVE, POSITIVE, NEGATIVE] })
+      .expect(200);
+    expect(body.results.map((r: { label: string }) => r.label)).toEqual(['negative', 'positive', 'negative']);
+  });
+
+  it('answers bad input with 400 and the one error shape, without touching the queue', async () => {
+    const { body } = await target.http.post('/api/v1/predictions').send({ text: '   ' }).expect(400);
+    expect(body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid prediction request',
+      details: [{ path: 'text', message: 'text is empty' }],
+    });
+    const long = await target.http.post('/api/v1/predictions').send({ text: 'a'.repeat(5001) }).expect(400);
+    expect(long.body.details).toEqual([{ path: 'text', message: 'text is longer than 5000 characters' }]);
+    const many = await target.http.post('/api/v1/predictions').send({ texts: Array(101).fill('bien') }).expect(400);
+    expect(many.body.details).toEqual([{ path: 'texts', message: 'at most 100 texts per request' }]);
+    const notJson = await target.http.post('/api/v1/predictions').set('Content-Type', 'application/json').send('{oops').expect(400);
+    expect(notJson.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Request body is not valid JSON' });
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    const { body } = await target.http.post('/api/v1/predictions').send({ text: 'a'.repeat(1_100_000) }).expect(413);
+    expect(body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+  });
+
+  it('answers unknown routes with 404 in the same shape and never a stack trace', async () => {
+    const { body } = await target.http.get('/api/v1/nothing-here').expect(404);
+    expect(body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /api/v1/nothing-here' });
+  });
+
+  it('batches concurrent single predictions (batch-size metric above 1)', async () => {
+    const texts = Array.from({ length: 96 }, (_, i) => (i % 2 ? POSITIVE : NEGATIVE));
+    const answers = await Promise.all(texts.map((text) => target.http.post('/api/v1/predictions').send({ text })));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.map((a) => a.body.label)).toEqual(texts.map((t) => (t === POSITIVE ? 'positive' : 'negative')));
+    const { text } = await target.http.get('/metrics').expect(200);
+    const count = Number(/allocine_model_batch_size_count (\d+)/.exec(text)?.[1]);
+    const ones = Number(/allocine_model_batch_size_bucket\{le="1"\} (\d+)/.exec(text)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    expect(ones).toBeLessThan(count); // some calls were grouped with others by TorchServe
+    expect(text).toMatch(/allocine_predictions_total\{label="positive"\} \d+/);
+    expect(text).toMatch(/allocine_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/predictions",status="200"\}/);
+    expect(text).toMatch(/allocine_queue_jobs\{state="waiting"\}/);
+    expect(text).toMatch(/allocine_model_server_request_duration_seconds_count\{outcome="ok"\}/);
+  });
+
+  it('describes the served model', async () => {
+    const { body } = await target.http.get('/api/v1/model').expect(200);
+    expect(body).toMatchObject({ name: 'allocine-embedded-ngram', version: '1.0', labels: ['negative', 'positive'] });
+    expect(body.documentedAccuracy[0]).toMatchObject({ dataset: expect.stringMatching(/validation/) });
+    expect(body.documentedAccuracy[0].accuracy).toBeGreaterThan(0.85);
+  });
+
+  it('reports every component ready', async () => {
+    const { body } = await target.http.get('/api/v1/health/ready').expect(200);
+    expect(Object.keys(body.details).sort()).toEqual(['modelServer', 'queue', 'redis', 'workers']);
+    expect(Object.values(body.details).every((c) => (c as { status: string }).status === 'up')).toBe(true);
+    await target.http.get('/api/v1/health/live').expect(200);
+  });
+
+  it('documents every route in OpenAPI', async () => {
+    const { body } = await target.http.get('/api/docs-json').expect(200);
+    expect(Object.keys(body.paths).sort()).toEqual([
+      '/api/v1/health/live',
+      '/api/v1/health/ready',
+      '/api/v1/jobs',
+      '/api/v1/jobs/{id}',
+      '/api/v1/jobs/{id}/results',
+      '/api/v1/model',
+      '/api/v1/predictions',
+    ]);
+    await target.http.get('/api/docs').expect(200);
+  });
+});

@@ -1,0 +1,140 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+import { loadEnvironment, startTorchServe, stopTorchServe } from './environment';
+import { RunningApp, flakyProxy, sleep, startApp, waitForJob } from './helpers';
+
+const REVIEW = 'Un film magnifique, des acteurs bouleversants.';
+
+describe('a chunk that fails once succeeds on retry', () => {
+  it('retries with backoff and loses nothing', async () => {
+    const proxy = await flakyProxy(loadEnvironment().modelServerUrl, 1);
+    const target = await startApp({ MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '50', JOB_ATTEMPTS: '3' });
+    try {
+      const input = Array.from({ length: 200 }, (_, i) => ({ id: String(i), text: REVIEW }));
+      const created = await target.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+      const status = await waitForJob(target, created.body.id);
+      expect(proxy.stats().failed).toBe(1);
+      expect(status).toMatchObject({ state: 'completed', progress: { done: 200, total: 200, failed: 0 } });
+      expect(status.summary).toEqual({ positive: 200, negative: 0, errors: 0 });
+      const { body } = await target.http.get(`/api/v1/jobs/${status.id}/results?limit=1000`).expect(200);
+      expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+    } finally {
+      await target.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('back-pressure', () => {
+  it('refuses new work with 503 and Retry-After once the queue is too deep', async () => {
+    const target = await startApp({ APP_ROLE: 'api', MAX_QUEUE_DEPTH: '3', CHUNK_SIZE: '10' });
+    try {
+      const reviews = Array.from({ length: 30 }, (_, i) => ({ id: String(i), text: REVIEW }));
+      await target.http.post('/api/v1/jobs').send({ reviews }).expect(202);
+      const refused = await target.http.post('/api/v1/jobs').send({ reviews }).expect(503);
+      expect(refused.headers['retry-after']).toBe('30');
+      expect(refused.body.message).toMatch(/Too much work queued/);
+      const sync = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(503);
+      expect(sync.headers['retry-after']).toBeDefined();
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe('API keys', () => {
+  it('requires X-API-Key on the API when keys are configured, but not on health or metrics', async () => {
+    const target = await startApp({ API_KEYS: 'k-one,k-two' });
+    try {
+      const denied = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(401);
+      expect(denied.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid X-API-Key' });
+      await target.http.post('/api/v1/predictions').set('X-API-Key', 'wrong').send({ text: REVIEW }).expect(401);
+      await target.http.post('/api/v1/predictions').set('X-API-Key', 'k-two').send({ text: REVIEW }).expect(200);
+      await target.http.get('/api/v1/health/live').expect(200);
+      await target.http.get('/metrics').expect(200);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startRedis(port: number): ChildProcess {
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(250);
+  }
+}
+
+describe('Redis outage', () => {
+  it('answers 503 while Redis is down and resumes work (workers included) once it is back', async () => {
+    const port = await freePort();
+    let redis = startRedis(port);
+    await sleep(300);
+    const target = await startApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    try {
+      await until(async () => (await target.http.post('/api/v1/predictions').send({ text: REVIEW })).status === 200, 15_000);
+
+      redis.kill('SIGKILL');
+      await sleep(300);
+      const down = await target.http.post('/api/v1/predictions').send({ text: REVIEW });
+      expect(down.status).toBe(503);
+      expect(down.headers['retry-after']).toBeDefined();
+      expect(down.body.message).toMatch(/Queue unavailable|Redis/);
+      const ready = await target.http.get('/api/v1/health/ready').expect(503);
+      expect(ready.body.details.redis.status).toBe('down');
+      redis = startRedis(port);
+      await until(async () => (await target.http.post('/api/v1/predictions').send({ text: REVIEW })).status === 200, 30_000);
+      const created = await target.http.post('/api/v1/jobs').send({ reviews: [{ text: REVIEW }, { text: 'Nul.' }] }).expect(202);
+      expect((await waitForJob(target, created.body.id, 30_000)).state).toBe('completed');
+    } finally {
+      await target.close();
+      redis.kill('SIGKILL');
+    }
+  });
+});
+
+describe('model server outage', () => {
+  let target: RunningApp;
+
+  beforeAll(async () => {
+    target = await startApp({ PREDICT_ATTEMPTS: '1' });
+  });
+  afterAll(() => target.close());
+
+  it('readiness goes down when TorchServe stops and up again when it returns', async () => {
+    const { torchServeEnv } = loadEnvironment();
+    // The worker registers with Redis just after boot.
+    await until(async () => (await target.http.get('/api/v1/health/ready')).status === 200, 10_000);
+    stopTorchServe(torchServeEnv);
+    try {
+      const { body } = await target.http.get('/api/v1/health/ready').expect(503);
+      expect(body.status).toBe('error');
+      expect(body.details.modelServer.status).toBe('down');
+      expect(body.details.redis.status).toBe('up');
+      const predict = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(503);
+      expect(predict.body.message).toMatch(/Model server unavailable/);
+      expect(predict.headers['retry-after']).toBe('10');
+    } finally {
+      startTorchServe(torchServeEnv);
+    }
+    const { body } = await target.http.get('/api/v1/health/ready').expect(200);
+    expect(body.details.modelServer.status).toBe('up');
+    await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(200);
+  });
+});

@@ -1,0 +1,39 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatToolbarModule } from '@angular/material/toolbar';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+
+@Component({
+  selector: 'app-root',
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, MatToolbarModule, MatButtonModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <a class="skip" href="#main">Aller au contenu</a>
+    <mat-toolbar class="bar" role="banner">
+      <a class="brand" routerLink="/analyser" aria-label="Allociné Sentiment, accueil">🎬 Allociné Sentiment</a>
+      <nav class="nav" aria-label="Navigation principale">
+        @for (link of links; track link.path) {
+          <a mat-button [routerLink]="link.path" routerLinkActive="active" ariaCurrentWhenActive="page">{{ link.label }}</a>
+        }
+      </nav>
+    </mat-toolbar>
+    <main id="main" tabindex="-1"><router-outlet /></main>
+  `,
+  styles: `
+    .bar { position: sticky; top: 0; z-index: 2; gap: 16px; flex-wrap: wrap; height: auto; min-height: 64px; background: var(--mat-sys-surface-container); }
+    .brand { font-weight: 700; text-decoration: none; color: var(--mat-sys-on-surface); font-size: 1.1rem; }
+    .nav { display: flex; flex-wrap: wrap; gap: 4px; }
+    .nav a.active { background: var(--mat-sys-secondary-container); }
+    .skip { position: absolute; left: -999px; }
+    .skip:focus { left: 8px; top: 8px; z-index: 3; background: white; padding: 8px; }
+    main:focus { outline: none; }
+  `,
+})
+export class App {
+  protected readonly links = [
+    { path: '/analyser', label: 'Analyser' },
+    { path: '/lot', label: 'Lot' },
+    { path: '/historique', label: 'Historique' },
+    { path: '/sante', label: 'Santé' },
+  ];
+}

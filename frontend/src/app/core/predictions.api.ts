@@ -1,0 +1,18 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { ModelInfo, PredictionResult } from '@allocine/contracts';
+import { Observable } from 'rxjs';
+
+/** `/api/v1/predictions` and `/api/v1/model`. */
+@Injectable({ providedIn: 'root' })
+export class PredictionsApi {
+  private readonly http = inject(HttpClient);
+
+  predict(text: string): Observable<PredictionResult> {
+    return this.http.post<PredictionResult>('/api/v1/predictions', { text });
+  }
+
+  model(): Observable<ModelInfo> {
+    return this.http.get<ModelInfo>('/api/v1/model');
+  }
+}

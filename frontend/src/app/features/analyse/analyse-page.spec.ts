@@ -1,0 +1,60 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+
+import { AnalysePage } from './analyse-page';
+
+describe('AnalysePage', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    TestBed.configureTestingModule({
+      imports: [AnalysePage],
+      providers: [provideZonelessChangeDetection(), provideHttpClient(), provideHttpClientTesting()],
+    });
+  });
+
+  async function typeAndAnalyse(text: string) {
+    const fixture = TestBed.createComponent(AnalysePage);
+    await fixture.whenStable();
+    const element: HTMLElement = fixture.nativeElement;
+    const textarea = element.querySelector<HTMLTextAreaElement>('[data-testid="review-input"]')!;
+    textarea.value = text;
+    textarea.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('[data-testid="analyse"]')!.click();
+    return { fixture, element, http: TestBed.inject(HttpTestingController) };
+  }
+
+  it('shows Positif with the confidence, and records the analysis in the history', async () => {
+    const { fixture, element, http } = await typeAndAnalyse('Un film magnifique.');
+    const request = http.expectOne('/api/v1/predictions');
+    expect(request.request.body).toEqual({ text: 'Un film magnifique.' });
+    request.flush({ label: 'positive', score: 0.93, probabilities: { negative: 0.07, positive: 0.93 }, uncertain: false, truncated: false, model: 'allocine-embedded-ngram', version: '1.0', latencyMs: 12 });
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="verdict"]')?.textContent).toBe('Positif');
+    expect(element.querySelector('[data-testid="result"]')?.textContent).toContain('93');
+    expect(element.querySelector('[data-testid="result"]')?.textContent).toContain('allocine-embedded-ngram 1.0');
+    expect(JSON.parse(localStorage.getItem('allocine-sentiment.history.v1')!)).toHaveLength(1);
+  });
+
+  it('says when the service is unavailable instead of showing nothing', async () => {
+    const { fixture, element, http } = await typeAndAnalyse('Nul.');
+    http.expectOne('/api/v1/predictions').flush(
+      { statusCode: 503, error: 'Service Unavailable', message: 'Model server unavailable' },
+      { status: 503, statusText: 'Service Unavailable', headers: { 'Retry-After': '10' } },
+    );
+    await fixture.whenStable();
+    const alert = element.querySelector('[data-testid="error"]')?.textContent ?? '';
+    expect(alert).toContain('Service momentanément indisponible');
+    expect(alert).toContain('Réessayez dans 10 s');
+    expect(element.querySelector('[data-testid="result"]')).toBeNull();
+  });
+
+  it('keeps the button disabled for an empty or too long text', async () => {
+    const fixture = TestBed.createComponent(AnalysePage);
+    await fixture.whenStable();
+    const button = fixture.nativeElement.querySelector('[data-testid="analyse"]') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+  });
+});

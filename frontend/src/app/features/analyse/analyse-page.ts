@@ -1,0 +1,72 @@
+import { DecimalPipe, PercentPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatChipsModule } from '@angular/material/chips';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import type { PredictionResult } from '@allocine/contracts';
+
+import { UiError, toUiError } from '../../core/api-error';
+import { HistoryStore } from '../../core/history.store';
+import { PredictionsApi } from '../../core/predictions.api';
+import { EXAMPLES } from './examples';
+
+const MAX_CHARS = 5000;
+
+@Component({
+  selector: 'app-analyse-page',
+  imports: [FormsModule, MatButtonModule, MatCardModule, MatChipsModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, PercentPipe, DecimalPipe],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './analyse-page.html',
+  styleUrl: './analyse-page.scss',
+})
+export class AnalysePage {
+  private readonly api = inject(PredictionsApi);
+  private readonly history = inject(HistoryStore);
+
+  protected readonly examples = EXAMPLES;
+  protected readonly maxChars = MAX_CHARS;
+  protected readonly text = signal('');
+  protected readonly loading = signal(false);
+  protected readonly result = signal<PredictionResult | null>(null);
+  protected readonly error = signal<UiError | null>(null);
+
+  protected readonly length = computed(() => this.text().trim().length);
+  protected readonly tooLong = computed(() => this.text().length > MAX_CHARS);
+  protected readonly canSubmit = computed(() => this.length() > 0 && !this.tooLong() && !this.loading());
+
+  protected useExample(example: string): void {
+    this.text.set(example);
+    this.result.set(null);
+    this.error.set(null);
+  }
+
+  protected onKeydown(event: KeyboardEvent): void {
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      event.preventDefault();
+      this.analyse();
+    }
+  }
+
+  protected analyse(): void {
+    if (!this.canSubmit()) return;
+    const text = this.text().trim();
+    this.loading.set(true);
+    this.error.set(null);
+    this.api.predict(text).subscribe({
+      next: (result) => {
+        this.result.set(result);
+        this.history.add(text, result);
+        this.loading.set(false);
+      },
+      error: (error: unknown) => {
+        this.error.set(toUiError(error));
+        this.result.set(null);
+        this.loading.set(false);
+      },
+    });
+  }
+}

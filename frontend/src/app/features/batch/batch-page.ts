@@ -1,0 +1,124 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Router } from '@angular/router';
+import type { JobResultRow, JobReviewInput, JobStatus } from '@allocine/contracts';
+import { Subscription } from 'rxjs';
+
+import { UiError, toUiError } from '../../core/api-error';
+import { downloadText } from '../../core/download';
+import { JobsApi } from '../../core/jobs.api';
+import { JobCharts } from './job-charts';
+import { isActive, pollJob } from './job-poller';
+import { JobResults } from './job-results';
+import { JobSubmit } from './job-submit';
+
+const STATE_LABELS: Record<JobStatus['state'], string> = {
+  queued: 'En file d’attente',
+  running: 'En cours',
+  completed: 'Terminé',
+  failed: 'Échec',
+  cancelled: 'Annulé',
+};
+
+/** Batch jobs: submit, follow progress (the job id lives in the URL, so a reload keeps it), explore results. */
+@Component({
+  selector: 'app-batch-page',
+  imports: [DatePipe, MatButtonModule, MatCardModule, MatProgressBarModule, JobSubmit, JobResults, JobCharts],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './batch-page.html',
+})
+export class BatchPage {
+  private readonly api = inject(JobsApi);
+  private readonly router = inject(Router);
+  private readonly destroyRef = inject(DestroyRef);
+  private polling?: Subscription;
+
+  /** From the route `lot/:jobId`. */
+  readonly jobId = input<string>();
+
+  protected readonly status = signal<JobStatus | null>(null);
+  protected readonly rows = signal<JobResultRow[] | null>(null);
+  protected readonly error = signal<UiError | null>(null);
+  protected readonly submitting = signal(false);
+  protected readonly stateLabels = STATE_LABELS;
+
+  protected readonly percent = computed(() => {
+    const s = this.status();
+    return s && s.progress.total ? Math.round((100 * s.progress.done) / s.progress.total) : 0;
+  });
+  protected readonly active = computed(() => {
+    const s = this.status();
+    return !!s && isActive(s);
+  });
+
+  constructor() {
+    effect(() => {
+      const id = this.jobId();
+      this.follow(id);
+    });
+  }
+
+  protected submit(reviews: JobReviewInput[]): void {
+    this.submitting.set(true);
+    this.error.set(null);
+    this.api.create(reviews).subscribe({
+      next: (status) => {
+        this.submitting.set(false);
+        void this.router.navigate(['/lot', status.id]);
+      },
+      error: (error: unknown) => {
+        this.submitting.set(false);
+        this.error.set(toUiError(error));
+      },
+    });
+  }
+
+  protected cancel(): void {
+    const id = this.jobId();
+    if (!id) return;
+    this.api.cancel(id).subscribe({
+      next: (status) => this.status.set(status),
+      error: (error: unknown) => this.error.set(toUiError(error)),
+    });
+  }
+
+  protected newJob(): void {
+    void this.router.navigate(['/lot']);
+  }
+
+  protected downloadJson(): void {
+    downloadText(`allocine-sentiment-${this.jobId()}.json`, JSON.stringify(this.rows() ?? [], null, 2), 'application/json');
+  }
+
+  protected csvUrl(): string {
+    return this.api.csvUrl(this.jobId() ?? '');
+  }
+
+  private follow(id: string | undefined): void {
+    this.polling?.unsubscribe();
+    this.status.set(null);
+    this.rows.set(null);
+    this.error.set(null);
+    if (!id) return;
+    this.polling = pollJob(() => this.api.status(id))
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (status) => {
+          this.status.set(status);
+          if (!isActive(status)) this.loadRows(id);
+        },
+        error: (error: unknown) => this.error.set(toUiError(error)),
+      });
+  }
+
+  private loadRows(id: string): void {
+    this.api.allRows(id).subscribe({
+      next: (rows) => this.rows.set(rows),
+      error: (error: unknown) => this.error.set(toUiError(error)),
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatCardModule } from '@angular/material/card';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import type { JobReviewInput } from '@allocine/contracts';
+
+import { ParsedFile, guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
+
+const MAX_REVIEWS = 10_000;
+
+/** Paste reviews (one per line) or pick a CSV/TXT file and its text column; emits the reviews to submit. */
+@Component({
+  selector: 'app-job-submit',
+  imports: [FormsModule, MatButtonModule, MatButtonToggleModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <mat-card appearance="outlined">
+      <mat-card-content>
+        <mat-button-toggle-group [value]="mode()" (change)="mode.set($event.value)" aria-label="Source des critiques">
+          <mat-button-toggle value="paste">Coller</mat-button-toggle>
+          <mat-button-toggle value="file">Fichier CSV / TXT</mat-button-toggle>
+        </mat-button-toggle-group>
+
+        @if (mode() === 'paste') {
+          <mat-form-field appearance="outline" class="full">
+            <mat-label>Une critique par ligne</mat-label>
+            <textarea matInput rows="8" data-testid="batch-text" [ngModel]="pasted()" (ngModelChange)="pasted.set($event)"></textarea>
+            <mat-hint align="end">{{ reviews().length }} critique(s)</mat-hint>
+          </mat-form-field>
+        } @else {
+          <div class="file row">
+            <label class="picker">
+              <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="file-input" (change)="pick($event)" />
+            </label>
+            @if (file(); as f) {
+              <span class="muted">{{ fileName() }} : {{ f.rows.length }} ligne(s)</span>
+            }
+          </div>
+          @if (file(); as f) {
+            <div class="row">
+              <mat-form-field appearance="outline">
+                <mat-label>Colonne du texte</mat-label>
+                <mat-select data-testid="text-column" [value]="textColumn()" (valueChange)="textColumn.set($event)">
+                  @for (c of f.columns; track c) { <mat-option [value]="c">{{ c }}</mat-option> }
+                </mat-select>
+              </mat-form-field>
+              <mat-form-field appearance="outline">
+                <mat-label>Colonne d'identifiant (facultatif)</mat-label>
+                <mat-select [value]="idColumn()" (valueChange)="idColumn.set($event)">
+                  <mat-option value="">numéro de ligne</mat-option>
+                  @for (c of f.columns; track c) { <mat-option [value]="c">{{ c }}</mat-option> }
+                </mat-select>
+              </mat-form-field>
+            </div>
+          }
+        }
+        @if (problem(); as p) {
+          <p class="negative" role="alert">{{ p }}</p>
+        }
+      </mat-card-content>
+      <mat-card-actions>
+        <button mat-flat-button type="button" data-testid="submit-job" [disabled]="!!problem() || !reviews().length || busy()" (click)="submitted.emit(reviews())">
+          Lancer l'analyse de {{ reviews().length }} critique(s)
+        </button>
+      </mat-card-actions>
+    </mat-card>
+  `,
+  styles: `
+    .full { width: 100%; margin-top: 12px; }
+    .file { margin: 16px 0; }
+  `,
+})
+export class JobSubmit {
+  readonly busy = input(false);
+  readonly submitted = output<JobReviewInput[]>();
+
+  protected readonly mode = signal<'paste' | 'file'>('paste');
+  protected readonly pasted = signal('');
+  protected readonly file = signal<ParsedFile | null>(null);
+  protected readonly fileName = signal('');
+  protected readonly textColumn = signal('');
+  protected readonly idColumn = signal('');
+
+  protected readonly reviews = computed<JobReviewInput[]>(() => {
+    if (this.mode() === 'paste') return linesOf(this.pasted()).map((text, i) => ({ id: String(i + 1), text }));
+    const file = this.file();
+    return file && this.textColumn() ? toReviews(file, this.textColumn(), this.idColumn()) : [];
+  });
+
+  protected readonly problem = computed(() => {
+    const reviews = this.reviews();
+    if (reviews.length > MAX_REVIEWS) return `Trop de critiques : ${reviews.length} (maximum ${MAX_REVIEWS} par lot).`;
+    const long = reviews.findIndex((r) => r.text.length > 5000);
+    if (long >= 0) return `La critique n° ${long + 1} dépasse 5 000 caractères.`;
+    return null;
+  });
+
+  protected async pick(event: Event): Promise<void> {
+    const chosen = (event.target as HTMLInputElement).files?.[0];
+    if (!chosen) return;
+    const parsed = parseReviewFile(chosen.name, await chosen.text());
+    this.fileName.set(chosen.name);
+    this.file.set(parsed);
+    this.textColumn.set(guessTextColumn(parsed.columns));
+    this.idColumn.set('');
+  }
+}

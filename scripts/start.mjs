@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// `npm start`: set up whatever is missing, then run the whole product on its embedded defaults:
+// Redis, TorchServe with the embedded model, the API with its queue workers, and the UI on :8501.
+// Ctrl+C stops every child; queued work stays in Redis and resumes on the next start.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, readdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RUN_DIR = join(ROOT, '.run');
+const API_PORT = Number(process.env.PORT ?? 3000);
+const UI_PORT = Number(process.env.UI_PORT ?? 8501);
+const children = [];
+let redisStartedHere = false;
+let stopping = false;
+
+const say = (message) => console.log(`\x1b[36m[start]\x1b[0m ${message}`);
+const fail = (message) => {
+  console.error(`\x1b[31m[start]\x1b[0m ${message}`);
+  process.exit(1);
+};
+
+/** Run a set-up step in the foreground, streaming its output so long steps show progress. */
+function step(title, command, args, env = {}) {
+  say(title);
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) fail(`${title} failed (exit ${result.status})`);
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+const stale = (output, ...inputs) => newestMtime(output) < Math.max(...inputs.map(newestMtime));
+
+function portAnswers(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function waitFor(what, check, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  fail(`${what} did not come up within ${seconds}s`);
+}
+
+function run(name, command, args, env = {}) {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+async function setUp() {
+  if (!existsSync(join(ROOT, 'node_modules'))) step('installing npm dependencies (npm ci, about 1 minute)', 'npm', ['ci', '--no-audit', '--no-fund']);
+  step('checking the Python environment (.venv, pinned requirements; first time about 1 minute)', 'bash', ['model-server/scripts/setup-python.sh']);
+  const mar = join(ROOT, 'model-server/model-store/allocine-sentiment.mar');
+  if (stale(mar, join(ROOT, 'model-server/model/embedded'), join(ROOT, 'model-server/allocine_sentiment'))) {
+    step('packaging the embedded model for TorchServe (.mar)', 'bash', ['model-server/scripts/build-mar.sh']);
+  }
+  if (stale(join(ROOT, 'dist/backend'), join(ROOT, 'backend/src'), join(ROOT, 'libs/contracts/src'))) {
+    step('building the API (tsc)', 'npx', ['tsc', '-p', 'backend/tsconfig.app.json']);
+  }
+  if (existsSync(join(ROOT, 'frontend/project.json')) && stale(join(ROOT, 'dist/frontend'), join(ROOT, 'frontend/src'), join(ROOT, 'libs/contracts/src'))) {
+    step('building the UI (Angular production build, about 1 minute)', 'npx', ['ng', 'build', 'frontend']);
+  }
+}
+
+async function startRedis() {
+  if (process.env.REDIS_URL) {
+    say(`Redis: using REDIS_URL=${process.env.REDIS_URL}`);
+    return process.env.REDIS_URL;
+  }
+  if (await portAnswers(6379)) {
+    say('Redis: using the one already answering on 127.0.0.1:6379');
+    return 'redis://127.0.0.1:6379';
+  }
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    fail('Redis is needed. Install it (sudo apt-get install -y redis-server) or set REDIS_URL=redis://host:port');
+  }
+  const dir = join(RUN_DIR, 'redis');
+  mkdirSync(dir, { recursive: true });
+  say(`Redis: starting redis-server on 127.0.0.1:6379 (append-only file in ${dir}, so accepted jobs survive restarts)`);
+  run('redis', 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--appendonly', 'yes', '--dir', dir, '--maxmemory-policy', 'noeviction']);
+  redisStartedHere = true;
+  await waitFor('Redis', () => portAnswers(6379), 15);
+  return 'redis://127.0.0.1:6379';
+}
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping: API and UI first (in-flight chunks finish), then TorchServe and Redis');
+  const order = ['ui', 'api'];
+  for (const name of order) await stopChild(name);
+  spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
+  if (redisStartedHere) await stopChild('redis');
+  say('everything stopped');
+  process.exit(code);
+}
+
+function stopChild(name) {
+  const entry = children.find((c) => c.name === name);
+  if (!entry || entry.child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => entry.child.kill('SIGKILL'), 35_000);
+    entry.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    entry.child.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  await setUp();
+  const redisUrl = await startRedis();
+  step('starting TorchServe with the embedded model (waits until the model is loaded)', 'bash', ['model-server/scripts/start.sh']);
+  run('api', 'node', ['dist/backend/backend/src/main.js'], {
+    REDIS_URL: redisUrl,
+    PORT: String(API_PORT),
+    HOST: process.env.HOST ?? '127.0.0.1',
+    NODE_ENV: process.env.NODE_ENV ?? 'production',
+  });
+  await waitFor('the API', () => portAnswers(API_PORT), 60);
+  const ui = join(ROOT, 'dist/frontend/browser');
+  if (existsSync(ui)) {
+    run('ui', 'node', ['scripts/ui-server.mjs'], { UI_PORT: String(UI_PORT), UI_DIR: ui, API_URL: `http://127.0.0.1:${API_PORT}` });
+    await waitFor('the UI', () => portAnswers(UI_PORT), 20);
+  }
+  console.log(`
+  Allociné Sentiment is running
+    UI            http://localhost:${UI_PORT}${existsSync(ui) ? '' : '   (no UI build found)'}
+    API           http://localhost:${API_PORT}/api/v1   (docs: http://localhost:${API_PORT}/api/docs)
+    Metrics       http://localhost:${API_PORT}/metrics
+    Model server  http://127.0.0.1:8080 (management on 127.0.0.1:8081, local only)
+  Ctrl+C stops everything.
+`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  void shutdown(1);
+});

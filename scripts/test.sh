@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite: Python (lint, unit, real TorchServe), TypeScript (types, unit),
+# backend integration (real Redis + real TorchServe). `npm test` runs this.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+step() { printf '\n==> %s\n' "$*"; }
+
+[ -d node_modules ] || { step "installing npm dependencies"; npm ci --no-audit --no-fund; }
+bash model-server/scripts/setup-python.sh
+
+step "model-server: ruff"
+.venv/bin/ruff check model-server
+.venv/bin/ruff format --check model-server
+
+step "model-server: pytest (unit, CamemBERT path, real TorchServe)"
+.venv/bin/python -m pytest model-server/tests
+
+step "TypeScript: type checks"
+npx tsc -p libs/contracts/tsconfig.json --noEmit
+npx tsc -p backend/tsconfig.spec.json --noEmit
+
+step "backend: unit tests"
+npx jest -c backend/jest.config.ts
+
+# Integration tests need a real Redis: REDIS_URL, else the local one, else a throwaway redis-server.
+if [ -z "${REDIS_URL:-}" ]; then
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    export REDIS_URL=redis://127.0.0.1:6379
+  elif command -v redis-server >/dev/null; then
+    REDIS_DIR="$(mktemp -d)"
+    redis-server --port 6390 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid"
+    trap 'kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null || true' EXIT
+    export REDIS_URL=redis://127.0.0.1:6390
+  fi
+fi
+step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, real TorchServe)"
+npx jest -c backend/jest.integration.config.ts
