@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Python (lint, unit, real TorchServe), TypeScript (types, unit),
-# backend integration (real Redis + real TorchServe). `npm test` runs this.
+# backend integration (real Redis + real TorchServe), browser tests against the running product.
+# `npm test` runs this.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -23,6 +24,9 @@ npx tsc -p backend/tsconfig.spec.json --noEmit
 step "backend: unit tests"
 npx jest -c backend/jest.config.ts
 
+step "frontend: unit tests (vitest)"
+npx ng test frontend --watch=false
+
 # Integration tests need a real Redis: REDIS_URL, else the local one, else a throwaway redis-server.
 if [ -z "${REDIS_URL:-}" ]; then
   if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
@@ -36,3 +40,8 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, real TorchServe)"
 npx jest -c backend/jest.integration.config.ts
+
+# End to end: `npm start` brings up the real stack, headless Chromium drives the UI, Ctrl+C stops it.
+step "frontend: production build and browser tests (Chromium, real stack)"
+npx ng build frontend
+node --test --test-concurrency=1 frontend/e2e/ui.e2e.mjs

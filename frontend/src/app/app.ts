@@ -10,7 +10,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
   template: `
     <a class="skip" href="#main">Aller au contenu</a>
     <mat-toolbar class="bar" role="banner">
-      <a class="brand" routerLink="/analyser" aria-label="Allociné Sentiment, accueil">🎬 Allociné Sentiment</a>
+      <a class="brand" routerLink="/analyser" aria-label="Allociné Sentiment, accueil"><img src="favicon.svg" alt="" width="24" height="24" /> Allociné Sentiment</a>
       <nav class="nav" aria-label="Navigation principale">
         @for (link of links; track link.path) {
           <a mat-button [routerLink]="link.path" routerLinkActive="active" ariaCurrentWhenActive="page">{{ link.label }}</a>
@@ -21,7 +21,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
   `,
   styles: `
     .bar { position: sticky; top: 0; z-index: 2; gap: 16px; flex-wrap: wrap; height: auto; min-height: 64px; background: var(--mat-sys-surface-container); }
-    .brand { font-weight: 700; text-decoration: none; color: var(--mat-sys-on-surface); font-size: 1.1rem; }
+    .brand { display: inline-flex; align-items: center; gap: 8px; font-weight: 700; text-decoration: none; color: var(--mat-sys-on-surface); font-size: 1.1rem; }
     .nav { display: flex; flex-wrap: wrap; gap: 4px; }
     .nav a.active { background: var(--mat-sys-secondary-container); }
     .skip { position: absolute; left: -999px; }

@@ -8,7 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import type { JobReviewInput } from '@allocine/contracts';
 
-import { ParsedFile, guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
+import { ParsedFile, guessIdColumn, guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
 
 const MAX_REVIEWS = 10_000;
 
@@ -106,6 +106,6 @@ export class JobSubmit {
     this.fileName.set(chosen.name);
     this.file.set(parsed);
     this.textColumn.set(guessTextColumn(parsed.columns));
-    this.idColumn.set('');
+    this.idColumn.set(guessIdColumn(parsed.columns));
   }
 }

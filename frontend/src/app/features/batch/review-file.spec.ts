@@ -1,10 +1,12 @@
-import { guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
+import { guessIdColumn, guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
 
 describe('review files', () => {
   it('reads a CSV with a header, detecting ; as delimiter', () => {
     const parsed = parseReviewFile('avis.csv', 'ref;avis\nA1;"Super, vraiment"\nA2;Nul\n\n');
     expect(parsed.columns).toEqual(['ref', 'avis']);
     expect(guessTextColumn(parsed.columns)).toBe('avis');
+    expect(guessIdColumn(parsed.columns)).toBe('ref');
+    expect(guessIdColumn(['texte', 'note'])).toBe('');
     expect(toReviews(parsed, 'avis', 'ref')).toEqual([
       { id: 'A1', text: 'Super, vraiment' },
       { id: 'A2', text: 'Nul' },

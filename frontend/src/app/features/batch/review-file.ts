@@ -27,6 +27,11 @@ export function guessTextColumn(columns: string[]): string {
   return columns.find((c) => /^(text|texte|review|avis|critique|comment)/i.test(c)) ?? columns[0] ?? '';
 }
 
+/** A column that looks like the caller's own identifiers, or '' to number rows. */
+export function guessIdColumn(columns: string[]): string {
+  return columns.find((c) => /^(id|ref|référence|reference|identifiant)$/i.test(c.trim())) ?? '';
+}
+
 export function toReviews(file: ParsedFile, textColumn: string, idColumn: string): JobReviewInput[] {
   return file.rows
     .filter((row) => (row[textColumn] ?? '').trim())

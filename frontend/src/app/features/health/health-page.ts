@@ -30,7 +30,7 @@ const NAMES: Partial<Record<string, string>> = {
     .component.down { border-left: 6px solid #b3261e; }
     dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 0.9rem; }
     dt { color: var(--mat-sys-on-surface-variant); }
-    dd { margin: 0; }
+    dd { margin: 0; overflow-wrap: anywhere; }
   `,
 })
 export class HealthPage {

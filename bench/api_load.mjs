@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// End-to-end load on a running stack (npm start): concurrent single predictions, then one batch job.
+//   node bench/api_load.mjs [--url http://localhost:3000] [--requests 500] [--concurrency 32] [--job 5000]
+// Bounded in count and time; talks to the given local URL only.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(process.argv.slice(2).map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : [])).filter((p) => p.length));
+const URL_BASE = args.url ?? 'http://localhost:3000';
+const REQUESTS = Number(args.requests ?? 500);
+const CONCURRENCY = Number(args.concurrency ?? 32);
+const JOB = Number(args.job ?? 5000);
+const reviews = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviews.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l).review);
+
+const post = (path, body) => fetch(`${URL_BASE}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function singles() {
+  const latencies = [];
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        const text = reviews[next++ % reviews.length];
+        const t0 = performance.now();
+        const response = await post('/api/v1/predictions', { text });
+        if (response.status !== 200) failed++;
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  console.log(`single predictions: ${REQUESTS} requests, concurrency ${CONCURRENCY}, ${failed} failed`);
+  console.log(`  ${(REQUESTS / seconds).toFixed(0)} req/s; latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`);
+}
+
+async function job() {
+  const input = Array.from({ length: JOB }, (_, i) => ({ id: String(i), text: reviews[i % reviews.length] }));
+  const started = performance.now();
+  const created = await (await post('/api/v1/jobs', { reviews: input })).json();
+  let status;
+  const deadline = Date.now() + 600_000;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    status = await (await fetch(`${URL_BASE}/api/v1/jobs/${created.id}`)).json();
+  } while (['queued', 'running'].includes(status.state) && Date.now() < deadline);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`batch job: ${JOB} reviews → ${status.state}, ${status.progress.done} done, ${status.progress.failed} failed`);
+  console.log(`  ${seconds.toFixed(1)} s end to end, ${(JOB / seconds).toFixed(0)} reviews/s`);
+}
+
+await singles();
+if (JOB > 0) await job();
+const metrics = await (await fetch(`${URL_BASE}/metrics`)).text();
+const batchCount = Number(/allocine_model_batch_size_count (\d+)/.exec(metrics)?.[1] ?? 0);
+const batchSum = Number(/allocine_model_batch_size_sum (\d+)/.exec(metrics)?.[1] ?? 0);
+console.log(`TorchServe dynamic batching: mean ${(batchSum / Math.max(1, batchCount)).toFixed(2)} requests per model batch over ${batchCount} calls`);

@@ -1,0 +1,32 @@
+// Starts the whole product with `npm start` (real Redis, TorchServe, API, UI) for the browser tests,
+// and stops it the way a user does: SIGINT, as Ctrl+C sends.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const UI = process.env.E2E_UI_URL ?? 'http://localhost:8501';
+
+export async function startStack() {
+  const child = spawn('node', ['scripts/start.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 600_000;
+  while (!output.includes('Allociné Sentiment is running')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not finish in time:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return {
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGINT');
+      }),
+  };
+}
+
+export const stopModelServer = () => spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
+export const startModelServer = () => spawnSync('bash', ['model-server/scripts/start.sh'], { cwd: ROOT, stdio: 'inherit' });

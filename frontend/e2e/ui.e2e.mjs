@@ -1,0 +1,138 @@
+// End-to-end tests in a real headless Chromium against the running stack with the real model.
+// Screenshots of each page go to test-artifacts/e2e/ (not committed).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { ROOT, UI, startModelServer, startStack, stopModelServer } from './stack.mjs';
+
+const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
+mkdirSync(ARTIFACTS, { recursive: true });
+const fixtures = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviews.jsonl'), 'utf-8')
+  .trim()
+  .split('\n')
+  .map((line) => JSON.parse(line));
+
+let stack;
+let browser;
+let page;
+const consoleErrors = [];
+
+before(async () => {
+  stack = await startStack();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  page = await context.newPage();
+  page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+});
+
+after(async () => {
+  await browser?.close();
+  if (stack) {
+    const code = await stack.stop();
+    writeFileSync(join(ARTIFACTS, 'stack.log'), stack.output());
+    assert.equal(code, 0, 'npm start should exit cleanly on Ctrl+C');
+    // Nothing of the product may outlive Ctrl+C.
+    const left = execFileSync('bash', ['-c', "ps -eo args | grep -E 'org.pytorch.serve.ModelServer|dist/backend/backend/src/main.js|ui-server.mjs' | grep -v grep || true"]).toString();
+    assert.equal(left.trim(), '', `processes left running:\n${left}`);
+  }
+});
+
+async function analyse(text) {
+  await page.goto(`${UI}/analyser`);
+  await page.getByTestId('review-input').fill(text);
+  await page.getByTestId('analyse').click();
+  await page.getByTestId('verdict').waitFor();
+  return (await page.getByTestId('verdict').textContent()).trim();
+}
+
+test('analyses a positive and a negative French review', async () => {
+  assert.equal(await analyse("Un chef-d'œuvre, bouleversant du début à la fin. Les acteurs sont magistraux."), 'Positif');
+  await page.screenshot({ path: join(ARTIFACTS, 'analyser-positif.png'), fullPage: true });
+  assert.equal(await analyse('Nul, ennuyeux, je me suis endormi au bout de vingt minutes.'), 'Négatif');
+  assert.match(await page.getByTestId('result').textContent(), /allocine-embedded-ngram/);
+  await page.screenshot({ path: join(ARTIFACTS, 'analyser-negatif.png'), fullPage: true });
+});
+
+test('runs a 200-line CSV job to 100 %, filters the results and downloads them as CSV', async () => {
+  const lines = ['ref,avis'];
+  for (let i = 0; i < 200; i++) lines.push(`id-${i},"${fixtures[i % fixtures.length].review.replace(/"/g, '""')}"`);
+  const csvPath = join(ARTIFACTS, 'avis-200.csv');
+  writeFileSync(csvPath, lines.join('\n'));
+
+  await page.goto(`${UI}/lot`);
+  await page.getByRole('radio', { name: 'Fichier CSV / TXT' }).click();
+  await page.getByTestId('file-input').setInputFiles(csvPath);
+  await page.getByText('200 ligne(s)').waitFor();
+  await page.getByTestId('submit-job').click();
+  await page.waitForURL(/\/lot\/[0-9a-f-]{36}$/);
+  await page.getByTestId('job-state').filter({ hasText: 'Terminé' }).waitFor({ timeout: 60_000 });
+  assert.equal((await page.getByTestId('job-percent').textContent()).trim(), '100 %');
+  await page.getByTestId('results-table').waitFor();
+  assert.match(await page.getByTestId('shown-count').textContent(), /200 ligne/);
+  await page.screenshot({ path: join(ARTIFACTS, 'lot.png'), fullPage: true });
+
+  await page.getByTestId('filter-sentiment').click();
+  await page.getByRole('option', { name: 'Négatifs' }).click();
+  const shown = Number((await page.getByTestId('shown-count').textContent()).match(/\d+/)[0]);
+  assert.ok(shown > 50 && shown < 150, `negative rows shown: ${shown}`);
+  const rows = await page.locator('[data-testid="results-table"] tr.mat-mdc-row').allTextContents();
+  assert.ok(rows.length > 0 && rows.every((row) => row.includes('Négatif')), 'only negative rows are listed');
+
+  // A reload keeps the job: its id is in the URL.
+  await page.reload();
+  await page.getByTestId('job-state').filter({ hasText: 'Terminé' }).waitFor();
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+  const saved = join(ARTIFACTS, 'resultats.csv');
+  await download.saveAs(saved);
+  const csv = readFileSync(saved, 'utf-8').trim().split('\n');
+  assert.equal(csv[0], 'id,text,label,score,probability_positive,uncertain,error');
+  assert.equal(csv.length, 201);
+  assert.match(csv[1], /^id-0,/);
+});
+
+test('history keeps the analyses with charts', async () => {
+  await page.goto(`${UI}/historique`);
+  await page.getByTestId('history-count').waitFor();
+  assert.equal((await page.getByTestId('history-count').textContent()).trim(), '2');
+  await page.screenshot({ path: join(ARTIFACTS, 'historique.png'), fullPage: true });
+});
+
+test('the health page shows every component up', async () => {
+  await page.goto(`${UI}/sante`);
+  await page.getByTestId('overall').waitFor();
+  for (const component of ['redis', 'modelServer', 'workers', 'queue']) {
+    assert.equal((await page.getByTestId(`status-${component}`).textContent()).trim(), 'opérationnel', component);
+  }
+  await page.screenshot({ path: join(ARTIFACTS, 'sante.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, [], 'no console errors while everything is up');
+});
+
+test('when the model server stops, the UI says so', async () => {
+  stopModelServer();
+  try {
+    await page.goto(`${UI}/sante`);
+    await page.getByTestId('status-modelServer').filter({ hasText: 'en panne' }).waitFor({ timeout: 15_000 });
+    assert.match(await page.getByTestId('overall').textContent(), /Service dégradé/);
+    await page.screenshot({ path: join(ARTIFACTS, 'sante-panne.png'), fullPage: true });
+
+    await page.goto(`${UI}/analyser`);
+    await page.getByTestId('review-input').fill('Un film magnifique.');
+    await page.getByTestId('analyse').click();
+    await page.getByTestId('error').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('error').textContent(), /indisponible/);
+    await page.screenshot({ path: join(ARTIFACTS, 'analyser-panne.png'), fullPage: true });
+  } finally {
+    startModelServer();
+  }
+});
