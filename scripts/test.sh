@@ -17,6 +17,10 @@ step "model-server: ruff"
 step "model-server: pytest (unit, CamemBERT path, real TorchServe)"
 .venv/bin/python -m pytest model-server/tests
 
+step "TypeScript: lint (module boundaries: frontend and backend share only libs/contracts)"
+NX_DAEMON=false npx nx show projects >/dev/null  # ESLint's Nx rule reads the project graph
+npx eslint backend/src backend/test frontend/src libs/contracts/src
+
 step "TypeScript: type checks"
 npx tsc -p libs/contracts/tsconfig.json --noEmit
 npx tsc -p backend/tsconfig.spec.json --noEmit

@@ -58,6 +58,8 @@ def train_ngram(
 ) -> tuple[NgramClassifier, Featuriser]:
     """Fit an ``NgramClassifier`` with Adagrad (sparse-friendly) over shuffled mini-batches."""
     seed_everything(config.seed)
+    # Adagrad builds its sparse updates itself; checking their invariants on every step only costs time.
+    torch.sparse.check_sparse_tensor_invariants.disable()
     featuriser = Featuriser(spec, feature_scale(texts, labels, spec, config.naive_bayes))
     rows = featuriser.rows(texts)
     targets = torch.tensor(list(labels), dtype=torch.long)

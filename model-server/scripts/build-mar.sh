@@ -6,7 +6,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 MODEL_DIR="$(cd "${1:-$HERE/model/embedded}" && pwd)"
 STORE="${MODEL_STORE:-$HERE/model-store}"
-[ -x "$ROOT/.venv/bin/python" ] || bash "$HERE/scripts/setup-python.sh"
+VENV="${VENV:-$ROOT/.venv}"
+[ -x "$VENV/bin/python" ] || bash "$HERE/scripts/setup-python.sh"
 
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
@@ -16,7 +17,7 @@ for module in __init__ handler predictor requests ngram_model text hf_model; do
   cp "$HERE/allocine_sentiment/$module.py" "$STAGE/allocine_sentiment/"
 done
 cp -r "$MODEL_DIR"/. "$STAGE/"
-"$ROOT/.venv/bin/torch-model-archiver" \
+"$VENV/bin/torch-model-archiver" \
   --model-name allocine-sentiment --version 1.0 \
   --handler "$HERE/allocine_sentiment/handler.py" \
   --extra-files "$STAGE" \
