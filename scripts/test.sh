@@ -11,7 +11,7 @@ step() { printf '\n==> %s\n' "$*"; }
 bash model-server/scripts/setup-python.sh
 
 step "model-server: ruff"
-.venv/bin/ruff check model-server
+.venv/bin/ruff check model-server && .venv/bin/ruff check --config model-server/pyproject.toml bench
 .venv/bin/ruff format --check model-server
 
 step "model-server: pytest (unit, CamemBERT path, real TorchServe)"

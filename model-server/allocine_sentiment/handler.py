@@ -15,7 +15,7 @@ import torch
 from ts.torch_handler.base_handler import BaseHandler
 
 from allocine_sentiment.predictor import Prediction, load_predictor
-from allocine_sentiment.requests import DEFAULT_MAX_CHARS, ItemError, ParsedRequest, parse_request
+from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ItemError, ParsedRequest, parse_request
 
 logger = logging.getLogger(__name__)
 BATCH_HEADER = "X-Batch-Requests"

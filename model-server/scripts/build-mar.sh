@@ -13,7 +13,7 @@ STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/allocine_sentiment" "$STORE"
 # Only what serving imports goes into the archive (no training code, no scikit-learn).
-for module in __init__ handler predictor requests ngram_model text hf_model; do
+for module in __init__ handler predictor request_parsing ngram_model text hf_model; do
   cp "$HERE/allocine_sentiment/$module.py" "$STAGE/allocine_sentiment/"
 done
 cp -r "$MODEL_DIR"/. "$STAGE/"

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Proves `docker-compose up --build` for real on this machine: installs and starts a Docker engine if
+# needed, builds stand-ins for the official base images when no registry is reachable, brings the stack
+# up, waits for every service to be healthy, checks the UI, a prediction and a 1,000-review job through
+# the published port, then tears everything down. Long (first run ~15 min); not part of `npm test`.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+UI="http://localhost:8501"
+PROJECT=allocine-smoke
+check() { printf '\033[32m✔\033[0m %s\n' "$*"; }
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Docker engine"
+if ! command -v docker >/dev/null || ! command -v docker-compose >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq docker.io docker-compose >/dev/null
+fi
+if ! docker info >/dev/null 2>&1; then
+  (dockerd >/var/log/dockerd-smoke.log 2>&1 &)
+  for _ in $(seq 1 30); do docker info >/dev/null 2>&1 && break; sleep 1; done
+fi
+docker info >/dev/null
+check "engine $(docker version --format '{{.Server.Version}}')"
+
+step "Base images (official ones when they can be pulled, else stand-ins from Debian packages)"
+for image in python:3.11-slim-bookworm node:20-bookworm-slim nginx:1.27-bookworm redis:7-bookworm; do
+  docker image inspect "$image" >/dev/null 2>&1 || timeout 60 docker pull -q "$image" >/dev/null 2>&1 || true
+done
+bash scripts/docker/standin-images.sh
+check "base images present"
+
+# The PyTorch CPU wheel, when this machine has one, spares the image a download from PyTorch's index.
+for wheel in ${PIP_FIND_LINKS:-/opt/wheels}/torch-2.13.0+cpu-*.whl; do
+  [ -f "$wheel" ] && cp -n "$wheel" model-server/wheels/
+done
+export TORCH_INDEX_URL="${TORCH_INDEX_URL:-https://pypi.org/simple}"
+
+compose() { docker-compose -p "$PROJECT" "$@"; }
+cleanup() { step "tear down"; compose down -v --remove-orphans >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+compose down -v --remove-orphans >/dev/null 2>&1 || true  # leftovers of an interrupted run
+
+step "docker-compose up --build -d --scale worker=3 (the first build takes several minutes)"
+compose up --build -d --scale worker=3
+
+step "waiting for every service to be healthy"
+services="redis model-server api worker frontend"
+for _ in $(seq 1 120); do
+  unhealthy=""
+  for service in $services; do
+    ids="$(compose ps -q "$service")"
+    [ -n "$ids" ] || unhealthy="$unhealthy $service:missing"
+    for id in $ids; do
+      status="$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id" 2>/dev/null || echo missing)"
+      [ "$status" = healthy ] || unhealthy="$unhealthy $service:$status"
+    done
+  done
+  [ -z "$unhealthy" ] && break
+  sleep 5
+done
+[ -z "$unhealthy" ] || { compose ps; compose logs --tail 50; echo "not healthy:$unhealthy" >&2; exit 1; }
+check "all services healthy: $services"
+
+step "checks through the published UI port"
+curl -sf "$UI/" | grep -q '<app-root>' && check "UI page loads at $UI"
+ready="$(curl -sf "$UI/api/v1/health/ready")"
+echo "$ready" | grep -q '"status":"ok"' && check "readiness ok: $ready"
+prediction="$(curl -sf -X POST "$UI/api/v1/predictions" -H 'Content-Type: application/json' \
+  -d '{"text":"Un chef-d'"'"'œuvre, bouleversant du début à la fin."}')"
+echo "$prediction" | grep -q '"label":"positive"' && check "French review classified positive: $prediction"
+published="$(docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Ports}}' | tr ',' '\n' | grep -o '0.0.0.0:[0-9]*' | sort -u | tr '\n' ' ')"
+[ "$published" = "0.0.0.0:3000 0.0.0.0:8501 " ] && check "only ports 3000 and 8501 published"
+
+python3 - "$UI" <<'PY'
+import json, sys, time, urllib.request
+ui = sys.argv[1]
+texts = ["Un film magnifique, des acteurs bouleversants.", "Nul, ennuyeux, je me suis endormi."]
+body = json.dumps({"reviews": [{"id": f"r{i}", "text": texts[i % 2]} for i in range(1000)]}).encode()
+request = urllib.request.Request(f"{ui}/api/v1/jobs", data=body, headers={"Content-Type": "application/json"})
+job = json.load(urllib.request.urlopen(request))
+deadline = time.time() + 300
+while True:
+    status = json.load(urllib.request.urlopen(f"{ui}/api/v1/jobs/{job['id']}"))
+    if status["state"] not in ("queued", "running") or time.time() > deadline:
+        break
+    time.sleep(1)
+assert status["state"] == "completed", status
+assert status["progress"] == {"done": 1000, "total": 1000, "failed": 0}, status
+assert status["summary"] == {"positive": 500, "negative": 500, "errors": 0}, status
+print(f"\033[32m✔\033[0m 1,000-review job completed: {status['summary']}")
+PY
+
+# Each of the three workers must have classified part of that job.
+for id in $(compose ps -q worker); do
+  count="$(docker exec "$id" node -e "fetch('http://127.0.0.1:3000/metrics').then(r => r.text()).then(t => {
+    console.log([...t.matchAll(/allocine_predictions_total\{label=\"(?:positive|negative)\"\} (\d+)/g)].reduce((s, m) => s + Number(m[1]), 0));
+  })")"
+  [ "$count" -gt 0 ] || { echo "worker $id classified nothing" >&2; exit 1; }
+  check "worker ${id:0:12} classified $count reviews"
+done
+workers="$(curl -sf "$UI/api/v1/health/ready" | python3 -c 'import json,sys; print(json.load(sys.stdin)["details"]["workers"]["count"])')"
+[ "$workers" = 3 ] && check "readiness counts 3 workers"
+echo
+check "compose smoke test passed"

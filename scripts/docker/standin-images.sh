@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Build local stand-ins for the official base images the Dockerfiles default to, from Debian packages,
+# when no registry is reachable. Each is tagged with the official name, so the Dockerfiles need no change.
+# Only images missing locally are built. Needs root (debootstrap, chroot).
+set -euo pipefail
+MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+WORK="${STANDIN_WORK:-/var/tmp/allocine-standins}"
+ROOTFS="$WORK/bookworm"
+mkdir -p "$WORK"
+
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+log() { printf '[standins] %s\n' "$*"; }
+
+base_rootfs() {
+  [ -x "$ROOTFS/bin/bash" ] && return
+  log "debootstrap bookworm (minbase) from $MIRROR"
+  command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap >/dev/null
+  debootstrap --variant=minbase bookworm "$ROOTFS.partial" "$MIRROR" >"$WORK/debootstrap.log" 2>&1
+  mv "$ROOTFS.partial" "$ROOTFS"
+}
+
+# import NAME SETUP_SCRIPT [docker import --change ...]: copy the base, run SETUP in a chroot, import.
+import_image() {
+  local name="$1" setup="$2"
+  shift 2
+  local dir="$WORK/$(echo "$name" | tr ':/' '__')"
+  rm -rf "$dir"
+  cp -a "$ROOTFS" "$dir"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  # Files a setup needs from this machine travel in $EXTRA, seen as /tmp/extra in the chroot.
+  if [ -n "${EXTRA:-}" ]; then mkdir -p "$dir/tmp/extra" && cp -a "$EXTRA/." "$dir/tmp/extra/"; fi
+  mount --bind /proc "$dir/proc"
+  chroot "$dir" /bin/bash -euc "export DEBIAN_FRONTEND=noninteractive; $setup" >"$dir.log" 2>&1 || {
+    umount "$dir/proc"
+    log "setup of $name failed; see $dir.log"
+    exit 1
+  }
+  umount "$dir/proc"
+  # This machine's trust store: registries may be reached through a TLS-inspecting proxy whose CA only it has.
+  mkdir -p "$dir/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
+  rm -rf "$dir/var/lib/apt/lists/"* "$dir/var/cache/apt/archives/"*.deb "$dir/tmp/extra"
+  local trust=/etc/ssl/certs/ca-certificates.crt
+  tar -C "$dir" -c . | docker import "$@" \
+    --change "ENV SSL_CERT_FILE=$trust PIP_CERT=$trust REQUESTS_CA_BUNDLE=$trust NODE_EXTRA_CA_CERTS=$trust" \
+    - "$name" >/dev/null
+  rm -rf "$dir"
+  log "built $name"
+}
+
+APT_INSTALL='apt-get update -qq && apt-get install -y -qq --no-install-recommends'
+
+python_image() {
+  have "$1" && return
+  base_rootfs
+  import_image "$1" "$APT_INSTALL python3 python3-venv python-is-python3 ca-certificates" \
+    --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]'
+}
+
+node_image() {
+  have "$1" && return
+  base_rootfs
+  # Debian's Node.js is too old (18): carry this machine's Node.js 20 and npm into the image.
+  local files="$WORK/node-files"
+  rm -rf "$files" && mkdir -p "$files/bin" "$files/lib/node_modules"
+  cp "$(command -v node)" "$files/bin/node"
+  cp -a "$(npm root -g)/npm" "$files/lib/node_modules/npm"
+  EXTRA="$files" import_image "$1" "$APT_INSTALL ca-certificates curl; \
+    cp -a /tmp/extra/. /usr/local/; \
+    ln -sf ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm; ln -sf ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx; \
+    useradd --create-home --uid 1000 node" \
+    --change 'ENV LANG=C.UTF-8' --change 'CMD ["node"]'
+}
+
+nginx_image() {
+  have "$1" && return
+  base_rootfs
+  import_image "$1" "$APT_INSTALL nginx-light curl ca-certificates; \
+    rm -f /etc/nginx/sites-enabled/default; useradd --system --no-create-home nginx; \
+    mkdir -p /var/cache/nginx /usr/share/nginx/html /etc/nginx/conf.d; \
+    ln -sf /dev/stdout /var/log/nginx/access.log; ln -sf /dev/stderr /var/log/nginx/error.log; \
+    chown -R nginx:nginx /var/cache/nginx /var/log/nginx /var/lib/nginx" \
+    --change 'CMD ["nginx", "-g", "daemon off;"]'
+}
+
+redis_image() {
+  have "$1" && return
+  base_rootfs
+  import_image "$1" "$APT_INSTALL redis-server; mkdir -p /data; chown redis:redis /data" \
+    --change 'WORKDIR /data' --change 'USER redis' --change 'CMD ["redis-server"]'
+}
+
+python_image "${PYTHON_IMAGE:-python:3.11-slim-bookworm}"
+node_image "${NODE_IMAGE:-node:20-bookworm-slim}"
+nginx_image "${NGINX_IMAGE:-nginx:1.27-bookworm}"
+redis_image "${REDIS_IMAGE:-redis:7-bookworm}"
