@@ -2,7 +2,7 @@
 // End-to-end load on a running stack (npm start): concurrent single predictions, then one batch job.
 //   node bench/api_load.mjs [--url http://localhost:3000] [--requests 500] [--concurrency 32] [--job 5000]
 // Bounded in count and time; talks to the given local URL only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +12,11 @@ const URL_BASE = args.url ?? 'http://localhost:3000';
 const REQUESTS = Number(args.requests ?? 500);
 const CONCURRENCY = Number(args.concurrency ?? 32);
 const JOB = Number(args.job ?? 5000);
-const reviews = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviews.jsonl'), 'utf-8').trim().split('\n').map((l) => JSON.parse(l).review);
+// Real Allociné validation reviews (mean ~540 characters) when ../shared is there, else the short fixtures.
+const VALIDATION = join(ROOT, '../shared/data/allocine/validation.jsonl');
+const source = existsSync(VALIDATION) ? VALIDATION : join(ROOT, 'model-server/tests/fixtures/reviews.jsonl');
+const reviews = readFileSync(source, 'utf-8').trim().split('\n').map((l) => JSON.parse(l).review);
+console.log(`reviews from ${source} (mean ${Math.round(reviews.reduce((s, r) => s + r.length, 0) / reviews.length)} characters)`);
 
 const post = (path, body) => fetch(`${URL_BASE}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -20,7 +24,7 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 async function singles() {
   const latencies = [];
   let next = 0;
-  let failed = 0;
+  const statuses = {};
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -28,7 +32,7 @@ async function singles() {
         const text = reviews[next++ % reviews.length];
         const t0 = performance.now();
         const response = await post('/api/v1/predictions', { text });
-        if (response.status !== 200) failed++;
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
         await response.arrayBuffer();
         latencies.push(performance.now() - t0);
       }
@@ -36,7 +40,8 @@ async function singles() {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  console.log(`single predictions: ${REQUESTS} requests, concurrency ${CONCURRENCY}, ${failed} failed`);
+  console.log(`single predictions: ${REQUESTS} requests, concurrency ${CONCURRENCY}, statuses ${JSON.stringify(statuses)}`);
+  if (statuses[429]) console.log('  (429s are the per-client rate limit: run the API with RATE_LIMIT_PER_MINUTE raised to measure throughput)');
   console.log(`  ${(REQUESTS / seconds).toFixed(0)} req/s; latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`);
 }
 

@@ -28,7 +28,10 @@ export class AppModule {
         MetricsModule,
         RedisModule,
         HealthModule,
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+          errorMessage: `Too many requests: at most ${config.RATE_LIMIT_PER_MINUTE} per minute per client`,
+        }),
         ...(config.APP_ROLE === 'worker' ? [] : api),
         ...(config.APP_ROLE === 'api' ? [] : workers),
       ],

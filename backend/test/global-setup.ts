@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
     const { GenericContainer, Wait } = await import('testcontainers');
     const container = await new GenericContainer(process.env.REDIS_IMAGE ?? 'redis:7-alpine')
       .withExposedPorts(6379)
+      // The tests connect through a mapped port, i.e. not from loopback inside the container.
+      .withCommand(['redis-server', '--protected-mode', 'no', '--save', ''])
       .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
       .start();
     environment.redisUrl = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
