@@ -1,16 +1,15 @@
 import type { Config } from 'jest';
 
+import unit from './jest.config';
+
 /**
  * Integration tests against real Redis and a real TorchServe serving the embedded model.
  * globalSetup starts TorchServe on its own ports and finds Redis (REDIS_URL, else testcontainers).
  */
 const config: Config = {
+  ...unit,
   displayName: 'backend-integration',
-  rootDir: '.',
-  testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }] },
-  moduleNameMapper: { '^@allocine/contracts$': '<rootDir>/../libs/contracts/src/index.ts' },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 120_000,

@@ -1,15 +1,7 @@
-import type { Probabilities, SentimentLabel } from '@allocine/contracts';
+import type { PredictionResult } from '@allocine/contracts';
 
-/** What the TorchServe handler returns for one review. */
-export interface ModelPrediction {
-  label: SentimentLabel;
-  score: number;
-  probabilities: Probabilities;
-  uncertain: boolean;
-  truncated: boolean;
-  model: string;
-  version: string;
-}
+/** What the TorchServe handler returns for one review: the API's result before latency is added. */
+export type ModelPrediction = Omit<PredictionResult, 'latencyMs'>;
 
 export interface ModelItemError {
   error: { code: string; message: string };

@@ -51,10 +51,20 @@ describe('AnalysePage', () => {
     expect(element.querySelector('[data-testid="result"]')).toBeNull();
   });
 
-  it('keeps the button disabled for an empty or too long text', async () => {
+  it('keeps the button disabled for an empty text, and for one over the limit the API reports', async () => {
     const fixture = TestBed.createComponent(AnalysePage);
     await fixture.whenStable();
-    const button = fixture.nativeElement.querySelector('[data-testid="analyse"]') as HTMLButtonElement;
+    const element: HTMLElement = fixture.nativeElement;
+    const button = element.querySelector('[data-testid="analyse"]') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    TestBed.inject(HttpTestingController)
+      .expectOne('/api/v1/model')
+      .flush({ limits: { maxTextChars: 10, maxTextsPerRequest: 100, maxReviewsPerJob: 10000 } });
+    const textarea = element.querySelector<HTMLTextAreaElement>('[data-testid="review-input"]')!;
+    textarea.value = 'Beaucoup trop long';
+    textarea.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(element.textContent).toContain('18 / 10 caractères');
     expect(button.disabled).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { DecimalPipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -8,13 +9,15 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { PredictionResult } from '@allocine/contracts';
+import { catchError, map, of } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { HistoryStore } from '../../core/history.store';
 import { PredictionsApi } from '../../core/predictions.api';
 import { EXAMPLES } from './examples';
 
-const MAX_CHARS = 5000;
+/** Until the API says otherwise (GET /api/v1/model reports the configured limit). */
+const DEFAULT_MAX_CHARS = 5000;
 
 @Component({
   selector: 'app-analyse-page',
@@ -28,14 +31,20 @@ export class AnalysePage {
   private readonly history = inject(HistoryStore);
 
   protected readonly examples = EXAMPLES;
-  protected readonly maxChars = MAX_CHARS;
+  protected readonly maxChars = toSignal(
+    this.api.model().pipe(
+      map((info) => info.limits.maxTextChars),
+      catchError(() => of(DEFAULT_MAX_CHARS)),
+    ),
+    { initialValue: DEFAULT_MAX_CHARS },
+  );
   protected readonly text = signal('');
   protected readonly loading = signal(false);
   protected readonly result = signal<PredictionResult | null>(null);
   protected readonly error = signal<UiError | null>(null);
 
   protected readonly length = computed(() => this.text().trim().length);
-  protected readonly tooLong = computed(() => this.text().length > MAX_CHARS);
+  protected readonly tooLong = computed(() => this.text().length > this.maxChars());
   protected readonly canSubmit = computed(() => this.length() > 0 && !this.tooLong() && !this.loading());
 
   protected useExample(example: string): void {
