@@ -54,7 +54,8 @@ def ngram_strings(tokens: list[str], spec: FeatureSpec) -> list[str]:
     for n in range(1, spec.word_ngrams + 1):
         for i in range(len(tokens) - n + 1):
             grams.append("w" + " ".join(tokens[i : i + n]))
-    for token in set(tokens):
+    # dict.fromkeys, not set: set order follows per-process string hashing and would make runs differ.
+    for token in dict.fromkeys(tokens):
         padded = f" {token} "
         for n in range(spec.char_min, spec.char_max + 1):
             for i in range(len(padded) - n + 1):

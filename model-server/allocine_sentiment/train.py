@@ -97,7 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         "labels": ["negative", "positive"],
         "features": spec.to_dict(),
         "architecture": {"dim": config.dim, "hidden": config.hidden},
-        "training": {**config.__dict__, "data": train.source, "n": len(train), "seconds": round(train_seconds, 1)},
+        "training": {
+            **config.__dict__,
+            # Paths relative to the data folder: the record must not depend on where it lived.
+            "data": train.source.replace(f"{args.data_dir}/", ""),
+            "n": len(train),
+            "seconds": round(train_seconds, 1),
+        },
         "calibration": {
             "method": "temperature scaling on validation",
             "temperature": round(temperature, 4),

@@ -1,6 +1,9 @@
 """Training and the evaluation CLI, end to end on the small fixture set."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,19 @@ def test_training_writes_a_loadable_calibrated_model(tiny_model: Path):
     )
     assert [r.label for r in results] == ["positive", "negative"]
     assert all(abs(sum(r.probabilities.values()) - 1) < 1e-6 for r in results)
+
+
+def test_training_is_reproducible_across_processes(tmp_path: Path):
+    """Separate interpreters with different string-hash seeds must write byte-identical weights."""
+    data_dir = write_fixture_data_dir(tmp_path / "data")
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"run-{hash_seed}"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        command = [sys.executable, "-m", "allocine_sentiment.train", "--data-dir", str(data_dir), "--out", str(out)]
+        subprocess.run([*command, *TINY_TRAIN_ARGS], env=env, check=True, capture_output=True)
+        outputs.append((out / WEIGHTS_FILE).read_bytes())
+    assert outputs[0] == outputs[1]
 
 
 def test_training_is_reproducible(tiny_model: Path, tmp_path: Path):
