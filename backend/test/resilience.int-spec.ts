@@ -43,6 +43,21 @@ describe('back-pressure', () => {
   });
 });
 
+describe('synchronous timeout', () => {
+  it('answers 504 and withdraws the queued prediction so nothing runs later', async () => {
+    // No workers: the prediction can only wait, and must be gone from the queue once the client had its 504.
+    const target = await startApp({ APP_ROLE: 'api', PREDICT_TIMEOUT_MS: '300' });
+    try {
+      const { body } = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(504);
+      expect(body).toEqual({ statusCode: 504, error: 'Gateway Timeout', message: 'Prediction timed out: no result within 300 ms' });
+      const ready = await target.http.get('/api/v1/health/ready').expect(503);
+      expect(ready.body.details.queue).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('API keys', () => {
   it('requires X-API-Key on the API when keys are configured, but not on health or metrics', async () => {
     const target = await startApp({ API_KEYS: 'k-one,k-two' });
