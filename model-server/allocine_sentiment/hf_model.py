@@ -63,9 +63,15 @@ class HuggingFacePredictor:
 
     @torch.inference_mode()
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        predictions: list[Prediction] = []
-        for start in range(0, len(texts), self.batch_size):
-            ids, mask, truncated = self.encode(texts[start : start + self.batch_size])
+        # Batch reviews of similar length together so little compute goes to padding, then restore order.
+        by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        predictions: list[Prediction | None] = [None] * len(texts)
+        for start in range(0, len(by_length), self.batch_size):
+            indices = by_length[start : start + self.batch_size]
+            ids, mask, truncated = self.encode([texts[i] for i in indices])
             logits = self.model(input_ids=ids, attention_mask=mask).logits[:, self.order]
-            predictions.extend(to_predictions(logits, self.temperature, self.uncertain_below, truncated))
-        return predictions
+            for i, prediction in zip(
+                indices, to_predictions(logits, self.temperature, self.uncertain_below, truncated), strict=True
+            ):
+                predictions[i] = prediction
+        return [p for p in predictions if p is not None]
