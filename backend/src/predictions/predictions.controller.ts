@@ -6,16 +6,20 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { errorSchema, predictRequestSchema, predictionSchema } from '../docs/schemas';
 import { parseOrThrow } from '../validation/parse';
-import { predictRequest } from '../validation/schemas';
+import { predictRequestSchemas } from '../validation/schemas';
 import { PredictionsService } from './predictions.service';
 
 @ApiTags('predictions')
 @Controller('predictions')
 export class PredictionsController {
+  private readonly schemaFor: ReturnType<typeof predictRequestSchemas>;
+
   constructor(
     private readonly predictions: PredictionsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.schemaFor = predictRequestSchemas(config);
+  }
 
   @Post()
   @HttpCode(200)
@@ -29,7 +33,7 @@ export class PredictionsController {
   @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded', schema: errorSchema })
   @ApiResponse({ status: 504, description: 'No result in time', schema: errorSchema })
   async predict(@Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
-    const request = parseOrThrow(predictRequest(this.config, body), body, 'prediction request');
+    const request = parseOrThrow(this.schemaFor(body), body, 'prediction request');
     if ('texts' in request) {
       const results = await this.predictions.predict(request.texts);
       return { results, latencyMs: results[0]?.latencyMs ?? 0 };

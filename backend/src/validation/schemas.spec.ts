@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/app-config';
 import { parseOrThrow } from './parse';
-import { createJobRequest, predictRequest } from './schemas';
+import { createJobRequest, predictRequestSchemas } from './schemas';
 import { ApiError } from '../common/api-errors';
 
 const limits = loadConfig({ MAX_TEXT_CHARS: '20', MAX_TEXTS_PER_REQUEST: '3', MAX_REVIEWS_PER_JOB: '4' });
@@ -14,8 +14,9 @@ function details(run: () => unknown): unknown {
   throw new Error('expected a validation error');
 }
 
-describe('predictRequest', () => {
-  const parse = (body: unknown) => parseOrThrow(predictRequest(limits, body), body, 'prediction request');
+describe('predictRequestSchemas', () => {
+  const schemaFor = predictRequestSchemas(limits);
+  const parse = (body: unknown) => parseOrThrow(schemaFor(body), body, 'prediction request');
 
   it('accepts one text or a list, trimming whitespace', () => {
     expect(parse({ text: '  Bien  ' })).toEqual({ text: 'Bien' });
