@@ -14,10 +14,11 @@ const list = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
+const SIZE = /^(\d+)(b|kb|mb)?$/i;
 const bytes = z
   .string()
   .default('10mb')
-  .refine((value) => /^\d+(b|kb|mb)?$/i.test(value), 'expected a size such as 10mb, 512kb or 1048576');
+  .refine((value) => SIZE.test(value), 'expected a size such as 10mb, 512kb or 1048576');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -66,7 +67,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
 /** Express-style size string ("10mb") to bytes. */
 export function toBytes(size: string): number {
-  const match = /^(\d+)(b|kb|mb)?$/i.exec(size);
+  const match = SIZE.exec(size);
   if (!match) throw new ConfigError(`not a size: ${size}`);
   const unit = (match[2] ?? 'b').toLowerCase();
   return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);

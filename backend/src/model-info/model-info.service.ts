@@ -17,13 +17,10 @@ interface TrainingReport {
 
 const PROBE = 'Un film magnifique.';
 const CACHE_MS = 60_000;
-const DATA_FILES: Record<string, string> = {
-  validation: 'allocine/validation.jsonl',
-  tv_series_dev: 'allocine_tv_series/dev.tsv',
-};
-const DATASETS: Record<string, string> = {
-  validation: 'Allociné validation (official split, 500 reviews)',
-  tv_series_dev: 'Allociné TV-series dev (391 reviews)',
+/** Metrics keys the training report uses → how to name the data and where it lies under ../shared/data. */
+const DATASETS: Record<string, { name: string; file: string }> = {
+  validation: { name: 'Allociné validation (official split, 500 reviews)', file: 'allocine/validation.jsonl' },
+  tv_series_dev: { name: 'Allociné TV-series dev (391 reviews)', file: 'allocine_tv_series/dev.tsv' },
 };
 
 /** What model is served, as TorchServe reports it, with the accuracy its training run documented. */
@@ -53,10 +50,10 @@ export class ModelInfoService {
       documentedAccuracy: Object.entries(documented)
         .filter(([key]) => key in DATASETS)
         .map(([key, m]) => ({
-          dataset: DATASETS[key],
+          dataset: DATASETS[key].name,
           accuracy: m.accuracy,
           f1: m.f1,
-          command: `npm run model:evaluate -- --data ../shared/data/${DATA_FILES[key]}`,
+          command: `npm run model:evaluate -- --data ../shared/data/${DATASETS[key].file}`,
         })),
       limits: {
         maxTextChars: this.config.MAX_TEXT_CHARS,

@@ -5,9 +5,15 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { PredictionQueue } from './prediction-queue';
 
-const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
+const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed', 'waiting-children'] as const;
+const NOT_PICKED_UP = ['waiting', 'prioritized', 'delayed'] as const;
 
 export type QueueCounts = Record<(typeof STATES)[number], number>;
+
+/** Jobs not yet picked up by a worker. */
+export function backlogOf(counts: Partial<Record<string, number>>): number {
+  return NOT_PICKED_UP.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+}
 
 /** Queue depth for metrics, health and back-pressure. */
 @Injectable()
@@ -28,8 +34,7 @@ export class QueueStats implements OnModuleInit {
 
   /** Jobs not yet picked up; above MAX_QUEUE_DEPTH new work is refused rather than queued without bound. */
   async backlog(): Promise<number> {
-    const counts = await this.handles.queue.getJobCounts('waiting', 'delayed', 'prioritized');
-    return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
+    return backlogOf(await this.handles.queue.getJobCounts(...NOT_PICKED_UP));
   }
 
   isOverloaded(backlog: number): boolean {
@@ -37,6 +42,6 @@ export class QueueStats implements OnModuleInit {
   }
 
   async workerCount(): Promise<number> {
-    return (await this.handles.queue.getWorkersCount?.()) ?? (await this.handles.queue.getWorkers()).length;
+    return this.handles.queue.getWorkersCount();
   }
 }

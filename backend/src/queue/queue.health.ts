@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 
 import { withTimeout } from '../redis/redis.health';
-import { QueueStats } from './queue-stats.service';
+import { QueueStats, backlogOf } from './queue-stats.service';
 
 /** Queue workers are connected, and the backlog is below the refusal threshold. */
 @Injectable()
@@ -26,7 +26,7 @@ export class QueueHealthIndicator {
     const session = this.health.check(key);
     try {
       const counts = await withTimeout(this.stats.counts(), 1_000);
-      const backlog = await this.stats.backlog();
+      const backlog = backlogOf(counts);
       const info = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed };
       return this.stats.isOverloaded(backlog)
         ? session.down({ ...info, message: `Backlog of ${backlog} jobs: new work is refused` })

@@ -64,10 +64,8 @@ describe('createJobRequest', () => {
   });
 
   it('caps the details at 20', () => {
-    const body = { reviews: Array(4).fill({ text: '' }) };
     const many = loadConfig({ MAX_REVIEWS_PER_JOB: '100' });
     const list = details(() => parseOrThrow(createJobRequest(many), { reviews: Array(50).fill({ text: '' }) }, 'x'));
     expect((list as unknown[]).length).toBe(20);
-    expect(body.reviews).toHaveLength(4);
   });
 });
