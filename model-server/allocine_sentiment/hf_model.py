@@ -1,7 +1,8 @@
 """Hugging Face sequence-classification checkpoints (e.g. CamemBERT fine-tuned on Allociné), loaded offline.
 
 Everything comes from the checkpoint directory (``config.json``, weights, ``tokenizer.json``) with
-``local_files_only=True``: serving never touches the network.
+``local_files_only=True``: serving never touches the network. A review longer than the model's limit is read
+whole, in overlapping windows whose logits are averaged (weighted by length), rather than cut.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from .predictor import Prediction, read_json, to_predictions
 # RoBERTa-style models number positions from padding_idx + 1, so two position slots are never usable.
 _OFFSET_POSITION_MODELS = {"camembert", "roberta", "xlm-roberta"}
 CALIBRATION_FILE = "calibration.json"
+# Tokens shared by consecutive windows of a long review, so a sentence cut at a window edge keeps its context.
+WINDOW_OVERLAP = 64
 
 
 def max_tokens(config) -> int:
@@ -45,33 +48,44 @@ class HuggingFacePredictor:
         self.order = list(label_order(config))
         self.batch_size = batch_size
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.max_length)
-        pad_id = config.pad_token_id if config.pad_token_id is not None else 1
-        # No fixed length: each batch is padded to its own longest text.
-        self.tokenizer.enable_padding(pad_id=pad_id, pad_token=self.tokenizer.id_to_token(pad_id) or "<pad>")
+        self.tokenizer.no_padding()  # windows are padded per batch, to the batch's longest (see ``pad``)
+        # Truncation with a stride keeps what is cut as overflowing windows, each with its special tokens.
+        self.tokenizer.enable_truncation(max_length=self.max_length, stride=min(WINDOW_OVERLAP, self.max_length // 4))
+        self.pad_id = config.pad_token_id if config.pad_token_id is not None else 1
         extra = read_json(model_dir / CALIBRATION_FILE)
         self.temperature = float(extra.get("temperature", 1.0))
         self.uncertain_below = float(extra.get("uncertain_below", 0.6))
         self.name = str(extra.get("name") or getattr(config, "_name_or_path", "") or model_dir.name)
         self.version = str(extra.get("version", "1"))
 
-    def encode(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor, list[bool]]:
-        encodings = self.tokenizer.encode_batch(list(texts))
-        ids = torch.tensor([e.ids for e in encodings], dtype=torch.long)
-        mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long)
-        return ids, mask, [bool(e.overflowing) for e in encodings]
+    def windows(self, text: str) -> list[list[int]]:
+        """Token ids of the whole text: one window when it fits, else overlapping windows of ``max_length``."""
+        encoding = self.tokenizer.encode(text)
+        return [encoding.ids, *(window.ids for window in encoding.overflowing)]
+
+    def pad(self, windows: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Pad to the longest window of the batch (not to ``max_length``): ids and attention mask."""
+        longest = max(len(w) for w in windows)
+        ids = torch.full((len(windows), longest), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(windows), longest), dtype=torch.long)
+        for row, window in enumerate(windows):
+            ids[row, : len(window)] = torch.tensor(window)
+            mask[row, : len(window)] = 1
+        return ids, mask
 
     @torch.inference_mode()
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        # Batch reviews of similar length together so little compute goes to padding, then restore order.
-        by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        predictions: list[Prediction | None] = [None] * len(texts)
+        windows = [(review, window) for review, text in enumerate(texts) for window in self.windows(text)]
+        logits = torch.zeros(len(windows), 2)
+        # Batch windows of similar length together so little compute goes to padding.
+        by_length = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
         for start in range(0, len(by_length), self.batch_size):
-            indices = by_length[start : start + self.batch_size]
-            ids, mask, truncated = self.encode([texts[i] for i in indices])
-            logits = self.model(input_ids=ids, attention_mask=mask).logits[:, self.order]
-            for i, prediction in zip(
-                indices, to_predictions(logits, self.temperature, self.uncertain_below, truncated), strict=True
-            ):
-                predictions[i] = prediction
-        return [p for p in predictions if p is not None]
+            chosen = by_length[start : start + self.batch_size]
+            ids, mask = self.pad([windows[i][1] for i in chosen])
+            logits[chosen] = self.model(input_ids=ids, attention_mask=mask).logits[:, self.order].float()
+        # Each review's logits: its windows' logits averaged, weighted by their token counts.
+        reviews = torch.tensor([review for review, _ in windows], dtype=torch.long)
+        lengths = torch.tensor([float(len(window)) for _, window in windows])
+        summed = torch.zeros(len(texts), 2).index_add_(0, reviews, logits * lengths[:, None])
+        pooled = summed / torch.zeros(len(texts)).index_add_(0, reviews, lengths)[:, None]
+        return to_predictions(pooled, self.temperature, self.uncertain_below, [False] * len(texts))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 from conftest import make_context
+from tokenizers import Tokenizer
 from transformers import CamembertConfig, CamembertForSequenceClassification
 
 from allocine_sentiment.handler import SentimentHandler
@@ -43,19 +44,33 @@ def test_loads_from_a_local_directory_without_network(tiny_camembert: Path, monk
     assert predictor.max_length == POSITIONS - 2 == max_tokens(predictor.model.config)
 
 
-def test_truncates_to_the_model_limit_and_reports_it(tiny_camembert: Path):
+def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
     predictor = HuggingFacePredictor(tiny_camembert)
-    long_text = "Un film vraiment magnifique et bouleversant. " * 40
-    ids, mask, truncated = predictor.encode(["Bien.", long_text])
-    assert ids.shape[1] == POSITIONS - 2  # the long text was cut to the limit
-    assert truncated == [False, True]
-    results = predictor.predict(["Bien.", long_text])
-    assert [r.truncated for r in results] == [False, True]
+    long_text = " ".join(f"Le plan {i} est magnifique." for i in range(40))
+    windows = predictor.windows(long_text)
+    assert len(windows) > 1 and all(len(w) <= POSITIONS - 2 for w in windows)
+    assert all(w[0] == 5 and w[-1] == 6 for w in windows)  # each window is framed by <s> … </s>
+    # Consecutive windows share the overlap, and together they hold every token of the text.
+    stride = (POSITIONS - 2) // 4
+    for before, after in zip(windows, windows[1:], strict=False):
+        assert before[1:-1][-stride:] == after[1 : 1 + stride]
+    content = [t for w in windows[:1] for t in w[1:-1]] + [t for w in windows[1:] for t in w[1 + stride : -1]]
+    whole = Tokenizer.from_file(str(tiny_camembert / "tokenizer.json")).encode(long_text).ids
+    assert content == whole[1:-1]
+
+    [short, long] = predictor.predict(["Bien.", long_text])
+    assert short.truncated is False and long.truncated is False
+    ids, mask = predictor.pad(windows)
+    with torch.inference_mode():
+        logits = predictor.model(input_ids=ids, attention_mask=mask).logits
+    weights = mask.sum(1, keepdim=True).float()
+    expected = torch.softmax((logits * weights).sum(0) / weights.sum() / predictor.temperature, -1)
+    assert long.probabilities["positive"] == pytest.approx(float(expected[1]), abs=1e-5)
 
 
 def test_pads_to_the_longest_text_in_the_batch_not_to_max_length(tiny_camembert: Path):
     predictor = HuggingFacePredictor(tiny_camembert)
-    ids, mask, _ = predictor.encode(["Bien.", "Un film magnifique."])
+    ids, mask = predictor.pad([predictor.windows(t)[0] for t in ("Bien.", "Un film magnifique.")])
     longest = int(mask.sum(dim=1).max())
     assert ids.shape[1] == longest < POSITIONS - 2
     assert mask[0].sum() < mask[1].sum()
@@ -64,14 +79,18 @@ def test_pads_to_the_longest_text_in_the_batch_not_to_max_length(tiny_camembert:
 
 def test_one_result_per_input_in_order_independent_of_batching(tiny_camembert: Path):
     # Lengths vary so that length-sorted batching really reorders the texts internally.
-    texts = [f"Critique {i} : " + ("vraiment " * (i % 7)) + ("excellent" if i % 2 else "nul") for i in range(37)]
+    # Some are long enough to need several windows.
+    texts = [
+        f"Critique {i} : " + ("vraiment " * (i % 7) * (1 + i % 3 * 4)) + ("excellent" if i % 2 else "nul")
+        for i in range(37)
+    ]
     batched = HuggingFacePredictor(tiny_camembert, batch_size=8).predict(texts)
     single = HuggingFacePredictor(tiny_camembert, batch_size=1)
     alone = [single.predict([t])[0] for t in texts]
     assert len(batched) == 37
     for a, b in zip(batched, alone, strict=True):
         assert a.probabilities["positive"] == pytest.approx(b.probabilities["positive"], abs=1e-5)
-        assert a.truncated == b.truncated
+        assert a.truncated is b.truncated is False
 
 
 def test_served_through_the_same_handler(tiny_camembert: Path):
@@ -83,7 +102,7 @@ def test_served_through_the_same_handler(tiny_camembert: Path):
     )
     assert len(out[0]) == 3 and out[1]["model"] == "tiny-camembert"
     assert out[0][1]["error"]["code"] == "empty_text"
-    assert out[0][2]["truncated"] is True and out[0][0]["truncated"] is False
+    assert out[0][2]["truncated"] is False and out[0][0]["truncated"] is False  # the long one read in windows
     assert out[0][0]["label"] in ("positive", "negative")
 
 
