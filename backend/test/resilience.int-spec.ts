@@ -1,6 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
+import { Queue, Worker } from 'bullmq';
+
+import { PREDICTION_QUEUE } from '../src/queue/queue.constants';
+import { redisOptions } from '../src/queue/redis-options';
 import { loadEnvironment, startTorchServe, stopTorchServe } from './environment';
 import { RunningApp, flakyProxy, sleep, startApp, waitForJob } from './helpers';
 
@@ -22,6 +26,70 @@ describe('a chunk that fails once succeeds on retry', () => {
     } finally {
       await target.close();
       await proxy.close();
+    }
+  });
+});
+
+describe('a model server that never answers', () => {
+  it('fails the job once every chunk ran out of retries, keeping each review as an error row', async () => {
+    const proxy = await flakyProxy(loadEnvironment().modelServerUrl, Number.MAX_SAFE_INTEGER);
+    const target = await startApp({ MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '5', JOB_ATTEMPTS: '2' });
+    try {
+      const input = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
+      const created = await target.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+      const status = await waitForJob(target, created.body.id);
+      expect(proxy.stats()).toEqual({ failed: 6, forwarded: 0 }); // 3 chunks × 2 attempts
+      expect(status).toMatchObject({ state: 'failed', progress: { done: 12, total: 12, failed: 12 } });
+      expect(status.summary).toEqual({ positive: 0, negative: 0, errors: 12 });
+      const { body } = await target.http.get(`/api/v1/jobs/${status.id}/results?limit=100`).expect(200);
+      expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+      expect(new Set(body.items.map((r: { status: string; error: { code: string } }) => `${r.status}:${r.error.code}`))).toEqual(
+        new Set(['error:model_unavailable']),
+      );
+    } finally {
+      await target.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('a worker that dies holding a chunk', () => {
+  it('has the chunk requeued by the stalled check and the job completes with every review', async () => {
+    const api = await startApp({ APP_ROLE: 'api', CHUNK_SIZE: '50' });
+    const connection = redisOptions(loadEnvironment().redisUrl);
+    const prefix = api.config.QUEUE_PREFIX;
+    // A worker that takes one chunk and dies with it: it stops renewing its 1 s lock and never answers.
+    let taken: string | undefined;
+    const doomed = new Worker(
+      PREDICTION_QUEUE,
+      (job) => {
+        taken = job.id;
+        return new Promise(() => undefined);
+      },
+      { connection, prefix, lockDuration: 1_000, concurrency: 1, skipStalledCheck: true },
+    );
+    let survivor: RunningApp | undefined;
+    const queue = new Queue(PREDICTION_QUEUE, { connection, prefix });
+    try {
+      const input = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
+      const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+      await until(async () => taken !== undefined, 10_000);
+      await doomed.close(true);
+      expect(await queue.getJobState(taken!)).toBe('active'); // held by a worker that is gone
+
+      survivor = await startApp({ APP_ROLE: 'worker', QUEUE_PREFIX: prefix, STALLED_CHECK_MS: '500' });
+      const status = await waitForJob(api, created.body.id, 30_000);
+      expect(status).toMatchObject({ state: 'completed', progress: { done: 100, total: 100, failed: 0 } });
+      expect(status.summary).toEqual({ positive: 100, negative: 0, errors: 0 });
+      const { body } = await api.http.get(`/api/v1/jobs/${status.id}/results?limit=1000`).expect(200);
+      expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+      const recovered = await queue.getJob(taken!);
+      expect(recovered?.stalledCounter).toBe(1); // it went through the stalled check, not a normal retry
+      expect(recovered?.finishedOn).toBeDefined();
+    } finally {
+      await queue.close();
+      await survivor?.close();
+      await api.close();
     }
   });
 });

@@ -34,6 +34,8 @@ export const configSchema = z.object({
   /** JSON written by the training command; its metrics are what GET /model reports as documented accuracy. */
   MODEL_METRICS_PATH: z.string().default('model-server/model/embedded/embedded_model.json'),
   WORKER_CONCURRENCY: integer(32, 1),
+  /** How often workers requeue work whose worker died: its lock (30 s, renewed while alive) has expired. */
+  STALLED_CHECK_MS: integer(30_000, 100),
   CHUNK_SIZE: integer(100, 1),
   JOB_ATTEMPTS: integer(5, 1),
   PREDICT_ATTEMPTS: integer(2, 1),

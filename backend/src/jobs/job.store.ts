@@ -177,8 +177,8 @@ export class JobStore {
     const counts = await this.counts(id);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.ttl * 1000).toISOString();
-    const state: JobState =
-      record.state === 'cancelled' ? 'cancelled' : counts.done === 0 && counts.failed === record.total ? 'failed' : 'completed';
+    // `done` counts every classified review, errors included: a job fails when all of its reviews errored.
+    const state: JobState = record.state === 'cancelled' ? 'cancelled' : counts.failed === record.total ? 'failed' : 'completed';
     const keys = [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))];
     const tx = this.redis.client.multi().hset(this.meta(id), {
       state,

@@ -15,7 +15,8 @@ import { ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobDat
  * The queue's one consumer. Model-server 4xx → UnrecoverableError (retrying cannot help);
  * 5xx, 503 and timeouts → thrown for BullMQ to retry with exponential backoff.
  */
-@Processor(PREDICTION_QUEUE)
+// Not started by @nestjs/bullmq: its options come from the validated config, set before `run` below.
+@Processor(PREDICTION_QUEUE, { autorun: false })
 export class PredictionProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(PredictionProcessor.name);
 
@@ -31,6 +32,10 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
   onApplicationBootstrap(): void {
     // Concurrency at least TorchServe's batch size lets its dynamic batching group concurrent requests.
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
+    // The stalled check runs once at start, then at this interval: a chunk whose worker crashed is
+    // requeued within about two intervals (BullMQ flags it on one pass and moves it on the next).
+    this.worker.opts.stalledInterval = this.config.STALLED_CHECK_MS;
+    this.worker.run().catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
   }
 
   async process(job: Job): Promise<unknown> {
