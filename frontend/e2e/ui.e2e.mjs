@@ -83,6 +83,8 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
 
   await page.getByTestId('filter-sentiment').click();
   await page.getByRole('option', { name: 'Négatifs' }).click();
+  // The count re-renders after the click: wait for it to change rather than read it at once.
+  await page.getByTestId('shown-count').filter({ hasNotText: /^\s*200 ligne/ }).waitFor();
   const shown = Number((await page.getByTestId('shown-count').textContent()).match(/\d+/)[0]);
   assert.ok(shown > 50 && shown < 150, `negative rows shown: ${shown}`);
   const rows = await page.locator('[data-testid="results-table"] tr.mat-mdc-row').allTextContents();
