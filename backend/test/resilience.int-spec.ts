@@ -53,44 +53,87 @@ describe('a model server that never answers', () => {
   });
 });
 
-describe('a worker that dies holding a chunk', () => {
-  it('has the chunk requeued by the stalled check and the job completes with every review', async () => {
-    const api = await startApp({ APP_ROLE: 'api', CHUNK_SIZE: '50' });
-    const connection = redisOptions(loadEnvironment().redisUrl);
-    const prefix = api.config.QUEUE_PREFIX;
-    // A worker that takes one chunk and dies with it: it stops renewing its 1 s lock and never answers.
-    let taken: string | undefined;
-    const doomed = new Worker(
-      PREDICTION_QUEUE,
-      (job) => {
-        taken = job.id;
-        return new Promise(() => undefined);
-      },
-      { connection, prefix, lockDuration: 1_000, concurrency: 1, skipStalledCheck: true },
-    );
-    let survivor: RunningApp | undefined;
-    const queue = new Queue(PREDICTION_QUEUE, { connection, prefix });
-    try {
-      const input = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
-      const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
-      await until(async () => taken !== undefined, 10_000);
-      await doomed.close(true);
-      expect(await queue.getJobState(taken!)).toBe('active'); // held by a worker that is gone
+/** A worker that takes one job and dies with it: it never answers and, once closed, stops renewing its 1 s lock. */
+function dyingWorker(prefix: string, stalledCheckMs?: number) {
+  let taken: (id: string) => void = () => undefined;
+  const holding = new Promise<string>((resolve) => (taken = resolve));
+  const worker = new Worker(
+    PREDICTION_QUEUE,
+    (job) => {
+      taken(job.id!);
+      return new Promise(() => undefined);
+    },
+    {
+      connection: redisOptions(loadEnvironment().redisUrl),
+      prefix,
+      lockDuration: 1_000,
+      concurrency: 1,
+      ...(stalledCheckMs ? { stalledInterval: stalledCheckMs } : { skipStalledCheck: true }),
+    },
+  );
+  return { holding, die: () => worker.close(true) };
+}
 
-      survivor = await startApp({ APP_ROLE: 'worker', QUEUE_PREFIX: prefix, STALLED_CHECK_MS: '500' });
-      const status = await waitForJob(api, created.body.id, 30_000);
-      expect(status).toMatchObject({ state: 'completed', progress: { done: 100, total: 100, failed: 0 } });
-      expect(status.summary).toEqual({ positive: 100, negative: 0, errors: 0 });
-      const { body } = await api.http.get(`/api/v1/jobs/${status.id}/results?limit=1000`).expect(200);
-      expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
-      const recovered = await queue.getJob(taken!);
-      expect(recovered?.stalledCounter).toBe(1); // it went through the stalled check, not a normal retry
-      expect(recovered?.finishedOn).toBeDefined();
-    } finally {
-      await queue.close();
-      await survivor?.close();
-      await api.close();
-    }
+describe('workers that die holding a chunk', () => {
+  let api: RunningApp;
+  let survivor: RunningApp | undefined;
+  let queue: Queue;
+
+  beforeEach(async () => {
+    api = await startApp({ APP_ROLE: 'api', CHUNK_SIZE: '50' });
+    queue = new Queue(PREDICTION_QUEUE, { connection: redisOptions(loadEnvironment().redisUrl), prefix: api.config.QUEUE_PREFIX });
+  });
+
+  afterEach(async () => {
+    await queue.close();
+    await survivor?.close();
+    survivor = undefined;
+    await api.close();
+  });
+
+  const startSurvivor = async () => {
+    survivor = await startApp({ APP_ROLE: 'worker', QUEUE_PREFIX: api.config.QUEUE_PREFIX, STALLED_CHECK_MS: '300' });
+  };
+
+  it('a chunk whose worker died once is requeued by the stalled check and the job completes with every review', async () => {
+    const input = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
+    const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+    const doomed = dyingWorker(api.config.QUEUE_PREFIX);
+    const chunk = await doomed.holding;
+    await doomed.die();
+    expect(await queue.getJobState(chunk)).toBe('active'); // held by a worker that is gone
+
+    await startSurvivor();
+    const status = await waitForJob(api, created.body.id, 30_000);
+    expect(status).toMatchObject({ state: 'completed', progress: { done: 100, total: 100, failed: 0 } });
+    expect(status.summary).toEqual({ positive: 100, negative: 0, errors: 0 });
+    const { body } = await api.http.get(`/api/v1/jobs/${status.id}/results?limit=1000`).expect(200);
+    expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+    const recovered = await queue.getJob(chunk);
+    expect(recovered?.stalledCounter).toBe(1); // it went through the stalled check, not a normal retry
+    expect(recovered?.finishedOn).toBeDefined();
+  });
+
+  it('a chunk that kills its workers twice fails, and the job still ends with its reviews as error rows', async () => {
+    const input = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
+    const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+    const first = dyingWorker(api.config.QUEUE_PREFIX);
+    const chunk = await first.holding;
+    await first.die();
+    // The second one's stalled check requeues the chunk (once is tolerated), then it takes it and dies too.
+    const second = dyingWorker(api.config.QUEUE_PREFIX, 300);
+    expect(await second.holding).toBe(chunk);
+    await second.die();
+
+    await startSurvivor();
+    const status = await waitForJob(api, created.body.id, 30_000);
+    expect(status).toMatchObject({ state: 'failed', progress: { done: 50, total: 50, failed: 50 } });
+    const { body } = await api.http.get(`/api/v1/jobs/${status.id}/results?limit=100`).expect(200);
+    expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+    expect(body.items.every((r: { status: string; error?: { code: string } }) => r.status === 'error' && r.error?.code === 'not_processed')).toBe(true);
+    const failed = await queue.getJob(chunk);
+    expect(await failed?.getState()).toBe('failed');
+    expect(failed?.failedReason).toMatch(/stalled more than allowable limit/);
   });
 });
 

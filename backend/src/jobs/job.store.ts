@@ -174,6 +174,7 @@ export class JobStore {
   async finish(id: string): Promise<JobRecord | null> {
     const record = await this.get(id);
     if (!record) return null;
+    if (record.state !== 'cancelled') await this.failUnreportedChunks(record);
     const counts = await this.counts(id);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.ttl * 1000).toISOString();
@@ -189,6 +190,22 @@ export class JobStore {
     for (const key of keys) tx.expire(key, this.ttl);
     await tx.exec();
     return { ...record, state, expiresAt };
+  }
+
+  /**
+   * A chunk that never reported failed for a reason other than the model (e.g. its worker died holding
+   * it more often than the queue tolerates): its reviews become error rows instead of staying pending.
+   */
+  private async failUnreportedChunks(record: JobRecord): Promise<void> {
+    const reported = new Set(await this.redis.client.hkeys(this.progress(record.id)));
+    const error = { code: 'not_processed', message: 'Not classified: the worker handling it failed repeatedly' };
+    for (const index of range(record.chunkCount)) {
+      if (reported.has(String(index))) continue;
+      const pending = await this.chunkRows(record.id, index);
+      if (!pending) continue;
+      const rows: JobResultRow[] = pending.map((row) => ({ id: row.id, text: row.text, status: 'error', error }));
+      await this.saveChunk(record.id, index, rows, { done: rows.length, failed: rows.length, positive: 0, negative: 0 });
+    }
   }
 
   /** Rows `offset .. offset+limit-1` in the caller's order; rows of unfinished chunks are still pending. */

@@ -63,6 +63,9 @@ export class PredictionProducer {
           jobId: `${jobId}-chunk-${index}`,
           attempts: this.config.JOB_ATTEMPTS,
           backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
+          // A chunk that fails for good must not hold the job forever: finalize still runs and turns
+          // its reviews into error rows (JobStore.finish).
+          ignoreDependencyOnFailure: true,
           ...retention,
         },
       })),
