@@ -58,10 +58,9 @@ class HuggingFacePredictor:
         self.name = str(extra.get("name") or getattr(config, "_name_or_path", "") or model_dir.name)
         self.version = str(extra.get("version", "1"))
 
-    def windows(self, text: str) -> list[list[int]]:
-        """Token ids of the whole text: one window when it fits, else overlapping windows of ``max_length``."""
-        encoding = self.tokenizer.encode(text)
-        return [encoding.ids, *(window.ids for window in encoding.overflowing)]
+    def windows(self, texts: Sequence[str]) -> list[list[list[int]]]:
+        """Per text, the token ids of all of it: one window when it fits, else overlapping ``max_length`` windows."""
+        return [[e.ids, *(w.ids for w in e.overflowing)] for e in self.tokenizer.encode_batch(list(texts))]
 
     def pad(self, windows: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         """Pad to the longest window of the batch (not to ``max_length``): ids and attention mask."""
@@ -75,7 +74,7 @@ class HuggingFacePredictor:
 
     @torch.inference_mode()
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        windows = [(review, window) for review, text in enumerate(texts) for window in self.windows(text)]
+        windows = [(review, window) for review, per_text in enumerate(self.windows(texts)) for window in per_text]
         logits = torch.zeros(len(windows), 2)
         # Batch windows of similar length together so little compute goes to padding.
         by_length = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))

@@ -47,7 +47,7 @@ def test_loads_from_a_local_directory_without_network(tiny_camembert: Path, monk
 def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
     predictor = HuggingFacePredictor(tiny_camembert)
     long_text = " ".join(f"Le plan {i} est magnifique." for i in range(40))
-    windows = predictor.windows(long_text)
+    windows = predictor.windows(["Bien.", long_text])[1]
     assert len(windows) > 1 and all(len(w) <= POSITIONS - 2 for w in windows)
     assert all(w[0] == 5 and w[-1] == 6 for w in windows)  # each window is framed by <s> … </s>
     # Consecutive windows share the overlap, and together they hold every token of the text.
@@ -70,7 +70,7 @@ def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
 
 def test_pads_to_the_longest_text_in_the_batch_not_to_max_length(tiny_camembert: Path):
     predictor = HuggingFacePredictor(tiny_camembert)
-    ids, mask = predictor.pad([predictor.windows(t)[0] for t in ("Bien.", "Un film magnifique.")])
+    ids, mask = predictor.pad([w[0] for w in predictor.windows(["Bien.", "Un film magnifique."])])
     longest = int(mask.sum(dim=1).max())
     assert ids.shape[1] == longest < POSITIONS - 2
     assert mask[0].sum() < mask[1].sum()
