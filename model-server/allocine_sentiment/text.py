@@ -11,6 +11,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,10 +64,14 @@ def ngram_strings(tokens: list[str], spec: FeatureSpec) -> list[str]:
     return grams
 
 
+def hash_grams(grams: Iterable[str], buckets: int) -> Counter[int]:
+    """Bucket id → count for a bag of feature strings."""
+    return Counter(zlib.crc32(g.encode("utf-8")) % buckets for g in grams)
+
+
 def hashed_counts(text: str, spec: FeatureSpec) -> Counter[int]:
     """Bucket id → count for one text."""
-    buckets = spec.buckets
-    return Counter(zlib.crc32(g.encode("utf-8")) % buckets for g in ngram_strings(tokenise(text), spec))
+    return hash_grams(ngram_strings(tokenise(text), spec), spec.buckets)
 
 
 def tfidf_row(counts: Counter[int], scale: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

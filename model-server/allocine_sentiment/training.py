@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,14 +40,21 @@ def feature_scale(texts: Sequence[str], labels: Sequence[int], spec: FeatureSpec
     The ratio compares how often a bucket occurs in positive versus negative reviews; scaling by its
     magnitude lets the linear model start from what each n-gram says about sentiment.
     """
-    document_frequency = np.zeros(spec.buckets, dtype=np.float64)
-    in_positive = np.ones(spec.buckets, dtype=np.float64)  # add-one smoothing
-    in_negative = np.ones(spec.buckets, dtype=np.float64)
-    for text, label in zip(texts, labels, strict=True):
-        present = list(hashed_counts(text, spec))
+    return scale_from_counts([hashed_counts(t, spec) for t in texts], labels, spec.buckets, naive_bayes)
+
+
+def scale_from_counts(
+    rows: Sequence[Counter[int]], labels: Sequence[int], buckets: int, naive_bayes: bool
+) -> np.ndarray:
+    """``feature_scale`` from texts already hashed into bucket counts."""
+    document_frequency = np.zeros(buckets, dtype=np.float64)
+    in_positive = np.ones(buckets, dtype=np.float64)  # add-one smoothing
+    in_negative = np.ones(buckets, dtype=np.float64)
+    for counts, label in zip(rows, labels, strict=True):
+        present = list(counts)
         document_frequency[present] += 1
         (in_positive if label else in_negative)[present] += 1
-    idf = np.log((1 + len(texts)) / (1 + document_frequency)) + 1
+    idf = np.log((1 + len(rows)) / (1 + document_frequency)) + 1
     if not naive_bayes:
         return idf.astype(np.float32)
     ratio = np.log((in_positive / in_positive.sum()) / (in_negative / in_negative.sum()))

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from allocine_sentiment import ngram_model
 from allocine_sentiment.corpus import local_splits
 from allocine_sentiment.data import Dataset, load_labelled
-from allocine_sentiment.paths import shared_data_dir
+from allocine_sentiment.paths import EMBEDDED_MODEL_DIR, shared_data_dir
 from allocine_sentiment.text import normalise
+from allocine_sentiment.training import predict_logits
 
 ALLOCINE_TRAIN = 3973  # the first reviews of the training set; the TV-series reviews follow
 
@@ -42,6 +44,17 @@ def accuracy(labels: list[int], scores: np.ndarray) -> float:
 
 def report(row: str, **values: object) -> None:
     print(json.dumps({"row": row, **values}, ensure_ascii=False), flush=True)
+
+
+def with_served_model(evaluated: dict[str, Dataset], margins: dict[str, np.ndarray]) -> dict[str, float]:
+    """Accuracy of the served n-gram model averaged with other margins (each standardised, equal weights)."""
+    model, featuriser, _ = ngram_model.load(EMBEDDED_MODEL_DIR)
+    scores = {}
+    for split, dataset in evaluated.items():
+        logits = predict_logits(model, featuriser, dataset.texts)
+        ngram = (logits[:, 1] - logits[:, 0]).numpy()
+        scores[split] = accuracy(dataset.labels, ngram / ngram.std() + margins[split] / margins[split].std())
+    return scores
 
 
 # spaCy stores string keys as MurmurHash64A (seed 1) of their UTF-8 bytes.

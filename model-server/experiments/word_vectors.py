@@ -19,12 +19,9 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 
-from allocine_sentiment import ngram_model
-from allocine_sentiment.paths import EMBEDDED_MODEL_DIR
 from allocine_sentiment.text import tokenise
-from allocine_sentiment.training import predict_logits
 
-from .common import accuracy, french_vectors, report, splits
+from .common import accuracy, french_vectors, report, splits, with_served_model
 
 MAX_TOKENS = 400
 
@@ -126,13 +123,7 @@ def main() -> None:
         reviews_per_second=round(len(timed) / (time.perf_counter() - clock)),
     )
 
-    model, featuriser, _ = ngram_model.load(EMBEDDED_MODEL_DIR)
-    ensemble = {}
-    for k, ds in evaluated.items():
-        logits = predict_logits(model, featuriser, ds.texts)
-        ngram = (logits[:, 1] - logits[:, 0]).numpy()
-        ensemble[k] = accuracy(ds.labels, ngram / ngram.std() + cnn_margins[k] / cnn_margins[k].std())
-    report("served n-gram model + CNN (equal weights)", **ensemble)
+    report("served n-gram model + CNN (equal weights)", **with_served_model(evaluated, cnn_margins))
 
 
 if __name__ == "__main__":
