@@ -95,16 +95,22 @@ describe('workers that die holding a chunk', () => {
     survivor = await startApp({ APP_ROLE: 'worker', QUEUE_PREFIX: api.config.QUEUE_PREFIX, STALLED_CHECK_MS: '300' });
   };
 
-  it('a chunk whose worker died once is requeued by the stalled check and the job completes with every review', async () => {
-    const input = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
+  /** A job of `count` reviews whose first chunk a worker took and then died with. */
+  const jobHeldByADeadWorker = async (count: number) => {
+    const input = Array.from({ length: count }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
     const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
     const doomed = dyingWorker(api.config.QUEUE_PREFIX);
     const chunk = await doomed.holding;
     await doomed.die();
+    return { input, jobId: created.body.id as string, chunk };
+  };
+
+  it('a chunk whose worker died once is requeued by the stalled check and the job completes with every review', async () => {
+    const { input, jobId, chunk } = await jobHeldByADeadWorker(100);
     expect(await queue.getJobState(chunk)).toBe('active'); // held by a worker that is gone
 
     await startSurvivor();
-    const status = await waitForJob(api, created.body.id, 30_000);
+    const status = await waitForJob(api, jobId, 30_000);
     expect(status).toMatchObject({ state: 'completed', progress: { done: 100, total: 100, failed: 0 } });
     expect(status.summary).toEqual({ positive: 100, negative: 0, errors: 0 });
     const { body } = await api.http.get(`/api/v1/jobs/${status.id}/results?limit=1000`).expect(200);
@@ -115,18 +121,14 @@ describe('workers that die holding a chunk', () => {
   });
 
   it('a chunk that kills its workers twice fails, and the job still ends with its reviews as error rows', async () => {
-    const input = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
-    const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
-    const first = dyingWorker(api.config.QUEUE_PREFIX);
-    const chunk = await first.holding;
-    await first.die();
+    const { input, jobId, chunk } = await jobHeldByADeadWorker(50);
     // The second one's stalled check requeues the chunk (once is tolerated), then it takes it and dies too.
     const second = dyingWorker(api.config.QUEUE_PREFIX, 300);
     expect(await second.holding).toBe(chunk);
     await second.die();
 
     await startSurvivor();
-    const status = await waitForJob(api, created.body.id, 30_000);
+    const status = await waitForJob(api, jobId, 30_000);
     expect(status).toMatchObject({ state: 'failed', progress: { done: 50, total: 50, failed: 50 } });
     const { body } = await api.http.get(`/api/v1/jobs/${status.id}/results?limit=100`).expect(200);
     expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
