@@ -27,7 +27,9 @@ from conftest import make_context  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl")
+    parser.add_argument(
+        "--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl"
+    )
     parser.add_argument("--model", type=Path, default=EMBEDDED_MODEL_DIR)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -41,12 +43,18 @@ def main() -> None:
     for _ in range(args.repeat):
         started = time.perf_counter()
         for batch in batches:
-            handler.handle([{"body": text} for text in batch], make_context(args.model, len(batch)))
+            handler.handle(
+                [{"body": text} for text in batch], make_context(args.model, len(batch))
+            )
         best = min(best, time.perf_counter() - started)
     chars = sum(len(t) for t in texts) / len(texts)
     print(f"model {handler.predictor.name} {handler.predictor.version}")
-    print(f"{len(texts)} reviews (mean {chars:.0f} chars), batch {args.batch}, 1 thread, best of {args.repeat}")
-    print(f"{len(texts) / best:.0f} reviews/s  ({1000 * best / len(batches):.1f} ms per batch)")
+    print(
+        f"{len(texts)} reviews (mean {chars:.0f} chars), batch {args.batch}, 1 thread, best of {args.repeat}"
+    )
+    print(
+        f"{len(texts) / best:.0f} reviews/s  ({1000 * best / len(batches):.1f} ms per batch)"
+    )
 
 
 if __name__ == "__main__":

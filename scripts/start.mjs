@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // `npm start`: set up whatever is missing, then run the whole product on its embedded defaults:
 // Redis, TorchServe with the embedded model, the API with its queue workers, and the UI on :8501.
+// `MODEL_DIR=<dir> npm start` serves another model directory (any Hugging Face sequence-classification
+// checkpoint, e.g. model-server/model/camembert-base-random) the same way, sized by its serving.json.
 // Ctrl+C stops every child; queued work stays in Redis and resumes on the next start.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_DIR = join(ROOT, '.run');
 const API_PORT = Number(process.env.PORT ?? 3000);
 const UI_PORT = Number(process.env.UI_PORT ?? 8501);
+// Relative to where the user ran npm (npm itself runs scripts from the repository root).
+const MODEL_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MODEL_DIR ?? join(ROOT, 'model-server/model/embedded'));
 const children = [];
 let redisStartedHere = false;
 let stopping = false;
@@ -71,9 +75,11 @@ function run(name, command, args, env = {}) {
 async function setUp() {
   if (!existsSync(join(ROOT, 'node_modules'))) step('installing npm dependencies (npm ci, about 1 minute)', 'npm', ['ci', '--no-audit', '--no-fund']);
   step('checking the Python environment (.venv, pinned requirements; first time about 1 minute)', 'bash', ['model-server/scripts/setup-python.sh']);
-  const mar = join(ROOT, 'model-server/model-store/allocine-sentiment.mar');
-  if (stale(mar, join(ROOT, 'model-server/model/embedded'), join(ROOT, 'model-server/allocine_sentiment'))) {
-    step('packaging the embedded model for TorchServe (.mar)', 'bash', ['model-server/scripts/build-mar.sh']);
+  checkModelDir();
+  const store = join(ROOT, 'model-server/model-store');
+  const packaged = existsSync(join(store, 'model-dir.txt')) ? readFileSync(join(store, 'model-dir.txt'), 'utf-8').trim() : '';
+  if (packaged !== MODEL_DIR || stale(join(store, 'allocine-sentiment.mar'), MODEL_DIR, join(ROOT, 'model-server/allocine_sentiment'))) {
+    step(`packaging ${MODEL_DIR} for TorchServe (.mar and its configuration from serving.json)`, 'bash', ['model-server/scripts/build-mar.sh', MODEL_DIR]);
   }
   if (stale(join(ROOT, 'dist/backend'), join(ROOT, 'backend/src'), join(ROOT, 'libs/contracts/src'))) {
     step('building the API (tsc)', 'npx', ['tsc', '-p', 'backend/tsconfig.app.json']);
@@ -81,6 +87,14 @@ async function setUp() {
   if (existsSync(join(ROOT, 'frontend/project.json')) && stale(join(ROOT, 'dist/frontend'), join(ROOT, 'frontend/src'), join(ROOT, 'libs/contracts/src'))) {
     step('building the UI (Angular production build, about 1 minute)', 'npx', ['ng', 'build', 'frontend']);
   }
+}
+
+function checkModelDir() {
+  if (existsSync(join(MODEL_DIR, 'embedded_model.json')) || existsSync(join(MODEL_DIR, 'config.json'))) return;
+  const hint = MODEL_DIR.endsWith('camembert-base-random')
+    ? ' Create it with: npm run model:random-camembert'
+    : ' Expected the embedded model (embedded_model.json) or a Hugging Face checkpoint (config.json, weights, tokenizer.json).';
+  fail(`MODEL_DIR=${MODEL_DIR} is not a model directory.${hint}`);
 }
 
 async function startRedis() {
@@ -134,7 +148,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   await setUp();
   const redisUrl = await startRedis();
-  step('starting TorchServe with the embedded model (waits until the model is loaded)', 'bash', ['model-server/scripts/start.sh']);
+  step('starting TorchServe (waits until both lanes have loaded the model)', 'bash', ['model-server/scripts/start.sh']);
   run('api', 'node', ['dist/backend/backend/src/main.js'], {
     REDIS_URL: redisUrl,
     PORT: String(API_PORT),
@@ -152,7 +166,7 @@ async function main() {
     UI            http://localhost:${UI_PORT}${existsSync(ui) ? '' : '   (no UI build found)'}
     API           http://localhost:${API_PORT}/api/v1   (docs: http://localhost:${API_PORT}/api/docs)
     Metrics       http://localhost:${API_PORT}/metrics
-    Model server  http://127.0.0.1:8080 (management on 127.0.0.1:8081, local only)
+    Model server  http://127.0.0.1:8080 (management on 127.0.0.1:8081, local only), serving ${MODEL_DIR}
   Ctrl+C stops everything.
 `);
 }

@@ -53,37 +53,66 @@ export async function waitForJob(target: RunningApp, id: string, timeoutMs = 90_
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a test proxy in front of the real TorchServe changes: injected 503s, a different serving profile, delays. */
+export interface ProxyScript {
+  /** The first `failures` prediction calls get 503 (describe requests always pass and are not counted). */
+  failures?: number;
+  /** Merged into the serving profile the model server describes. */
+  profile?: Record<string, unknown>;
+  /** Milliseconds to hold a prediction call before forwarding it, by URL path. */
+  delayMs?: (path: string) => number;
+}
+
 /**
- * A pass-through proxy in front of the real TorchServe that answers 503 to the first `failures`
- * prediction calls: the failure is injected, the model that finally answers is real.
+ * A pass-through proxy in front of the real TorchServe: the failures, profile or delays are injected,
+ * the model that answers is real. Records the path and deadline header of every prediction call.
  */
-export async function flakyProxy(target: string, failures: number) {
+export async function modelServerProxy(target: string, script: ProxyScript = {}) {
   const upstream = new URL(target);
   let failed = 0;
   let forwarded = 0;
-  const server = http.createServer((incoming, outgoing) => {
-    if (incoming.url?.startsWith('/predictions') && failed < failures) {
+  const calls: { path: string; deadline?: string }[] = [];
+  const server = http.createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const path = incoming.url ?? '';
+    const describe = body.toString('utf-8') === JSON.stringify({ describe: true });
+    if (!describe) calls.push({ path, deadline: incoming.headers['x-deadline-ms'] as string | undefined });
+    if (path.startsWith('/predictions') && !describe && failed < (script.failures ?? 0)) {
       failed++;
-      incoming.resume();
       outgoing.writeHead(503, { 'Content-Type': 'application/json' }).end('{"code":503,"message":"injected"}');
       return;
     }
-    forwarded++;
+    if (!describe) forwarded++;
+    await sleep(describe ? 0 : (script.delayMs?.(path) ?? 0));
     const proxied = http.request(
-      { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
-      (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
+      { host: upstream.hostname, port: upstream.port, path, method: incoming.method, headers: incoming.headers },
+      async (answer) => {
+        if (!(describe && script.profile)) {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+          return;
+        }
+        const parts: Buffer[] = [];
+        for await (const part of answer) parts.push(part as Buffer);
+        const described = JSON.parse(Buffer.concat(parts).toString('utf-8'));
+        described.profile = { ...described.profile, ...script.profile };
+        outgoing.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(described));
       },
     );
     proxied.on('error', () => outgoing.writeHead(502).end());
-    incoming.pipe(proxied);
+    proxied.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     stats: () => ({ failed, forwarded }),
+    calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A proxy whose first `failures` prediction calls fail with 503. */
+export const flakyProxy = (target: string, failures: number) => modelServerProxy(target, { failures });

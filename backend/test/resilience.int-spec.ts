@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 
 import { Queue, Worker } from 'bullmq';
 
-import { PREDICTION_QUEUE } from '../src/queue/queue.constants';
+import { BATCH_QUEUE } from '../src/queue/queue.constants';
 import { redisOptions } from '../src/queue/redis-options';
 import { loadEnvironment, startTorchServe, stopTorchServe } from './environment';
 import { RunningApp, flakyProxy, sleep, startApp, waitForJob } from './helpers';
@@ -20,6 +20,9 @@ describe('a chunk that fails once succeeds on retry', () => {
       const status = await waitForJob(target, created.body.id);
       expect(proxy.stats().failed).toBe(1);
       expect(status).toMatchObject({ state: 'completed', progress: { done: 200, total: 200, failed: 0 } });
+      // The retry is visible to operators.
+      const metrics = await target.http.get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/allocine_retries_total\{queue="batch",reason="retry"\} 1\b/);
       expect(status.summary).toEqual({ positive: 200, negative: 0, errors: 0 });
       const { body } = await target.http.get(`/api/v1/jobs/${status.id}/results?limit=1000`).expect(200);
       expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
@@ -58,7 +61,7 @@ function dyingWorker(prefix: string, stalledCheckMs?: number) {
   let taken: (id: string) => void = () => undefined;
   const holding = new Promise<string>((resolve) => (taken = resolve));
   const worker = new Worker(
-    PREDICTION_QUEUE,
+    BATCH_QUEUE,
     (job) => {
       taken(job.id!);
       return new Promise(() => undefined);
@@ -81,7 +84,7 @@ describe('workers that die holding a chunk', () => {
 
   beforeEach(async () => {
     api = await startApp({ APP_ROLE: 'api', CHUNK_SIZE: '50' });
-    queue = new Queue(PREDICTION_QUEUE, { connection: redisOptions(loadEnvironment().redisUrl), prefix: api.config.QUEUE_PREFIX });
+    queue = new Queue(BATCH_QUEUE, { connection: redisOptions(loadEnvironment().redisUrl), prefix: api.config.QUEUE_PREFIX });
   });
 
   afterEach(async () => {

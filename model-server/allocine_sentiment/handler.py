@@ -2,54 +2,108 @@
 
 TorchServe's dynamic batching hands ``handle`` several requests at once; each may itself hold a list of
 reviews. All valid reviews of the batch go through the model together and every request gets back exactly
-one result per review, in order.
+one result per review, in order. The same archive is registered twice: the bulk lane (job chunks) and the
+interactive lane (single predictions), whose workers the bulk ones yield the CPU to.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import asdict
 
-import torch
 from ts.torch_handler.base_handler import BaseHandler
 
 from allocine_sentiment.predictor import Prediction, load_predictor
 from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ItemError, ParsedRequest, parse_request
+from allocine_sentiment.runtimes import pick_device
+from allocine_sentiment.serving_profile import INTERACTIVE_SUFFIX, load_profile
 
 logger = logging.getLogger(__name__)
 BATCH_HEADER = "X-Batch-Requests"
+# Epoch milliseconds after which the caller no longer waits: such requests are answered without computing.
+DEADLINE_HEADER = "X-Deadline-Ms"
+# Bulk workers run at a lower CPU priority so an interactive request gets a core at once.
+BULK_NICENESS = 10
 Answer = tuple[ParsedRequest, list[Prediction | ItemError]]
+EXPIRED = ItemError("deadline_exceeded", "the caller's deadline passed before the review was classified")
+FAILED = ItemError("model_error", "the model could not classify this review")
 
 
 class SentimentHandler(BaseHandler):
     def initialize(self, context) -> None:
-        # One intra-op thread per worker: on 2 cores, two workers in parallel beat one worker with two threads.
-        torch.set_num_threads(int(os.environ.get("ALLOCINE_TORCH_THREADS", "1")))
+        model_dir = context.system_properties["model_dir"]
+        self.profile = load_profile(model_dir)
+        self.lane = "interactive" if context.model_name.endswith(INTERACTIVE_SUFFIX) else "bulk"
+        lane = getattr(self.profile, self.lane)
+        threads = int(os.environ.get("ALLOCINE_TORCH_THREADS", lane.threads))
+        if self.lane == "bulk" and os.environ.get("ALLOCINE_BULK_NICE", "1") != "0":
+            os.setpriority(os.PRIO_PROCESS, 0, max(BULK_NICENESS, os.getpriority(os.PRIO_PROCESS, 0)))
+        self.device = pick_device(self.profile.device, context.system_properties.get("gpu_id"))
         self.context = context
         self.manifest = context.manifest
         self.max_chars = int(os.environ.get("ALLOCINE_MAX_TEXT_CHARS", DEFAULT_MAX_CHARS))
-        self.predictor = load_predictor(context.system_properties["model_dir"])
+        self.predictor = load_predictor(model_dir, threads=threads, device=self.device)
         self.initialized = True
-        logger.info("loaded model %s version %s", self.predictor.name, self.predictor.version)
+        logger.info(
+            "loaded %s %s (%s lane, %d threads, %s)",
+            self.predictor.name,
+            self.predictor.version,
+            self.lane,
+            threads,
+            getattr(getattr(self.predictor, "runtime", None), "description", "cpu"),
+        )
 
     def preprocess(self, data: list[dict]) -> list[ParsedRequest]:
-        return [parse_request(row, self.max_chars) for row in data]
+        now_ms = time.time() * 1000
+        requests = [parse_request(row, self.max_chars) for row in data]
+        for index, request in enumerate(requests):
+            deadline = self.context.get_request_header(index, DEADLINE_HEADER)
+            if deadline and deadline.isdigit() and int(deadline) < now_ms:
+                request.items = [EXPIRED if isinstance(item, str) else item for item in request.items]
+        return requests
 
     def inference(self, requests: list[ParsedRequest], *args, **kwargs) -> list[Answer]:
         texts = [item for request in requests for item in request.items if isinstance(item, str)]
-        predictions = iter(self.predictor.predict(texts))
+        predictions = iter(self._predict(texts))
         return [(r, [item if isinstance(item, ItemError) else next(predictions) for item in r.items]) for r in requests]
+
+    def _predict(self, texts: list[str]) -> list[Prediction | ItemError]:
+        """The batch at once; if it raises, each review alone, so only the one at fault gets an error."""
+        try:
+            return list(self.predictor.predict(texts))
+        except Exception:
+            logger.exception("a batch of %d reviews failed; retrying them one by one", len(texts))
+        answers: list[Prediction | ItemError] = []
+        for text in texts:
+            try:
+                answers.extend(self.predictor.predict([text]))
+            except Exception as error:  # the review's text is never logged
+                logger.error("one review failed on its own: %s", type(error).__name__)
+                answers.append(FAILED)
+        return answers
 
     def postprocess(self, answers: list[Answer]) -> list:
         responses = []
         for request_index, (request, items) in enumerate(answers):
             body = [self._result(item) for item in items]
-            responses.append(body if request.is_list else body[0])
+            responses.append(self.describe() if request.describe else body if request.is_list else body[0])
             # Lets clients (and the integration test) see that dynamic batching grouped requests.
             self.context.set_response_header(request_index, BATCH_HEADER, str(len(answers)))
         logger.info("batch of %d requests, %d reviews", len(answers), sum(len(items) for _, items in answers))
         return responses
+
+    def describe(self) -> dict:
+        """What the backend sizes itself by: the model's identity and its serving profile."""
+        return {
+            "model": self.predictor.name,
+            "version": self.predictor.version,
+            "labels": ["negative", "positive"],
+            "family": self.predictor.family,
+            "device": self.device,
+            "profile": self.profile.to_dict(),
+        }
 
     def _result(self, item: Prediction | ItemError) -> dict:
         if isinstance(item, ItemError):

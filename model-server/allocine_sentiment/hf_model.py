@@ -1,26 +1,42 @@
 """Hugging Face sequence-classification checkpoints (e.g. CamemBERT fine-tuned on Allociné), loaded offline.
 
-Everything comes from the checkpoint directory (``config.json``, weights, ``tokenizer.json``) with
-``local_files_only=True``: serving never touches the network. A review longer than the model's limit is read
-whole, in overlapping windows whose logits are averaged (weighted by length), rather than cut.
+Everything comes from the checkpoint directory (``config.json``, weights or ONNX export, ``tokenizer.json``):
+serving never touches the network. A review longer than the model's limit is read whole, in overlapping
+windows whose logits are averaged (weighted by length), rather than cut. Windows are sorted by length and
+packed into forward passes whose padded size stays within the profile's token budget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import torch
 from tokenizers import Tokenizer
-from transformers import AutoConfig, AutoModelForSequenceClassification
 
 from .predictor import Prediction, read_json, to_predictions
+from .runtimes import Runtime, load_runtime
+from .serving_profile import load_profile
 
 # RoBERTa-style models number positions from padding_idx + 1, so two position slots are never usable.
 _OFFSET_POSITION_MODELS = {"camembert", "roberta", "xlm-roberta"}
 CALIBRATION_FILE = "calibration.json"
 # Tokens shared by consecutive windows of a long review, so a sentence cut at a window edge keeps its context.
 WINDOW_OVERLAP = 64
+
+
+def read_config(model_dir: Path) -> SimpleNamespace:
+    """The few ``config.json`` fields serving needs, read without importing transformers (ONNX workers skip it)."""
+    raw = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    return SimpleNamespace(
+        model_type=raw.get("model_type", ""),
+        max_position_embeddings=int(raw.get("max_position_embeddings", 512)),
+        pad_token_id=raw.get("pad_token_id"),
+        id2label=raw.get("id2label") or {0: "negative", 1: "positive"},
+        name_or_path=raw.get("_name_or_path", ""),
+    )
 
 
 def max_tokens(config) -> int:
@@ -39,14 +55,45 @@ def label_order(config) -> tuple[int, int]:
     return negative, positive
 
 
+def token_budget_batches(lengths: Sequence[int], budget: int) -> Iterator[list[int]]:
+    """Indices of windows, shortest first, cut into batches whose padded size (count × longest) fits ``budget``.
+
+    A window longer than the budget still gets a batch of its own: nothing is ever dropped.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batch: list[int] = []
+    for index in order:
+        # Sorted ascending, so this window is the longest of the batch it would join.
+        if batch and (len(batch) + 1) * lengths[index] > budget:
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
+
+
 class HuggingFacePredictor:
-    def __init__(self, model_dir: Path, batch_size: int = 16) -> None:
-        config = AutoConfig.from_pretrained(model_dir, local_files_only=True)
-        self.model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True)
-        self.model.eval()
+    family = "huggingface"
+
+    def __init__(
+        self,
+        model_dir: Path,
+        token_budget: int | None = None,
+        acceleration: str | None = None,
+        threads: int | None = None,
+        device: str = "cpu",
+        runtime: Runtime | None = None,
+    ) -> None:
+        model_dir = Path(model_dir)
+        profile = load_profile(model_dir)
+        config = read_config(model_dir)
         self.max_length = max_tokens(config)
         self.order = list(label_order(config))
-        self.batch_size = batch_size
+        self.token_budget = max(token_budget or profile.tokenBudget or 4096, self.max_length)
+        self.acceleration = acceleration or profile.acceleration
+        self.runtime = runtime or load_runtime(
+            model_dir, self.acceleration, threads or profile.bulk.threads, device, profile.gpuDtype
+        )
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()  # windows are padded per batch, to the batch's longest (see ``pad``)
         # Truncation with a stride keeps what is cut as overflowing windows, each with its special tokens.
@@ -55,7 +102,7 @@ class HuggingFacePredictor:
         extra = read_json(model_dir / CALIBRATION_FILE)
         self.temperature = float(extra.get("temperature", 1.0))
         self.uncertain_below = float(extra.get("uncertain_below", 0.6))
-        self.name = str(extra.get("name") or getattr(config, "_name_or_path", "") or model_dir.name)
+        self.name = str(extra.get("name") or config.name_or_path or model_dir.name)
         self.version = str(extra.get("version", "1"))
 
     def windows(self, texts: Sequence[str]) -> list[list[list[int]]]:
@@ -73,18 +120,19 @@ class HuggingFacePredictor:
         return ids, mask
 
     @torch.inference_mode()
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+    def logits(self, texts: Sequence[str]) -> torch.Tensor:
+        """Uncalibrated (negative, positive) logits per review: its windows' logits averaged by token count."""
         windows = [(review, window) for review, per_text in enumerate(self.windows(texts)) for window in per_text]
         logits = torch.zeros(len(windows), 2)
-        # Batch windows of similar length together so little compute goes to padding.
-        by_length = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
-        for start in range(0, len(by_length), self.batch_size):
-            chosen = by_length[start : start + self.batch_size]
+        for chosen in token_budget_batches([len(w) for _, w in windows], self.token_budget):
             ids, mask = self.pad([windows[i][1] for i in chosen])
-            logits[chosen] = self.model(input_ids=ids, attention_mask=mask).logits[:, self.order].float()
-        # Each review's logits: its windows' logits averaged, weighted by their token counts.
+            logits[chosen] = self.runtime.logits(ids, mask)[:, self.order]
         reviews = torch.tensor([review for review, _ in windows], dtype=torch.long)
         lengths = torch.tensor([float(len(window)) for _, window in windows])
         summed = torch.zeros(len(texts), 2).index_add_(0, reviews, logits * lengths[:, None])
-        pooled = summed / torch.zeros(len(texts)).index_add_(0, reviews, lengths)[:, None]
-        return to_predictions(pooled, self.temperature, self.uncertain_below, [False] * len(texts))
+        return summed / torch.zeros(len(texts)).index_add_(0, reviews, lengths)[:, None]
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        if not texts:
+            return []
+        return to_predictions(self.logits(texts), self.temperature, self.uncertain_below, [False] * len(texts))

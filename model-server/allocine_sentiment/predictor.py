@@ -25,6 +25,11 @@ class Prediction:
 class Predictor(Protocol):
     name: str
     version: str
+    family: str
+
+    def logits(self, texts: Sequence[str]) -> torch.Tensor:
+        """Uncalibrated (negative, positive) logits, one row per text: what calibration is fitted on."""
+        ...
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Exactly one prediction per text, in order."""
@@ -55,6 +60,8 @@ def to_predictions(
 class EmbeddedPredictor:
     """The n-gram model trained in this repository; reads whole texts, so nothing is ever truncated."""
 
+    family = "embedded-ngram"
+
     def __init__(self, model_dir: Path) -> None:
         self.model, self.featuriser, config = ngram_model.load(model_dir)
         self.name = config["name"]
@@ -63,22 +70,27 @@ class EmbeddedPredictor:
         self.uncertain_below = float(config["calibration"]["uncertain_below"])
 
     @torch.inference_mode()
+    def logits(self, texts: Sequence[str]) -> torch.Tensor:
+        return self.model(*self.featuriser(texts))
+
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []
-        logits = self.model(*self.featuriser(texts))
-        return to_predictions(logits, self.temperature, self.uncertain_below, [False] * len(texts))
+        return to_predictions(self.logits(texts), self.temperature, self.uncertain_below, [False] * len(texts))
 
 
-def load_predictor(model_dir: str | Path) -> Predictor:
-    """Pick the family from the files present: ``embedded_model.json`` or a Hugging Face ``config.json``."""
+def load_predictor(model_dir: str | Path, **options) -> Predictor:
+    """Pick the family from the files present: ``embedded_model.json`` or a Hugging Face ``config.json``.
+
+    ``options`` (threads, device, acceleration, token_budget) apply to Hugging Face checkpoints only.
+    """
     model_dir = Path(model_dir)
     if (model_dir / ngram_model.CONFIG_FILE).is_file():
         return EmbeddedPredictor(model_dir)
     if (model_dir / "config.json").is_file():
         from .hf_model import HuggingFacePredictor  # transformers is only imported when needed
 
-        return HuggingFacePredictor(model_dir)
+        return HuggingFacePredictor(model_dir, **options)
     raise FileNotFoundError(f"{model_dir}: neither {ngram_model.CONFIG_FILE} nor a Hugging Face config.json found")
 
 

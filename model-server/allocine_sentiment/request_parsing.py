@@ -1,7 +1,7 @@
 """Turning TorchServe request bodies into reviews, with a per-item error for anything unusable.
 
-A body is one review (plain text, a JSON string or ``{"text": ...}``) or a JSON list of them.
-Review text is never logged or echoed back in error messages.
+A body is one review (plain text, a JSON string or ``{"text": ...}``) or a JSON list of them; ``{"describe": true}``
+asks for the model's description instead. Review text is never logged or echoed back in error messages.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class ItemError:
 class ParsedRequest:
     items: list[str | ItemError] = field(default_factory=list)
     is_list: bool = False
+    describe: bool = False
 
 
 def _item(value: object, max_chars: int) -> str | ItemError:
@@ -36,9 +37,20 @@ def _item(value: object, max_chars: int) -> str | ItemError:
         return ItemError("not_a_string", f"review text must be a string, got {type(value).__name__}")
     if not value.strip():
         return ItemError("empty_text", "review text is empty or whitespace")
+    if not _well_formed(value):
+        # JSON escapes can carry lone UTF-16 surrogates, which no tokenizer can encode: refuse this item alone.
+        return ItemError("invalid_unicode", "review text is not well-formed Unicode (it holds a lone surrogate)")
     if len(value) > max_chars:
         return ItemError("text_too_long", f"review text has {len(value)} characters; the limit is {max_chars}")
     return value
+
+
+def _well_formed(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _decode(body: object) -> object:
@@ -66,6 +78,8 @@ def parse_request(row: dict, max_chars: int = DEFAULT_MAX_CHARS) -> ParsedReques
     decoded = _decode(body)
     if isinstance(decoded, ItemError):
         return ParsedRequest([decoded])
+    if decoded == {"describe": True}:
+        return ParsedRequest(describe=True)
     if isinstance(decoded, list):
         if not decoded:
             return ParsedRequest([ItemError("empty_list", "the list of reviews is empty")])

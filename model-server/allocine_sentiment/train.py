@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from . import ngram_model
-from .calibration import fit_temperature
+from .calibration import choose_uncertain_threshold, fit_temperature
 from .corpus import training_splits
 from .data import DataError, load_labelled
 from .metrics import summary
@@ -26,17 +26,6 @@ from .training import TrainConfig, predict_logits, train_ngram
 
 MODEL_NAME = "allocine-embedded-ngram"
 MODEL_VERSION = "1.0"
-# Calibrated predictions at or above this score must be right this often on validation.
-CONFIDENT_ACCURACY = 0.95
-
-
-def choose_uncertain_threshold(labels: list[int], positive_probability: list[float]) -> float:
-    """Lowest score threshold whose confident predictions reach ``CONFIDENT_ACCURACY`` on validation."""
-    for threshold in [0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]:
-        kept = [(y, p) for y, p in zip(labels, positive_probability, strict=True) if max(p, 1 - p) >= threshold]
-        if kept and sum(int(p >= 0.5) == y for y, p in kept) / len(kept) >= CONFIDENT_ACCURACY:
-            return threshold
-    return 0.9
 
 
 def rounded(metrics: dict) -> dict:

@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# Package a model directory and the handler code into model-store/allocine-sentiment.mar.
-# Usage: build-mar.sh [MODEL_DIR]   (default: the committed embedded model)
+# Package a model directory and the handler code into model-store/allocine-sentiment.mar, and write
+# TorchServe's configuration for it (model-store/config.properties) from the model's serving profile.
+# Usage: build-mar.sh [MODEL_DIR]   (default: $MODEL_DIR, else the committed embedded model)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-MODEL_DIR="$(cd "${1:-$HERE/model/embedded}" && pwd)"
+MODEL_DIR="$(cd "${1:-${MODEL_DIR:-$HERE/model/embedded}}" && pwd)"
 STORE="${MODEL_STORE:-$HERE/model-store}"
 VENV="${VENV:-$ROOT/.venv}"
 [ -x "$VENV/bin/python" ] || bash "$HERE/scripts/setup-python.sh"
+profile() { PYTHONPATH="$HERE" "$VENV/bin/python" -m allocine_sentiment.serving_profile "$@"; }
 
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
-mkdir -p "$STAGE/allocine_sentiment" "$STORE"
+mkdir -p "$STAGE/archive/allocine_sentiment" "$STORE"
+# The profile is checked, and TorchServe's configuration written, before anything is packaged.
+profile config "$MODEL_DIR" "$HERE/config/config.properties" > "$STAGE/config.properties"
 # Only what serving imports goes into the archive (no training code, no scikit-learn).
-for module in __init__ handler predictor request_parsing ngram_model text hf_model; do
-  cp "$HERE/allocine_sentiment/$module.py" "$STAGE/allocine_sentiment/"
+for module in __init__ handler predictor request_parsing ngram_model text hf_model runtimes serving_profile; do
+  cp "$HERE/allocine_sentiment/$module.py" "$STAGE/archive/allocine_sentiment/"
 done
-cp -r "$MODEL_DIR"/. "$STAGE/"
+# The model's files, less the ONNX exports the profile does not serve (large and unused).
+profile files "$MODEL_DIR" | (cd "$MODEL_DIR" && tar -cf - -T -) | tar -C "$STAGE/archive" -xf -
 "$VENV/bin/torch-model-archiver" \
   --model-name allocine-sentiment --version 1.0 \
   --handler "$HERE/allocine_sentiment/handler.py" \
-  --extra-files "$STAGE" \
+  --extra-files "$STAGE/archive" \
   --export-path "$STORE" --force
+mv "$STAGE/config.properties" "$STORE/config.properties"
+echo "$MODEL_DIR" > "$STORE/model-dir.txt"
 echo "built $STORE/allocine-sentiment.mar from $MODEL_DIR"

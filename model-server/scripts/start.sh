@@ -9,21 +9,27 @@ TIMEOUT="${MODEL_SERVER_START_TIMEOUT:-180}"
 export LOG_LOCATION="${LOG_LOCATION:-$HERE/logs}" METRICS_LOCATION="${METRICS_LOCATION:-$HERE/logs}"
 
 bash "$HERE/scripts/setup-python.sh"
-[ -f "$STORE/allocine-sentiment.mar" ] || bash "$HERE/scripts/build-mar.sh"
+[ -f "$STORE/allocine-sentiment.mar" ] && [ -f "$STORE/config.properties" ] || bash "$HERE/scripts/build-mar.sh"
 mkdir -p "$LOG_LOCATION"
 
+# Both lanes (bulk and interactive) are registrations of the same archive; ready means both have READY workers.
+lanes_ready() {
+  for lane in allocine-sentiment allocine-sentiment-interactive; do
+    curl -sf "$MANAGEMENT/models/$lane" 2>/dev/null | grep -q '"status": "READY"' || return 1
+  done
+}
 if curl -sf "$MANAGEMENT/models/allocine-sentiment" >/dev/null 2>&1; then
   echo "TorchServe already running with allocine-sentiment"
   exit 0
 fi
 echo "==> starting TorchServe (inference ${TS_INFERENCE_ADDRESS:-http://127.0.0.1:8080}, logs in $LOG_LOCATION)"
 PATH="$ROOT/.venv/bin:$PATH" torchserve --start --ncs --disable-token-auth \
-  --ts-config "$HERE/config/config.properties" --model-store "$STORE" >"$LOG_LOCATION/start.log" 2>&1
+  --ts-config "$STORE/config.properties" --model-store "$STORE" >"$LOG_LOCATION/start.log" 2>&1
 
 # Ready means the model's workers are loaded, not merely that the JVM answers /ping.
 for _ in $(seq 1 "$TIMEOUT"); do
-  if curl -sf "$MANAGEMENT/models/allocine-sentiment" 2>/dev/null | grep -q '"status": "READY"'; then
-    echo "TorchServe ready: allocine-sentiment loaded"
+  if lanes_ready; then
+    echo "TorchServe ready: allocine-sentiment loaded from $(cat "$STORE/model-dir.txt" 2>/dev/null || echo "$STORE")"
     exit 0
   fi
   sleep 1

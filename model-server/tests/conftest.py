@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 
 MODEL_SERVER = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(MODEL_SERVER))
+# Handler tests run in the test process: keep its CPU priority (bulk workers lower theirs in TorchServe).
+os.environ.setdefault("ALLOCINE_BULK_NICE", "0")
 
 from allocine_sentiment.paths import shared_data_dir  # noqa: E402
 
@@ -39,13 +42,16 @@ class RecordingMetrics:
         self.times[name] = value
 
 
-def make_context(model_dir: Path, requests: int = 1):
-    """A real ``ts.context.Context`` as the worker builds it, with one request processor per request."""
+def make_context(
+    model_dir: Path, requests: int = 1, model_name: str = "allocine-sentiment", headers: list[dict] | None = None
+):
+    """A real ``ts.context.Context`` as the worker builds it, with one request processor (and its headers) per
+    request."""
     from ts.context import Context, RequestProcessor
 
-    manifest = {"model": {"modelName": "allocine-sentiment", "modelVersion": "1.0", "handler": "handler.py"}}
-    context = Context("allocine-sentiment", str(model_dir), manifest, 32, None, "0.12.0", metrics=RecordingMetrics())
-    context.request_processor = [RequestProcessor({}) for _ in range(requests)]
+    manifest = {"model": {"modelName": model_name, "modelVersion": "1.0", "handler": "handler.py"}}
+    context = Context(model_name, str(model_dir), manifest, 32, None, "0.12.0", metrics=RecordingMetrics())
+    context.request_processor = [RequestProcessor((headers or [{}] * requests)[i]) for i in range(requests)]
     return context
 
 
@@ -74,3 +80,23 @@ def tiny_model(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("model")
     assert train.main(["--data-dir", str(data_dir), "--out", str(out), *TINY_TRAIN_ARGS]) == 0
     return out
+
+
+TINY_POSITIONS = 34  # 32 usable tokens: CamemBERT numbers positions from padding_idx + 1 = 2
+
+
+@pytest.fixture(scope="session")
+def tiny_camembert(tmp_path_factory, shared_data: Path) -> Path:
+    """A tiny randomly initialised CamemBERT with the real camembert-base tokenizer."""
+    import torch
+
+    from allocine_sentiment.random_camembert import build
+
+    torch.manual_seed(0)
+    tiny = dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32)
+    return build(
+        tmp_path_factory.mktemp("camembert"),
+        shared_data / "tokenizers" / "camembert-base",
+        max_position_embeddings=TINY_POSITIONS,
+        **tiny,
+    )

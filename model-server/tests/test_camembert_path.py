@@ -1,47 +1,25 @@
 """The Hugging Face path, proven offline on a tiny randomly initialised CamemBERT and the real tokenizer."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import torch
-from conftest import make_context
+from conftest import TINY_POSITIONS, make_context
 from tokenizers import Tokenizer
-from transformers import CamembertConfig, CamembertForSequenceClassification
 
 from allocine_sentiment.handler import SentimentHandler
 from allocine_sentiment.hf_model import HuggingFacePredictor, max_tokens
 from allocine_sentiment.predictor import load_predictor
 
-POSITIONS = 34  # 32 usable tokens: CamemBERT numbers positions from padding_idx + 1 = 2
-
-
-@pytest.fixture(scope="module")
-def tiny_camembert(tmp_path_factory, shared_data: Path) -> Path:
-    torch.manual_seed(0)
-    config = CamembertConfig(
-        vocab_size=32005,
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=POSITIONS,
-        id2label={0: "NEGATIVE", 1: "POSITIVE"},
-        label2id={"NEGATIVE": 0, "POSITIVE": 1},
-    )
-    model_dir = tmp_path_factory.mktemp("camembert")
-    CamembertForSequenceClassification(config).save_pretrained(model_dir)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(shared_data / "tokenizers" / "camembert-base" / name, model_dir / name)
-    return model_dir
+POSITIONS = TINY_POSITIONS
 
 
 def test_loads_from_a_local_directory_without_network(tiny_camembert: Path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     predictor = load_predictor(tiny_camembert)
     assert isinstance(predictor, HuggingFacePredictor)
-    assert predictor.max_length == POSITIONS - 2 == max_tokens(predictor.model.config)
+    assert predictor.max_length == POSITIONS - 2 == max_tokens(predictor.runtime.model.config)
 
 
 def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
@@ -62,7 +40,7 @@ def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
     assert short.truncated is False and long.truncated is False
     ids, mask = predictor.pad(windows)
     with torch.inference_mode():
-        logits = predictor.model(input_ids=ids, attention_mask=mask).logits
+        logits = predictor.runtime.model(input_ids=ids, attention_mask=mask).logits
     weights = mask.sum(1, keepdim=True).float()
     expected = torch.softmax((logits * weights).sum(0) / weights.sum() / predictor.temperature, -1)
     assert long.probabilities["positive"] == pytest.approx(float(expected[1]), abs=1e-5)
@@ -84,8 +62,8 @@ def test_one_result_per_input_in_order_independent_of_batching(tiny_camembert: P
         f"Critique {i} : " + ("vraiment " * (i % 7) * (1 + i % 3 * 4)) + ("excellent" if i % 2 else "nul")
         for i in range(37)
     ]
-    batched = HuggingFacePredictor(tiny_camembert, batch_size=8).predict(texts)
-    single = HuggingFacePredictor(tiny_camembert, batch_size=1)
+    batched = HuggingFacePredictor(tiny_camembert, token_budget=64).predict(texts)
+    single = HuggingFacePredictor(tiny_camembert, token_budget=32)
     alone = [single.predict([t])[0] for t in texts]
     assert len(batched) == 37
     for a, b in zip(batched, alone, strict=True):
@@ -104,26 +82,3 @@ def test_served_through_the_same_handler(tiny_camembert: Path):
     assert out[0][1]["error"]["code"] == "empty_text"
     assert out[0][2]["truncated"] is False and out[0][0]["truncated"] is False  # the long one read in windows
     assert out[0][0]["label"] in ("positive", "negative")
-
-
-def test_fetch_finishes_a_local_checkpoint_without_network(tiny_camembert: Path, tmp_path: Path, capsys):
-    from allocine_sentiment import fetch_camembert
-
-    copy = tmp_path / "ckpt"
-    shutil.copytree(tiny_camembert, copy)
-    assert fetch_camembert.main(["--skip-download", "--out", str(copy), "--revision", "abc123"]) == 0
-    info = json.loads((copy / "calibration.json").read_text())
-    assert info["version"] == "abc123" and info["name"] == "tblard/tf-allocine"
-    assert load_predictor(copy).version == "abc123"
-
-
-def test_fetch_explains_tensorflow_only_checkpoints(tiny_camembert: Path, tmp_path: Path, capsys):
-    from allocine_sentiment import fetch_camembert
-
-    tf_only = tmp_path / "tf"
-    tf_only.mkdir()
-    for name in ("config.json", "tokenizer.json"):
-        shutil.copy(tiny_camembert / name, tf_only / name)
-    (tf_only / "tf_model.h5").write_bytes(b"not really")
-    assert fetch_camembert.main(["--skip-download", "--out", str(tf_only)]) == 3
-    assert "from_tf=True" in capsys.readouterr().err

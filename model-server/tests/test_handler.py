@@ -91,3 +91,61 @@ def test_served_model_labels_real_reviews(context_for):
     out = run(h, [{"body": [POSITIVE, NEGATIVE, "Un chef-d'œuvre, bouleversant du début à la fin."]}])
     assert [r["label"] for r in out[0]] == ["positive", "negative", "positive"]
     assert out[0][0]["model"] == "allocine-embedded-ngram"
+
+
+def test_a_lone_surrogate_is_refused_for_that_review_alone(handler):
+    # json.dumps writes the lone surrogate as the escape \ud800, as a JavaScript client would.
+    body = json.dumps([POSITIVE, "Bien \ud800 joué", NEGATIVE]).encode("utf-8")
+    (out,) = run(handler, [{"body": body}])
+    assert out[1]["error"]["code"] == "invalid_unicode"
+    assert [out[0]["label"], out[2]["label"]] == ["positive", "negative"]
+
+
+def test_a_batch_that_raises_is_retried_review_by_review(handler, monkeypatch):
+    real_predict = handler.predictor.predict
+    calls = []
+
+    def fragile(texts):
+        calls.append(len(texts))
+        if any("POISON" in t for t in texts):
+            raise RuntimeError("kernel failure")
+        return real_predict(texts)
+
+    monkeypatch.setattr(handler.predictor, "predict", fragile)
+    out = run(handler, [{"body": [POSITIVE, "POISON pill", NEGATIVE]}, {"body": POSITIVE}])
+    assert out[0][1]["error"]["code"] == "model_error"
+    assert [out[0][0]["label"], out[0][2]["label"], out[1]["label"]] == ["positive", "negative", "positive"]
+    assert calls == [4, 1, 1, 1, 1]  # the batch once, then each review alone
+
+
+def test_requests_past_their_deadline_are_answered_without_computing(handler, monkeypatch):
+    import time
+
+    from conftest import make_context
+
+    seen = []
+    real_predict = handler.predictor.predict
+    monkeypatch.setattr(handler.predictor, "predict", lambda texts: seen.extend(texts) or real_predict(texts))
+    past, future = str(int(time.time() * 1000) - 1), str(int(time.time() * 1000) + 60_000)
+    headers = [{"X-Deadline-Ms": past}, {"X-Deadline-Ms": future}, {}]
+    rows = [{"body": [NEGATIVE, ""]}, {"body": POSITIVE}, {"body": NEGATIVE}]
+    out = handler.handle(rows, make_context(handler.model_dir, 3, headers=headers))
+    assert [r.get("error", {}).get("code") for r in out[0]] == ["deadline_exceeded", "empty_text"]
+    assert out[1]["label"] == "positive" and out[2]["label"] == "negative"
+    assert seen == [POSITIVE, NEGATIVE]
+
+
+def test_describe_returns_the_model_and_its_serving_profile(handler):
+    out = run(handler, [{"body": {"describe": True}}, {"body": POSITIVE}])
+    assert out[0]["model"] == handler.predictor.name and out[0]["family"] == "embedded-ngram"
+    assert out[0]["profile"]["chunkSize"] == 100 and out[0]["profile"]["bulk"]["batchSize"] == 32
+    assert out[0]["device"] == "cpu"
+    assert out[1]["label"] == "positive"
+
+
+def test_the_interactive_registration_is_the_interactive_lane(tiny_model: Path, context_for):
+    interactive = SentimentHandler()
+    interactive.initialize(context_for(tiny_model, model_name="allocine-sentiment-interactive"))
+    bulk = SentimentHandler()
+    bulk.initialize(context_for(tiny_model))
+    assert (interactive.lane, bulk.lane) == ("interactive", "bulk")

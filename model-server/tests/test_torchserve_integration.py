@@ -100,3 +100,19 @@ def test_apis_listen_on_localhost_only():
         assert parser["ts"][f"{name}_address"].startswith("http://127.0.0.1:")
     assert parser["ts"]["disable_token_authorization"] == "true"
     assert parser["ts"]["enable_model_api"] == "false"
+
+
+def test_interactive_lane_deadline_and_describe_over_http(torchserve):
+    management = f"http://127.0.0.1:{PORTS['management']}/models/allocine-sentiment-interactive"
+    assert [w["status"] for w in requests.get(management, timeout=10).json()[0]["workers"]] == ["READY"]
+    interactive = requests.post(
+        f"{BASE}/predictions/allocine-sentiment-interactive", json={"text": POSITIVE}, timeout=60
+    ).json()
+    assert interactive["label"] == "positive"
+    described = predict({"describe": True}).json()
+    assert described["model"] == "allocine-embedded-ngram" and described["profile"]["chunkSize"] == 100
+    # A caller whose deadline has passed gets an answer without the model being run (the header travels as sent).
+    expired = requests.post(
+        f"{BASE}/predictions/allocine-sentiment", json=[POSITIVE], headers={"X-Deadline-Ms": "1"}, timeout=60
+    ).json()
+    assert expired == [{"error": {"code": "deadline_exceeded", "message": expired[0]["error"]["message"]}}]

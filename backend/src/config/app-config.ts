@@ -5,6 +5,8 @@ import { z } from 'zod';
  * Nothing else in the backend reads `process.env`.
  */
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+/** Unset: the value comes from the served model's serving profile (see ServingProfileService). */
+const fromProfile = (min = 1) => z.coerce.number().int().min(min).optional();
 const list = z
   .string()
   .default('')
@@ -29,14 +31,22 @@ export const configSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default('allocine'),
   MODEL_SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
+  /** The bulk lane (job chunks); single predictions go to `${MODEL_NAME}-interactive`, a lane of their own. */
   MODEL_NAME: z.string().min(1).default('allocine-sentiment'),
-  MODEL_SERVER_TIMEOUT_MS: integer(30_000, 100),
+  /** HTTP timeout of one model-server call; by default the profile's (longer than TorchServe's own). */
+  MODEL_SERVER_TIMEOUT_MS: fromProfile(100),
+  /** How often the serving profile is asked again (it changes when another model is deployed). */
+  PROFILE_REFRESH_MS: integer(60_000, 1_000),
   /** JSON written by the training command; its metrics are what GET /model reports as documented accuracy. */
   MODEL_METRICS_PATH: z.string().default('model-server/model/embedded/embedded_model.json'),
+  /** Single predictions one worker process handles at once (each is one short model call). */
   WORKER_CONCURRENCY: integer(32, 1),
+  /** Job chunks in flight at the model server, all workers together; by default the profile's. */
+  CHUNK_CONCURRENCY: fromProfile(),
   /** How often workers requeue work whose worker died: its lock (30 s, renewed while alive) has expired. */
   STALLED_CHECK_MS: integer(30_000, 100),
-  CHUNK_SIZE: integer(100, 1),
+  /** Reviews per job chunk (one model-server call); by default the profile's. */
+  CHUNK_SIZE: fromProfile(),
   JOB_ATTEMPTS: integer(5, 1),
   PREDICT_ATTEMPTS: integer(2, 1),
   RETRY_BACKOFF_MS: integer(500, 1),

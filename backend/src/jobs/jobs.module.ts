@@ -4,7 +4,7 @@ import { memoryStorage } from 'multer';
 
 import { AppConfig, toBytes } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-
+import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobStoreModule } from './job-store.module';
 import { JobsController } from './jobs.controller';
@@ -14,6 +14,7 @@ import { JobsService } from './jobs.service';
   imports: [
     QueueModule,
     JobStoreModule,
+    ModelServerModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -6,6 +6,7 @@ import type { JobResultRow, JobResultsPage, JobStatus } from '@allocine/contract
 import { conflict, invalidRequest, notFound, unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
 import { JobRecord, JobStore } from './job.store';
@@ -19,6 +20,7 @@ export class JobsService {
     private readonly store: JobStore,
     private readonly producer: PredictionProducer,
     private readonly queueStats: QueueStats,
+    private readonly profile: ServingProfileService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -29,7 +31,7 @@ export class JobsService {
     const id = randomUUID();
     let record: JobRecord | undefined;
     try {
-      record = await this.store.create(id, withIds, this.config.CHUNK_SIZE);
+      record = await this.store.create(id, withIds, this.profile.chunkSize());
       await this.producer.enqueueBatch(id, record.chunkCount);
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);

@@ -59,6 +59,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly retries = new Counter({
+    name: 'allocine_retries_total',
+    help: 'Work started again: a retried attempt (after a model-server error) or a stalled job requeued (its worker died)',
+    labelNames: ['queue', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly expired = new Counter({
+    name: 'allocine_predictions_expired_total',
+    help: 'Single predictions dropped unprocessed because their caller had stopped waiting (deadline passed)',
+    registers: [this.registry],
+  });
+
   readonly jobDuration = new Histogram({
     name: 'allocine_job_duration_seconds',
     help: 'Batch job duration from creation to completion, by final state',

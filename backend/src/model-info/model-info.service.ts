@@ -7,15 +7,13 @@ import { unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelServerClient } from '../model-server/model-server.client';
-import { isItemError } from '../model-server/model-server.types';
+import { ServingProfileService } from '../model-server/serving-profile.service';
 
 interface TrainingReport {
   name?: string;
-  family?: string;
   metrics?: Record<string, { accuracy: number; f1: number; n: number }>;
 }
 
-const PROBE = 'Un film magnifique.';
 const CACHE_MS = 60_000;
 /** Metrics keys the training report uses → how to name the data and where it lies under ../shared/data. */
 const DATASETS: Record<string, { name: string; file: string }> = {
@@ -30,23 +28,22 @@ export class ModelInfoService {
 
   constructor(
     private readonly client: ModelServerClient,
+    private readonly profile: ServingProfileService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async info(): Promise<ModelInfo> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.info;
-    // A one-review probe is the only way to learn name and version through the inference API alone.
-    const [result] = await this.client.predict([PROBE]).catch(() => {
+    const described = await this.client.describe().catch(() => {
       throw unavailable('Model server unavailable');
     });
-    if (!result || isItemError(result)) throw unavailable('Model server gave no usable answer');
     const report = await this.report();
-    const documented = report.name === result.model ? report.metrics ?? {} : {};
+    const documented = report.name === described.model ? report.metrics ?? {} : {};
     const info: ModelInfo = {
-      name: result.model,
-      version: result.version,
+      name: described.model,
+      version: described.version,
       labels: ['negative', 'positive'],
-      family: report.name === result.model ? (report.family ?? 'unknown') : 'huggingface',
+      family: described.family,
       documentedAccuracy: Object.entries(documented)
         .filter(([key]) => key in DATASETS)
         .map(([key, m]) => ({
@@ -59,6 +56,14 @@ export class ModelInfoService {
         maxTextChars: this.config.MAX_TEXT_CHARS,
         maxTextsPerRequest: this.config.MAX_TEXTS_PER_REQUEST,
         maxReviewsPerJob: this.config.MAX_REVIEWS_PER_JOB,
+      },
+      // What this API actually uses: the model's profile, with any environment override applied.
+      serving: {
+        ...described.profile,
+        device: described.device,
+        chunkSize: this.profile.chunkSize(),
+        chunkConcurrency: this.profile.chunkConcurrency(),
+        timeouts: { ...described.profile.timeouts, modelCallMs: this.profile.modelCallTimeoutMs() },
       },
     };
     this.cached = { at: Date.now(), info };

@@ -20,7 +20,8 @@ function axiosError(status?: number, code?: string): AxiosError {
 }
 
 describe('ModelServerClient', () => {
-  const config = loadConfig({ MODEL_SERVER_URL: 'http://ts:8080', MODEL_SERVER_TIMEOUT_MS: '1234' });
+  const config = loadConfig({ MODEL_SERVER_URL: 'http://ts:8080' });
+  const bulk = { lane: 'bulk', timeoutMs: 1234 } as const;
   let http: { post: jest.Mock; get: jest.Mock };
   let metrics: MetricsService;
   let client: ModelServerClient;
@@ -31,17 +32,35 @@ describe('ModelServerClient', () => {
     client = new ModelServerClient(http as unknown as HttpService, config, metrics);
   });
 
-  it('posts the texts as a JSON list to the model endpoint with the configured timeout', async () => {
+  it('posts the texts as a JSON list to the bulk lane with the given timeout', async () => {
     http.post.mockReturnValue(of(response([prediction, prediction], { 'x-batch-requests': '3' })));
-    await expect(client.predict(['a', 'b'])).resolves.toHaveLength(2);
-    expect(http.post).toHaveBeenCalledWith('http://ts:8080/predictions/allocine-sentiment', ['a', 'b'], { timeout: 1234 });
+    await expect(client.predict(['a', 'b'], bulk)).resolves.toHaveLength(2);
+    expect(http.post).toHaveBeenCalledWith('http://ts:8080/predictions/allocine-sentiment', ['a', 'b'], { timeout: 1234, headers: {} });
     const batch = await metrics.modelBatchRequests.get();
     expect(batch.values.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(3);
   });
 
+  it('sends single predictions to the interactive lane with the caller\'s deadline', async () => {
+    http.post.mockReturnValue(of(response([prediction])));
+    await client.predict(['a'], { lane: 'interactive', timeoutMs: 500, deadline: 1_700_000_000_123.7 });
+    expect(http.post).toHaveBeenCalledWith('http://ts:8080/predictions/allocine-sentiment-interactive', ['a'], {
+      timeout: 500,
+      headers: { 'X-Deadline-Ms': '1700000000123' },
+    });
+  });
+
+  it('asks the bulk lane to describe the model and refuses an answer without a profile', async () => {
+    const described = { model: 'm', version: '1', labels: [], family: 'huggingface', device: 'cpu', profile: { bulk: {} } };
+    http.post.mockReturnValueOnce(of(response(described)));
+    await expect(client.describe()).resolves.toEqual(described);
+    expect(http.post).toHaveBeenCalledWith('http://ts:8080/predictions/allocine-sentiment', { describe: true }, { timeout: 5000 });
+    http.post.mockReturnValueOnce(of(response({ model: 'm' })));
+    await expect(client.describe()).rejects.toMatchObject({ kind: 'bad_response', retryable: true });
+  });
+
   it('treats a result count that does not match as a retryable bad response', async () => {
     http.post.mockReturnValue(of(response([prediction])));
-    await expect(client.predict(['a', 'b'])).rejects.toMatchObject({ retryable: true, kind: 'bad_response' });
+    await expect(client.predict(['a', 'b'], bulk)).rejects.toMatchObject({ retryable: true, kind: 'bad_response' });
   });
 
   it.each([
@@ -53,7 +72,7 @@ describe('ModelServerClient', () => {
     [axiosError(undefined, 'ECONNREFUSED'), true, 'unavailable'],
   ])('maps %s to retryable=%s (%s)', async (error, retryable, kind) => {
     http.post.mockReturnValue(throwError(() => error));
-    const failure = await client.predict(['a']).catch((e: unknown) => e);
+    const failure = await client.predict(['a'], bulk).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ModelServerError);
     expect(failure).toMatchObject({ retryable, kind });
   });

@@ -7,10 +7,21 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerError } from './model-server.errors';
-import { ModelResult } from './model-server.types';
+import { Lane, ModelDescription, ModelResult } from './model-server.types';
 
 /** TorchServe tells us (through the handler) how many requests its dynamic batching grouped. */
 const BATCH_HEADER = 'x-batch-requests';
+/** Epoch ms after which the caller has gone: the handler answers without computing. */
+const DEADLINE_HEADER = 'X-Deadline-Ms';
+const INTERACTIVE_SUFFIX = '-interactive';
+
+export interface PredictOptions {
+  lane: Lane;
+  /** HTTP timeout of this call. */
+  timeoutMs: number;
+  /** The waiting caller's deadline (epoch ms), passed down so nobody computes for a caller who has gone. */
+  deadline?: number;
+}
 
 /** The only module that knows TorchServe's URLs and payloads. */
 @Injectable()
@@ -22,12 +33,12 @@ export class ModelServerClient {
   ) {}
 
   /** Classify reviews in one call; exactly one result (prediction or per-item error) per text, in order. */
-  async predict(texts: string[]): Promise<ModelResult[]> {
-    const url = `${this.config.MODEL_SERVER_URL}/predictions/${this.config.MODEL_NAME}`;
+  async predict(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
     const stopTimer = this.metrics.modelCallDuration.startTimer();
+    const headers = options.deadline ? { [DEADLINE_HEADER]: String(Math.floor(options.deadline)) } : {};
     try {
       const response = await firstValueFrom(
-        this.http.post<unknown>(url, texts, { timeout: this.config.MODEL_SERVER_TIMEOUT_MS }),
+        this.http.post<unknown>(this.url(options.lane), texts, { timeout: options.timeoutMs, headers }),
       );
       stopTimer({ outcome: 'ok' });
       const results = response.data;
@@ -43,6 +54,22 @@ export class ModelServerClient {
       stopTimer({ outcome: 'error' });
       throw toModelServerError(error);
     }
+  }
+
+  /** The loaded model's identity and serving profile, as its handler describes them. */
+  async describe(timeoutMs = 5_000): Promise<ModelDescription> {
+    try {
+      const response = await firstValueFrom(this.http.post<ModelDescription>(this.url('bulk'), { describe: true }, { timeout: timeoutMs }));
+      if (!response.data?.profile?.bulk) throw new ModelServerError('model server gave no serving profile', true, 'bad_response');
+      return response.data;
+    } catch (error) {
+      throw toModelServerError(error);
+    }
+  }
+
+  private url(lane: Lane): string {
+    const name = this.config.MODEL_NAME + (lane === 'interactive' ? INTERACTIVE_SUFFIX : '');
+    return `${this.config.MODEL_SERVER_URL}/predictions/${name}`;
   }
 
   /** True when TorchServe answers /ping as Healthy, which it only does once the model's workers are up. */

@@ -3,7 +3,7 @@ import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { PREDICTION_QUEUE } from './queue.constants';
+import { BATCH_QUEUE, PREDICTION_QUEUE } from './queue.constants';
 import { failFastRedisOptions, redisOptions } from './redis-options';
 
 /**
@@ -14,24 +14,29 @@ import { failFastRedisOptions, redisOptions } from './redis-options';
 @Injectable()
 export class PredictionQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(PredictionQueue.name);
+  /** Single predictions. */
   readonly queue: Queue;
+  /** Batch-job chunks and their finalize step. */
+  readonly batch: Queue;
   readonly flows: FlowProducer;
   readonly events: QueueEvents;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const prefix = config.QUEUE_PREFIX;
     this.queue = new Queue(PREDICTION_QUEUE, { connection: failFastRedisOptions(config.REDIS_URL), prefix });
+    this.batch = new Queue(BATCH_QUEUE, { connection: failFastRedisOptions(config.REDIS_URL), prefix });
     this.flows = new FlowProducer({ connection: failFastRedisOptions(config.REDIS_URL), prefix });
     this.events = new QueueEvents(PREDICTION_QUEUE, { connection: redisOptions(config.REDIS_URL), prefix });
     // Outages surface on the commands that hit them; these listeners keep reconnect noise out of the logs.
     this.queue.on('error', () => undefined);
+    this.batch.on('error', () => undefined);
     this.flows.on('error', () => undefined);
     this.events.on('error', () => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
-      [this.events, this.flows, this.queue].map((handle) =>
+      [this.events, this.flows, this.batch, this.queue].map((handle) =>
         handle.close().catch((error: Error) => {
           this.logger.warn(`closing ${handle.constructor.name} while Redis is unreachable: ${error.message}`);
           return handle.disconnect();

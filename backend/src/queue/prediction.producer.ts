@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelResult } from '../model-server/model-server.types';
 import { PredictionQueue } from './prediction-queue';
-import { ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobData } from './queue.constants';
+import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName, PredictJobData } from './queue.constants';
 
 /** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
 export class PredictionTimeoutError extends Error {}
@@ -27,7 +27,9 @@ export class PredictionProducer {
    * so nothing half-done is left behind; a job already running finishes and is then discarded.
    */
   async predict(texts: string[]): Promise<ModelResult[]> {
-    const job = await this.queue.add(JobName.Predict, { texts } satisfies PredictJobData, {
+    // The deadline travels with the job: a worker (or a retry) never computes for a caller who has gone.
+    const deadline = Date.now() + this.config.PREDICT_TIMEOUT_MS;
+    const job = await this.queue.add(JobName.Predict, { texts, deadline } satisfies PredictJobData, {
       attempts: this.config.PREDICT_ATTEMPTS,
       backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
       removeOnComplete: { age: 60, count: 1_000 },
@@ -52,12 +54,12 @@ export class PredictionProducer {
     const retention = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 24 * 3_600, count: 10_000 } };
     await this.handles.flows.add({
       name: JobName.Finalize,
-      queueName: PREDICTION_QUEUE,
+      queueName: BATCH_QUEUE,
       data: { jobId } satisfies FinalizeJobData,
       opts: { jobId: `${jobId}-finalize`, ...retention },
       children: Array.from({ length: chunkCount }, (_, index) => ({
         name: JobName.Chunk,
-        queueName: PREDICTION_QUEUE,
+        queueName: BATCH_QUEUE,
         data: { jobId, index } satisfies ChunkJobData,
         opts: {
           jobId: `${jobId}-chunk-${index}`,
@@ -74,13 +76,13 @@ export class PredictionProducer {
 
   /** Remove a batch job's queued work; chunks already running finish and see the job is cancelled. */
   async withdrawBatch(jobId: string): Promise<void> {
-    const parent = await this.queue.getJob(`${jobId}-finalize`);
+    const parent = await this.handles.batch.getJob(`${jobId}-finalize`);
     if (!parent) return;
     await parent.remove({ removeChildren: true }).catch(async () => {
       // A locked (running) child blocks removing the whole flow: drop the waiting chunks one by one.
       const children = await parent.getDependencies({ unprocessed: { count: 10_000 } });
       for (const key of children.unprocessed ?? []) {
-        const child = await this.queue.getJob(key.split(':').pop() ?? '');
+        const child = await this.handles.batch.getJob(key.split(':').pop() ?? '');
         if (child && ['waiting', 'delayed', 'prioritized'].includes(await child.getState())) await withdraw(child);
       }
     });

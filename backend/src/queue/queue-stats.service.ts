@@ -28,13 +28,16 @@ export class QueueStats implements OnModuleInit {
     this.metrics.setQueueCountsSource(() => this.counts());
   }
 
+  /** Both lanes together: single predictions and batch-job chunks. */
   async counts(): Promise<QueueCounts> {
-    return (await this.handles.queue.getJobCounts(...STATES)) as QueueCounts;
+    const [interactive, batch] = await Promise.all([this.handles.queue, this.handles.batch].map((q) => q.getJobCounts(...STATES)));
+    return Object.fromEntries(STATES.map((state) => [state, (interactive[state] ?? 0) + (batch[state] ?? 0)])) as QueueCounts;
   }
 
   /** Jobs not yet picked up; above MAX_QUEUE_DEPTH new work is refused rather than queued without bound. */
   async backlog(): Promise<number> {
-    return backlogOf(await this.handles.queue.getJobCounts(...NOT_PICKED_UP));
+    const counts = await Promise.all([this.handles.queue, this.handles.batch].map((q) => q.getJobCounts(...NOT_PICKED_UP)));
+    return counts.reduce((sum, c) => sum + backlogOf(c), 0);
   }
 
   isOverloaded(backlog: number): boolean {

@@ -1,6 +1,9 @@
+/** Single predictions: a lane of their own, so they never wait behind job chunks. */
 export const PREDICTION_QUEUE = 'predictions';
+/** Batch jobs: their chunks and the finalize step, at the concurrency the serving profile allows. */
+export const BATCH_QUEUE = 'batch';
 
-/** Job names: one queue, one processor that switches on the name. */
+/** Job names; each processor switches on the names of its queue. */
 export const JobName = {
   /** Synchronous prediction: the HTTP request waits for its result. */
   Predict: 'predict',
@@ -12,6 +15,8 @@ export const JobName = {
 
 export interface PredictJobData {
   texts: string[];
+  /** Epoch ms when the HTTP caller stops waiting: no work is done for it after that. */
+  deadline: number;
 }
 
 /** Reviews stay in the job store; the queue carries only where to find them. */

@@ -6,8 +6,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { JobStoreModule } from '../jobs/job-store.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ModelServerModule } from '../model-server/model-server.module';
-import { PREDICTION_QUEUE } from '../queue/queue.constants';
+import { BATCH_QUEUE, PREDICTION_QUEUE } from '../queue/queue.constants';
 import { redisOptions } from '../queue/redis-options';
+import { BatchProcessor } from './batch.processor';
 import { PredictionProcessor } from './prediction.processor';
 
 /** Queue consumers; only loaded in the `all` and `worker` roles. */
@@ -19,11 +20,11 @@ import { PredictionProcessor } from './prediction.processor';
       useFactory: (config: AppConfig) => ({ connection: redisOptions(config.REDIS_URL), prefix: config.QUEUE_PREFIX }),
     }),
     // Registering the queue is what makes @nestjs/bullmq discover @Processor classes and start workers.
-    BullModule.registerQueue({ name: PREDICTION_QUEUE }),
+    BullModule.registerQueue({ name: PREDICTION_QUEUE }, { name: BATCH_QUEUE }),
     MetricsModule,
     ModelServerModule,
     JobStoreModule,
   ],
-  providers: [PredictionProcessor],
+  providers: [PredictionProcessor, BatchProcessor],
 })
 export class WorkersModule {}

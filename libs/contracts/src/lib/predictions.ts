@@ -40,4 +40,26 @@ export interface ModelInfo {
   /** Accuracy measured by the evaluation CLI on the named data (see model-server/MODEL_CARD.md). */
   documentedAccuracy: { dataset: string; accuracy: number; f1: number; command: string }[];
   limits: { maxTextChars: number; maxTextsPerRequest: number; maxReviewsPerJob: number };
+  /** How the model is served (from the model server), and the chunking the API uses for it. */
+  serving: ServingProfile & { device: string };
+}
+
+/** One TorchServe registration of the model: worker processes, their threads, dynamic batching. */
+export interface ServingLane {
+  workers: number;
+  threads: number;
+  batchSize: number;
+  maxBatchDelayMs: number;
+}
+
+/** Everything that depends on the served model's cost (model-server/allocine_sentiment/serving_profile.py). */
+export interface ServingProfile {
+  bulk: ServingLane;
+  interactive: ServingLane;
+  timeouts: { responseTimeoutS: number; modelCallMs: number };
+  chunkSize: number;
+  chunkConcurrency: number;
+  tokenBudget: number | null;
+  acceleration: string;
+  device: string;
 }

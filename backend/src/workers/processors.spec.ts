@@ -1,11 +1,13 @@
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
 
 import { loadConfig } from '../config/app-config';
 import { JobStore } from '../jobs/job.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient } from '../model-server/model-server.client';
 import { ModelServerError } from '../model-server/model-server.errors';
+import { ServingProfileService } from '../model-server/serving-profile.service';
 import { JobName } from '../queue/queue.constants';
+import { BatchProcessor } from './batch.processor';
 import { PredictionProcessor } from './prediction.processor';
 
 const positive = { label: 'positive', score: 0.9, probabilities: { negative: 0.1, positive: 0.9 }, uncertain: false, truncated: false, model: 'm', version: '1' };
@@ -14,36 +16,65 @@ function job(name: string, data: unknown, attemptsMade = 0, attempts = 3): Job {
   return { name, data, attemptsMade, opts: { attempts } } as unknown as Job;
 }
 
+const profile = { modelCallTimeoutMs: () => 150_000, chunkConcurrency: () => 4 } as unknown as ServingProfileService;
+
 describe('PredictionProcessor', () => {
   let model: { predict: jest.Mock };
-  let store: { markRunning: jest.Mock; chunkRows: jest.Mock; saveChunk: jest.Mock; finish: jest.Mock };
+  let metrics: MetricsService;
   let processor: PredictionProcessor;
+  const soon = () => Date.now() + 10_000;
+
+  beforeEach(() => {
+    model = { predict: jest.fn() };
+    metrics = new MetricsService();
+    processor = new PredictionProcessor(model as unknown as ModelServerClient, profile, metrics, loadConfig({}));
+  });
+
+  it('returns the model results, asked of the interactive lane within the caller\'s deadline', async () => {
+    model.predict.mockResolvedValue([positive]);
+    const deadline = soon();
+    await expect(processor.process(job(JobName.Predict, { texts: ['Bien'], deadline }))).resolves.toEqual([positive]);
+    const [texts, options] = model.predict.mock.calls[0];
+    expect(texts).toEqual(['Bien']);
+    expect(options).toMatchObject({ lane: 'interactive', deadline });
+    expect(options.timeoutMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('does no work for a caller who has stopped waiting', async () => {
+    const expired = await processor.process(job(JobName.Predict, { texts: ['x'], deadline: Date.now() - 1 })).catch((e: Error) => e);
+    expect(expired).toBeInstanceOf(UnrecoverableError);
+    expect(model.predict).not.toHaveBeenCalled();
+    expect((await metrics.expired.get()).values[0].value).toBe(1);
+  });
+
+  it('gives up at once on a 4xx (UnrecoverableError) and lets BullMQ retry a 5xx, counting the retry', async () => {
+    model.predict.mockRejectedValueOnce(new ModelServerError('answered 400', false, 'rejected'));
+    await expect(processor.process(job(JobName.Predict, { texts: ['x'], deadline: soon() }))).rejects.toBeInstanceOf(UnrecoverableError);
+    model.predict.mockRejectedValueOnce(new ModelServerError('answered 503', true, 'unavailable'));
+    const retry = await processor.process(job(JobName.Predict, { texts: ['x'], deadline: soon() }, 1)).catch((e: Error) => e);
+    expect(retry).not.toBeInstanceOf(UnrecoverableError);
+    expect((retry as Error).message).toBe('unavailable: answered 503');
+    const retries = (await metrics.retries.get()).values;
+    expect(retries).toEqual([expect.objectContaining({ value: 1, labels: { queue: 'predictions', reason: 'retry' } })]);
+  });
+});
+
+describe('BatchProcessor', () => {
+  let model: { predict: jest.Mock };
+  let store: { markRunning: jest.Mock; chunkRows: jest.Mock; saveChunk: jest.Mock; finish: jest.Mock };
+  let processor: BatchProcessor;
 
   beforeEach(() => {
     model = { predict: jest.fn() };
     store = { markRunning: jest.fn(), chunkRows: jest.fn(), saveChunk: jest.fn(), finish: jest.fn() };
-    processor = new PredictionProcessor(
+    processor = new BatchProcessor(
       model as unknown as ModelServerClient,
+      profile,
       store as unknown as JobStore,
       new MetricsService(),
       loadConfig({}),
+      {} as Queue,
     );
-  });
-
-  describe('predict jobs', () => {
-    it('returns the model results', async () => {
-      model.predict.mockResolvedValue([positive]);
-      await expect(processor.process(job(JobName.Predict, { texts: ['Bien'] }))).resolves.toEqual([positive]);
-    });
-
-    it('gives up at once on a 4xx (UnrecoverableError) and lets BullMQ retry a 5xx', async () => {
-      model.predict.mockRejectedValueOnce(new ModelServerError('answered 400', false, 'rejected'));
-      await expect(processor.process(job(JobName.Predict, { texts: ['x'] }))).rejects.toBeInstanceOf(UnrecoverableError);
-      model.predict.mockRejectedValueOnce(new ModelServerError('answered 503', true, 'unavailable'));
-      const retry = await processor.process(job(JobName.Predict, { texts: ['x'] })).catch((e: Error) => e);
-      expect(retry).not.toBeInstanceOf(UnrecoverableError);
-      expect((retry as Error).message).toBe('unavailable: answered 503');
-    });
   });
 
   describe('chunk jobs', () => {
@@ -57,6 +88,7 @@ describe('PredictionProcessor', () => {
       store.chunkRows.mockResolvedValue(pending);
       model.predict.mockResolvedValue([positive, { error: { code: 'empty_text', message: 'empty' } }]);
       await expect(processor.process(job(JobName.Chunk, { jobId: 'j', index: 2 }))).resolves.toEqual({ done: 2, failed: 1, positive: 1, negative: 0 });
+      expect(model.predict).toHaveBeenCalledWith(['Bien', 'Nul'], { lane: 'bulk', timeoutMs: 150_000 });
       expect(store.saveChunk).toHaveBeenCalledWith(
         'j',
         2,

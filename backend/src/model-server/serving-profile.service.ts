@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ServingProfile } from '@allocine/contracts';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ModelServerClient } from './model-server.client';
+
+/**
+ * Until the model server has described its model, the embedded model's profile: the cheapest model's
+ * sizes are the safe ones to start with only because nothing reaches a model server that is not up.
+ * Mirrors EMBEDDED in model-server/allocine_sentiment/serving_profile.py.
+ */
+export const FALLBACK_PROFILE: ServingProfile = {
+  bulk: { workers: 2, threads: 1, batchSize: 32, maxBatchDelayMs: 10 },
+  interactive: { workers: 1, threads: 1, batchSize: 32, maxBatchDelayMs: 5 },
+  timeouts: { responseTimeoutS: 30, modelCallMs: 45_000 },
+  chunkSize: 100,
+  chunkConcurrency: 32,
+  tokenBudget: null,
+  acceleration: 'torch-fp32',
+  device: 'cpu',
+};
+const RETRY_UNTIL_KNOWN_MS = 2_000;
+
+/**
+ * The served model's serving profile, asked of the model server (a describe request) at boot and then every
+ * PROFILE_REFRESH_MS, so deploying CamemBERT needs no hand-tuned variables. Explicit environment
+ * variables (CHUNK_SIZE, CHUNK_CONCURRENCY, MODEL_SERVER_TIMEOUT_MS) still win.
+ */
+@Injectable()
+export class ServingProfileService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ServingProfileService.name);
+  private current: ServingProfile = FALLBACK_PROFILE;
+  private known = false;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private readonly listeners: ((profile: ServingProfile) => void)[] = [];
+
+  constructor(
+    private readonly client: ModelServerClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.refresh();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Called with the profile each time it changes (workers resize their concurrency). */
+  onChange(listener: (profile: ServingProfile) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get profile(): ServingProfile {
+    return this.current;
+  }
+
+  get isKnown(): boolean {
+    return this.known;
+  }
+
+  chunkSize(): number {
+    return this.config.CHUNK_SIZE ?? this.current.chunkSize;
+  }
+
+  chunkConcurrency(): number {
+    return this.config.CHUNK_CONCURRENCY ?? this.current.chunkConcurrency;
+  }
+
+  /** Longer than TorchServe's responseTimeout: the backend never gives up on work still being computed. */
+  modelCallTimeoutMs(): number {
+    return this.config.MODEL_SERVER_TIMEOUT_MS ?? this.current.timeouts.modelCallMs;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const { profile, model, version } = await this.client.describe();
+      const changed = JSON.stringify(profile) !== JSON.stringify(this.current);
+      this.current = profile;
+      if (!this.known || changed) {
+        this.logger.log(`serving ${model} ${version}: chunks of ${this.chunkSize()}, ${this.chunkConcurrency()} in flight, ` +
+          `model calls time out after ${this.modelCallTimeoutMs()} ms (${profile.acceleration})`);
+        this.listeners.forEach((listener) => listener(profile));
+      }
+      this.known = true;
+    } catch (error) {
+      if (this.known) this.logger.warn(`could not refresh the serving profile: ${(error as Error).message}`);
+    }
+    if (!this.stopped) {
+      this.timer = setTimeout(() => void this.refresh(), this.known ? this.config.PROFILE_REFRESH_MS : RETRY_UNTIL_KNOWN_MS);
+      this.timer.unref();
+    }
+  }
+}

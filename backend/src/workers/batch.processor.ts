@@ -1,0 +1,135 @@
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { JobResultRow } from '@allocine/contracts';
+import { Job, Queue, UnrecoverableError } from 'bullmq';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ChunkCounts, JobStore } from '../jobs/job.store';
+import { MetricsService } from '../metrics/metrics.service';
+import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
+import { ModelResult, isItemError } from '../model-server/model-server.types';
+import { ServingProfileService } from '../model-server/serving-profile.service';
+import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
+import { countPredictions } from './count-predictions';
+
+/**
+ * Batch jobs: chunks go to the model server's bulk lane, at most the serving profile's chunkConcurrency in
+ * flight across all workers (BullMQ global concurrency), so none waits in TorchServe's queue long enough to
+ * time out and be computed twice. Retryable failures are thrown for BullMQ to retry with backoff.
+ */
+@Processor(BATCH_QUEUE, { autorun: false })
+export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(BatchProcessor.name);
+
+  constructor(
+    private readonly model: ModelServerClient,
+    private readonly profile: ServingProfileService,
+    private readonly store: JobStore,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(BATCH_QUEUE) private readonly queue: Queue,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.resize();
+    this.profile.onChange(() => this.resize());
+    // The stalled check runs once at start, then at this interval: a chunk whose worker crashed is
+    // requeued within about two intervals (BullMQ flags it on one pass and moves it on the next).
+    this.worker.opts.stalledInterval = this.config.STALLED_CHECK_MS;
+    this.worker.run().catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
+  }
+
+  /** Chunks in flight follow the model's cost: 32 for the n-gram model, a few for CamemBERT. */
+  private resize(): void {
+    const concurrency = this.profile.chunkConcurrency();
+    this.worker.concurrency = concurrency;
+    // One finalize step can hold a slot, so the global limit counts it in.
+    this.queue
+      .setGlobalConcurrency(concurrency + 1)
+      .catch((error: Error) => this.logger.warn(`could not set the global chunk concurrency: ${error.message}`));
+  }
+
+  async process(job: Job): Promise<unknown> {
+    if (job.attemptsMade > 0) this.metrics.retries.inc({ queue: BATCH_QUEUE, reason: 'retry' });
+    switch (job.name) {
+      case JobName.Chunk:
+        return this.classifyChunk(job as Job<ChunkJobData>);
+      case JobName.Finalize:
+        return this.finalize(job as Job<FinalizeJobData>);
+      default:
+        throw new UnrecoverableError(`unknown job name ${job.name}`);
+    }
+  }
+
+  @OnWorkerEvent('stalled')
+  onStalled(): void {
+    this.metrics.retries.inc({ queue: BATCH_QUEUE, reason: 'stalled' });
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn(`worker error: ${error.message}`);
+  }
+
+  private async classifyChunk(job: Job<ChunkJobData>): Promise<ChunkCounts | { skipped: string }> {
+    const { jobId, index } = job.data;
+    const state = await this.store.markRunning(jobId);
+    if (state !== 'running') return { skipped: state ?? 'missing' };
+    const pending = await this.store.chunkRows(jobId, index);
+    if (!pending) return { skipped: 'expired' };
+
+    let rows: JobResultRow[];
+    try {
+      const texts = pending.map((row) => row.text);
+      const results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs() });
+      countPredictions(this.metrics, results);
+      rows = pending.map((row, i) => toRow(row, results[i]));
+    } catch (error) {
+      const failure = toModelServerError(error);
+      const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
+      if (failure.retryable && attemptsLeft > 0) throw failure;
+      // Out of retries: the reviews become error rows so the job still completes and nothing is lost silently.
+      this.logger.warn(`job ${jobId} chunk ${index} failed for good: ${failure.message}`);
+      const code = failure.retryable ? 'model_unavailable' : 'model_rejected';
+      rows = pending.map((row) => ({ id: row.id, text: row.text, status: 'error', error: { code, message: failure.message } }));
+    }
+    const counts = countRows(rows);
+    await this.store.saveChunk(jobId, index, rows, counts);
+    return counts;
+  }
+
+  private async finalize(job: Job<FinalizeJobData>): Promise<{ state: string }> {
+    const record = await this.store.finish(job.data.jobId);
+    if (!record) return { state: 'missing' };
+    this.metrics.jobDuration.observe({ state: record.state }, (Date.now() - Date.parse(record.createdAt)) / 1000);
+    return { state: record.state };
+  }
+}
+
+function toRow(input: JobResultRow, result: ModelResult | undefined): JobResultRow {
+  if (!result) return { id: input.id, text: input.text, status: 'error', error: { code: 'missing', message: 'no result' } };
+  if (isItemError(result)) return { id: input.id, text: input.text, status: 'error', error: result.error };
+  return {
+    id: input.id,
+    text: input.text,
+    status: 'done',
+    label: result.label,
+    score: result.score,
+    probabilities: result.probabilities,
+    uncertain: result.uncertain,
+    truncated: result.truncated,
+  };
+}
+
+function countRows(rows: JobResultRow[]): ChunkCounts {
+  const counts: ChunkCounts = { done: rows.length, failed: 0, positive: 0, negative: 0 };
+  for (const row of rows) {
+    if (row.status === 'error') counts.failed++;
+    else if (row.label === 'positive') counts.positive++;
+    else counts.negative++;
+  }
+  return counts;
+}

@@ -1,0 +1,82 @@
+"""Fetching the real checkpoint, every step offline: pins and hashes, acceleration, calibration, the accuracy gate."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from allocine_sentiment import fetch_camembert
+from allocine_sentiment.predictor import load_predictor
+from allocine_sentiment.serving_profile import load_profile
+
+
+@pytest.fixture
+def checkpoint(tiny_camembert: Path, tmp_path: Path) -> Path:
+    """A checkpoint as it arrives from the hub: weights, config, tokenizer; nothing of ours."""
+    source = tmp_path / "downloaded"
+    source.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(tiny_camembert / name, source / name)
+    return source
+
+
+def fetch(checkpoint: Path, out: Path, fixtures: Path, *extra: str) -> int:
+    data = str(fixtures / "reviews.jsonl")
+    return fetch_camembert.main(["--from-dir", str(checkpoint), "--out", str(out), "--data", data, *extra])
+
+
+def test_a_checkpoint_is_verified_accelerated_calibrated_and_installed(checkpoint, tmp_path, fixtures, capsys):
+    out = tmp_path / "camembert"
+    assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "0") == 0
+    printed = capsys.readouterr().out
+    assert f"model.safetensors {fetch_camembert.sha256(checkpoint / 'model.safetensors')}" in printed
+    assert not out.with_name("camembert.staging").exists()
+    calibration = json.loads((out / "calibration.json").read_text())
+    assert calibration["temperature"] > 0 and calibration["version"] == "local:downloaded"
+    report = json.loads((out / "acceleration.json").read_text())
+    assert report["chosen"] == load_profile(out).acceleration
+    assert "label agreement >= 0.995" in report["rule"]
+    assert len(load_predictor(out).predict(["Un film magnifique."])) == 1
+
+
+def test_a_model_more_than_one_point_below_its_documented_accuracy_is_not_installed(
+    checkpoint, tmp_path, fixtures, capsys
+):
+    out = tmp_path / "camembert"
+    assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "1.0") == 2
+    assert "not installing it" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_weights_whose_hash_differs_from_the_pin_are_refused(checkpoint: Path):
+    digest = fetch_camembert.sha256(checkpoint / "model.safetensors")
+    assert fetch_camembert.verify(checkpoint, {"model.safetensors": digest}) == {"model.safetensors": digest}
+    with pytest.raises(fetch_camembert.FetchError, match="differs from the pinned"):
+        fetch_camembert.verify(checkpoint, {"model.safetensors": "0" * 64})
+
+
+def test_a_download_needs_a_full_commit_sha(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(fetch_camembert, "LOCK_FILE", tmp_path / "absent.json")
+    assert fetch_camembert.main(["--revision", "main", "--out", str(tmp_path / "m")]) == 2
+    assert "full 40-character commit SHA" in capsys.readouterr().err
+
+
+def test_tensorflow_only_weights_go_through_the_conversion_environment(checkpoint, tmp_path, fixtures, monkeypatch):
+    """The conversion itself runs in its own environment (tested by model-server/convert/test-conversion.sh);
+    here, that the pipeline hands it the TensorFlow checkpoint and carries on with what it writes."""
+    weights = checkpoint / "model.safetensors"
+    converted = tmp_path / "converted.safetensors"
+    weights.rename(converted)
+    (checkpoint / "tf_model.h5").write_bytes(b"tensorflow weights")
+    calls = []
+
+    def fake_convert(directory: Path) -> None:
+        calls.append(sorted(p.name for p in directory.iterdir()))
+        shutil.copy(converted, directory / "model.safetensors")
+
+    monkeypatch.setattr(fetch_camembert, "convert", fake_convert)
+    out = tmp_path / "camembert"
+    assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "0") == 0
+    assert "tf_model.h5" in calls[0] and "model.safetensors" not in calls[0]
+    assert not (out / "tf_model.h5").exists() and (out / "model.safetensors").is_file()
