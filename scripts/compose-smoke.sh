@@ -11,29 +11,7 @@ PROJECT=allocine-smoke
 check() { printf '\033[32m✔\033[0m %s\n' "$*"; }
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Docker engine"
-if ! command -v docker >/dev/null || ! command -v docker-compose >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq docker.io docker-compose >/dev/null
-fi
-if ! docker info >/dev/null 2>&1; then
-  (dockerd >/var/log/dockerd-smoke.log 2>&1 &)
-  for _ in $(seq 1 30); do docker info >/dev/null 2>&1 && break; sleep 1; done
-fi
-docker info >/dev/null
-check "engine $(docker version --format '{{.Server.Version}}')"
-
-step "Base images (official ones when they can be pulled, else stand-ins from Debian packages)"
-for image in python:3.11-slim-bookworm node:20-bookworm-slim nginx:1.27-bookworm redis:7-bookworm; do
-  docker image inspect "$image" >/dev/null 2>&1 || timeout 60 docker pull -q "$image" >/dev/null 2>&1 || true
-done
-bash scripts/docker/standin-images.sh
-check "base images present"
-
-# The PyTorch CPU wheel, when this machine has one, spares the image a download from PyTorch's index.
-for wheel in ${PIP_FIND_LINKS:-/opt/wheels}/torch-2.13.0+cpu-*.whl; do
-  [ -f "$wheel" ] && cp -n "$wheel" model-server/wheels/
-done
-export TORCH_INDEX_URL="${TORCH_INDEX_URL:-https://pypi.org/simple}"
+source scripts/docker/engine.sh
 
 compose() { docker-compose -p "$PROJECT" "$@"; }
 cleanup() { step "tear down"; compose down -v --remove-orphans >/dev/null 2>&1 || true; }

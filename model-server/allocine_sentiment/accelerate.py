@@ -31,9 +31,8 @@ from .serving_profile import ACCELERATIONS, load_profile, save_profile
 
 REPORT_FILE = "acceleration.json"
 REFERENCE = "torch-fp32"
-# Two workers (bulk and interactive) and TorchServe's JVM (~0.2 GB) must stay within 1.5 GB together; a worker
-# peaks while it loads (ONNX Runtime optimises the graph), then settles about 0.4 GB lower.
-MAX_WORKER_RSS_MB = 900
+# Two workers (bulk and interactive) and TorchServe's JVM (~0.2 GB) must stay within 1.5 GB together.
+MAX_WORKER_RSS_MB = 650
 
 
 def export_onnx(model_dir: Path) -> None:

@@ -88,25 +88,79 @@ def convert(directory: Path) -> None:
         raise FetchError(f"conversion failed (exit {result.returncode}); see the output above")
 
 
-def prepare(staging: Path, data: Path, name: str, version: str, min_agreement: float) -> dict:
-    """Convert if needed, then accelerate, calibrate and evaluate; returns the evaluation metrics."""
+def prepare(staging: Path, data: Path, min_agreement: float) -> dict:
+    """Accelerate, calibrate and evaluate a servable checkpoint; returns the evaluation metrics."""
     from .accelerate import accelerate
     from .calibrate import calibrate
     from .data import load_labelled
     from .serving_profile import TRANSFORMER, save_profile
 
-    if not (staging / "model.safetensors").is_file() and not (staging / "pytorch_model.bin").is_file():
-        convert(staging)
-    for unused in ("tf_model.h5",):
-        (staging / unused).unlink(missing_ok=True)
-    (staging / CALIBRATION_FILE).write_text(json.dumps({"name": name, "version": version}) + "\n", encoding="utf-8")
     save_profile(staging, TRANSFORMER)
-    texts = load_labelled(data).texts
-    report = accelerate(staging, texts, sample=64, min_agreement=min_agreement)
+    report = accelerate(staging, load_labelled(data).texts, sample=64, min_agreement=min_agreement)
     print(f"acceleration: {report['chosen']} ({report['rule']})")
     result = calibrate(staging, data)
     print(f"calibration: temperature {result['temperature']}, uncertain below {result['uncertain_below']}")
     return result
+
+
+def hub_validation_sample(path: Path, limit: int = 1_000) -> Path:
+    """The first ``limit`` reviews of the public Allociné validation split (for builds without ../shared)."""
+    from .corpus import downloaded_splits
+
+    validation = downloaded_splits()[1]
+    rows = zip(validation.texts[:limit], validation.labels[:limit], strict=True)
+    path.write_text("".join(json.dumps({"review": t, "label": y}) + "\n" for t, y in rows), encoding="utf-8")
+    return path
+
+
+def fetch(args: argparse.Namespace, staging: Path) -> None:
+    """Step 1: the checkpoint into ``staging``, its weights' hashes verified, its provenance recorded."""
+    shutil.rmtree(staging, ignore_errors=True)
+    lock = read_lock()
+    if args.from_dir:
+        shutil.copytree(args.from_dir, staging)
+        name, version, hub_digests = str(args.from_dir), f"local:{args.from_dir.name}", {}
+    else:
+        if not args.revision or len(args.revision) != 40:
+            raise FetchError(
+                f"pass --revision with the full 40-character commit SHA of {args.repo} (or pin it in "
+                f"{LOCK_FILE.name}): a branch name can change under you"
+            )
+        staging.mkdir(parents=True)
+        name, version, hub_digests = args.repo, args.revision, download(args.repo, args.revision, staging)
+    pinned = lock.get("sha256", {}) if lock.get("revision") == args.revision else {}
+    digests = verify(staging, {**hub_digests, **pinned})
+    print("verified SHA-256: " + ", ".join(f"{k} {v}" for k, v in digests.items()))
+    provenance = {"name": name, "version": version, "sha256": digests}
+    (staging / CALIBRATION_FILE).write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
+
+
+def to_pytorch(args: argparse.Namespace, staging: Path) -> None:
+    """Step 2: TensorFlow-only weights converted; the TensorFlow file is then dropped."""
+    if not any((staging / name).is_file() for name in ("model.safetensors", "pytorch_model.bin")):
+        convert(staging)
+    (staging / "tf_model.h5").unlink(missing_ok=True)
+
+
+def install(args: argparse.Namespace, staging: Path) -> None:
+    """Step 3: accelerate, calibrate, evaluate; install at ``--out`` only if accuracy holds."""
+    data = hub_validation_sample(staging.with_name("validation-sample.jsonl")) if args.data_from_hub else args.data
+    result = prepare(staging, data, args.min_agreement)
+    floor = args.documented_accuracy - MAX_DROP
+    if result["accuracy"] < floor:
+        raise FetchError(
+            f"validation accuracy {result['accuracy']:.4f} is more than {MAX_DROP:.0%} below the "
+            f"documented {args.documented_accuracy:.4f}: not installing it (left in {staging})"
+        )
+    shutil.rmtree(args.out, ignore_errors=True)
+    staging.rename(args.out)
+    print(
+        f"installed {args.out} (validation accuracy {result['accuracy']:.4f}); serve it with: "
+        f"MODEL_DIR={args.out} npm start"
+    )
+
+
+STEPS = {"download": (fetch,), "convert": (to_pytorch,), "install": (install,), "all": (fetch, to_pytorch, install)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,50 +170,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-dir", type=Path, help="a checkpoint on disk instead of the hub")
     parser.add_argument("--out", type=Path, default=MODEL_SERVER_DIR / "model" / "camembert")
     parser.add_argument("--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl")
+    parser.add_argument("--data-from-hub", action="store_true", help="validate on the public split (no ../shared)")
     parser.add_argument("--documented-accuracy", type=float, default=DOCUMENTED_ACCURACY)
     parser.add_argument("--min-agreement", type=float, default=0.995)
+    parser.add_argument("--step", choices=list(STEPS), default="all", help="run one step (Docker build stages)")
     args = parser.parse_args(argv)
     staging = args.out.with_name(args.out.name + ".staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    lock = read_lock()
     try:
-        if args.from_dir:
-            shutil.copytree(args.from_dir, staging)
-            version = f"local:{args.from_dir.name}"
-            hub_digests: dict[str, str] = {}
-        else:
-            if not args.revision or len(args.revision) != 40:
-                raise FetchError(
-                    f"pass --revision with the full 40-character commit SHA of {args.repo} (or pin it in "
-                    f"{LOCK_FILE.name}): a branch name can change under you"
-                )
-            staging.mkdir(parents=True)
-            hub_digests = download(args.repo, args.revision, staging)
-            version = args.revision
-        pinned = lock.get("sha256", {}) if lock.get("revision") == args.revision else {}
-        digests = verify(staging, {**hub_digests, **pinned})
-        print("verified SHA-256: " + ", ".join(f"{k} {v}" for k, v in digests.items()))
-        result = prepare(
-            staging, args.data, args.repo if not args.from_dir else str(args.from_dir), version, args.min_agreement
-        )
-        floor = args.documented_accuracy - MAX_DROP
-        if result["accuracy"] < floor:
-            raise FetchError(
-                f"validation accuracy {result['accuracy']:.4f} is more than {MAX_DROP:.0%} below the "
-                f"documented {args.documented_accuracy:.4f}: not installing it (left in {staging})"
-            )
+        for step in STEPS[args.step]:
+            step(args, staging)
     except FetchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # network and hub errors come in many types; all mean the same here
-        print(f"error: could not fetch {args.repo}@{args.revision}: {error}", file=sys.stderr)
+        print(f"error: could not fetch {args.repo}@{args.revision}: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
-    shutil.rmtree(args.out, ignore_errors=True)
-    staging.rename(args.out)
-    print(
-        f"installed {args.out} (validation accuracy {result['accuracy']:.4f}); serve it with: "
-        f"MODEL_DIR={args.out} npm start"
-    )
     return 0
 
 

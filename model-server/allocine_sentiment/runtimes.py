@@ -61,9 +61,9 @@ class OnnxRuntime:
         options.inter_op_num_threads = 1
         # No busy-waiting between passes: the interactive worker shares the cores and must get them at once.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # The arena keeps the largest batch's activations for ever; without it peak RSS stays near the model size.
-        options.enable_cpu_mem_arena = False
         # Memory patterns are cached per input shape, and every batch has a new shape: they only grow memory.
+        # The arena stays on: with passes bounded by the token budget it stays small (0.35 GB measured for int8
+        # at 1,024 tokens), while without it glibc fragments to 1.4 GB and runs half as fast.
         options.enable_mem_pattern = False
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.description = f"onnxruntime {path.stem.split('.')[-1]} on cpu"

@@ -99,8 +99,9 @@ EMBEDDED = ServingProfile(
 TRANSFORMER = ServingProfile(
     # ~0.1 s per review on one core (int8). Worst batch: 2 requests × 16 reviews × 3 windows of 510 tokens
     # (5,000 characters) ≈ 50k tokens ≈ 40 s in fp32 on 2 threads: well inside responseTimeout.
-    # Forward passes of ≤ 1,024 padded tokens were both the fastest and the leanest measured on 2 cores
-    # (int8: 15.9 reviews/s at 1,024, 11.5 at 2,048, 8.7 at 4,096; peak RSS 0.9, 1.1, 2.1 GB).
+    # Forward passes of ≤ 1,024 padded tokens were the fastest measured on 2 cores (ONNX int8, one-off runs
+    # with ONNX Runtime's arena off: 15.9 reviews/s at 1,024 tokens, 11.5 at 2,048, 8.7 at 4,096): small passes
+    # stay in cache, and they bound each worker's activation memory.
     # One bulk worker with both cores' threads leaves memory for the interactive worker (peak RSS ≤ 1.5 GB).
     bulk=Lane(workers=1, threads=2, batchSize=2, maxBatchDelayMs=20),
     interactive=Lane(workers=1, threads=1, batchSize=4, maxBatchDelayMs=5),

@@ -5,11 +5,11 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENV="${CONVERT_VENV:-$HERE/../../.venv-convert}"
 STAMP="$VENV/.requirements.sha256"
-want="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
+want="$(cat "$HERE/requirements.txt" "$HERE/constraints.txt" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
   echo "==> conversion environment: installing TensorFlow and transformers 4.46 into $VENV (once, a few minutes)"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt" -c "$HERE/constraints.txt"
   echo "$want" > "$STAMP"
 fi
 [ "$1" = --install-only ] && exit 0

@@ -82,6 +82,8 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'allocine_' });
+    // Zero is an answer ("no retry"): every series exists from the start, so a scrape shows it.
+    for (const queue of ['predictions', 'batch']) for (const reason of ['retry', 'stalled']) this.retries.inc({ queue, reason }, 0);
   }
 
   /** The queue module tells the gauge where to read depths from when Prometheus scrapes. */
