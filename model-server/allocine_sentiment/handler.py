@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import asdict
 
+import torch
 from ts.torch_handler.base_handler import BaseHandler
 
 from allocine_sentiment.predictor import Prediction, load_predictor
@@ -38,6 +39,8 @@ class SentimentHandler(BaseHandler):
         self.lane = "interactive" if context.model_name.endswith(INTERACTIVE_SUFFIX) else "bulk"
         lane = getattr(self.profile, self.lane)
         threads = int(os.environ.get("ALLOCINE_TORCH_THREADS", lane.threads))
+        # Every family: workers in parallel with few threads each beat oversubscribed ones on a small machine.
+        torch.set_num_threads(threads)
         if self.lane == "bulk" and os.environ.get("ALLOCINE_BULK_NICE", "1") != "0":
             os.setpriority(os.PRIO_PROCESS, 0, max(BULK_NICENESS, os.getpriority(os.PRIO_PROCESS, 0)))
         self.device = pick_device(self.profile.device, context.system_properties.get("gpu_id"))

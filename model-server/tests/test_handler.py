@@ -149,3 +149,16 @@ def test_the_interactive_registration_is_the_interactive_lane(tiny_model: Path, 
     bulk = SentimentHandler()
     bulk.initialize(context_for(tiny_model))
     assert (interactive.lane, bulk.lane) == ("interactive", "bulk")
+
+
+def test_workers_use_their_lane_s_thread_count(tiny_model: Path, context_for, monkeypatch):
+    import torch
+
+    monkeypatch.delenv("ALLOCINE_TORCH_THREADS", raising=False)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        SentimentHandler().initialize(context_for(tiny_model))
+        assert torch.get_num_threads() == 1  # the embedded profile: one thread per worker
+    finally:
+        torch.set_num_threads(before)

@@ -35,6 +35,9 @@ export class ServingProfileService implements OnApplicationBootstrap, OnApplicat
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly listeners: ((profile: ServingProfile) => void)[] = [];
+  private markKnown!: () => void;
+  /** Resolves once the model server has described its model (never while it is unreachable). */
+  readonly known$ = new Promise<void>((resolve) => (this.markKnown = resolve));
 
   constructor(
     private readonly client: ModelServerClient,
@@ -87,6 +90,7 @@ export class ServingProfileService implements OnApplicationBootstrap, OnApplicat
         this.listeners.forEach((listener) => listener(profile));
       }
       this.known = true;
+      this.markKnown();
     } catch (error) {
       if (this.known) this.logger.warn(`could not refresh the serving profile: ${(error as Error).message}`);
     }

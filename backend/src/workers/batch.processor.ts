@@ -34,12 +34,16 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
   }
 
   onApplicationBootstrap(): void {
-    this.resize();
-    this.profile.onChange(() => this.resize());
     // The stalled check runs once at start, then at this interval: a chunk whose worker crashed is
     // requeued within about two intervals (BullMQ flags it on one pass and moves it on the next).
     this.worker.opts.stalledInterval = this.config.STALLED_CHECK_MS;
-    this.worker.run().catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
+    // No chunk is taken before the model's profile is known: the n-gram model's 32 chunks in flight would
+    // overwhelm CamemBERT. Chunks wait in Redis meanwhile (they could not be classified anyway).
+    void this.profile.known$.then(() => {
+      this.resize();
+      this.profile.onChange(() => this.resize());
+      this.worker.run().catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
+    });
   }
 
   /** Chunks in flight follow the model's cost: 32 for the n-gram model, a few for CamemBERT. */

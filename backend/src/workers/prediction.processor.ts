@@ -9,6 +9,7 @@ import { ModelServerClient, toModelServerError } from '../model-server/model-ser
 import { ModelResult } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { JobName, PREDICTION_QUEUE, PredictJobData } from '../queue/queue.constants';
+import { BatchProcessor } from './batch.processor';
 import { countPredictions } from './count-predictions';
 
 /**
@@ -25,6 +26,7 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
     private readonly profile: ServingProfileService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly batch: BatchProcessor,
   ) {
     super();
   }
@@ -37,6 +39,9 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
   }
 
   async process(job: Job): Promise<unknown> {
+    // Chunks and finalize steps accepted before batch jobs had a queue of their own (an upgrade with work
+    // in Redis) still run here, with the batch logic: nothing accepted is dropped by the lane split.
+    if (job.name === JobName.Chunk || job.name === JobName.Finalize) return this.batch.process(job);
     if (job.name !== JobName.Predict) throw new UnrecoverableError(`unknown job name ${job.name}`);
     if (job.attemptsMade > 0) this.metrics.retries.inc({ queue: PREDICTION_QUEUE, reason: 'retry' });
     return this.predict(job as Job<PredictJobData>);

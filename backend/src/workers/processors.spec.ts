@@ -21,13 +21,29 @@ const profile = { modelCallTimeoutMs: () => 150_000, chunkConcurrency: () => 4 }
 describe('PredictionProcessor', () => {
   let model: { predict: jest.Mock };
   let metrics: MetricsService;
+  let batch: { process: jest.Mock };
   let processor: PredictionProcessor;
   const soon = () => Date.now() + 10_000;
 
   beforeEach(() => {
     model = { predict: jest.fn() };
     metrics = new MetricsService();
-    processor = new PredictionProcessor(model as unknown as ModelServerClient, profile, metrics, loadConfig({}));
+    batch = { process: jest.fn() };
+    processor = new PredictionProcessor(
+      model as unknown as ModelServerClient,
+      profile,
+      metrics,
+      loadConfig({}),
+      batch as unknown as BatchProcessor,
+    );
+  });
+
+  it('still runs chunks and finalize steps queued here before batch jobs had their own queue', async () => {
+    batch.process.mockResolvedValue({ state: 'completed' });
+    const legacy = job(JobName.Finalize, { jobId: 'j' });
+    await expect(processor.process(legacy)).resolves.toEqual({ state: 'completed' });
+    expect(batch.process).toHaveBeenCalledWith(legacy);
+    expect(model.predict).not.toHaveBeenCalled();
   });
 
   it('returns the model results, asked of the interactive lane within the caller\'s deadline', async () => {
