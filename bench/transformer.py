@@ -42,6 +42,8 @@ from allocine_sentiment.random_camembert import DEFAULT_OUT  # noqa: E402
 from allocine_sentiment.serving_profile import load_profile  # noqa: E402
 
 TS_PORTS = {"inference": 18280, "management": 18281, "metrics": 18282}
+# TorchServe also opens gRPC ports (7070/7071 by default): ports of its own, so it runs beside `npm start`.
+TS_GRPC = {"TS_GRPC_INFERENCE_PORT": "18283", "TS_GRPC_MANAGEMENT_PORT": "18284"}
 API_PORT = 13380
 SCRIPTS = ROOT / "model-server" / "scripts"
 

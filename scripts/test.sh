@@ -31,6 +31,9 @@ npx jest -c backend/jest.config.ts
 step "frontend: unit tests (vitest)"
 npx ng test frontend --watch=false
 
+step "UI server: malformed paths, security headers, binding, forwarded address (node --test)"
+node --test scripts/ui-server.test.mjs
+
 # Integration tests need a real Redis: REDIS_URL, else the local one, else a throwaway redis-server.
 if [ -z "${REDIS_URL:-}" ]; then
   if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then

@@ -1,36 +1,56 @@
 #!/usr/bin/env node
 // Serves the built Angular app on UI_PORT and proxies /api (and /metrics) to the API, as nginx does
 // in docker-compose. Unknown paths get index.html so the app's own routes work on reload.
+// Listens on 127.0.0.1 unless UI_HOST says otherwise; a bad request never brings it down.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
 
+import { SECURITY_HEADERS } from './ui-security.mjs';
+
 const PORT = Number(process.env.UI_PORT ?? 8501);
+const HOST = process.env.UI_HOST || '127.0.0.1';
 const ROOT = process.env.UI_DIR;
 const API = new URL(process.env.API_URL ?? 'http://127.0.0.1:3000');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.json': 'application/json', '.png': 'image/png', '.woff2': 'font/woff2', '.txt': 'text/plain' };
 
+function proxy(request, response) {
+  // The client's address replaces whatever X-Forwarded-For it sent: the API must not trust a forged one.
+  const headers = { ...request.headers, 'x-forwarded-for': request.socket.remoteAddress ?? '' };
+  const proxied = http.request({ host: API.hostname, port: API.port, path: request.url, method: request.method, headers }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  proxied.on('error', () => {
+    if (!response.headersSent) response.writeHead(502, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ statusCode: 502, error: 'Bad Gateway', message: 'API unreachable' }));
+  });
+  request.pipe(proxied);
+}
+
+function decodedPath(url) {
+  try {
+    return normalize(decodeURIComponent(new URL(url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  } catch {
+    return null; // a malformed escape such as GET /%
+  }
+}
+
 const server = http.createServer((request, response) => {
-  if (request.url.startsWith('/api/') || request.url === '/metrics') {
-    const proxied = http.request({ host: API.hostname, port: API.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    proxied.on('error', () => {
-      response.writeHead(502, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ statusCode: 502, error: 'Bad Gateway', message: 'API unreachable' }));
-    });
-    request.pipe(proxied);
+  if (request.url.startsWith('/api/') || request.url === '/metrics') return proxy(request, response);
+  const path = decodedPath(request.url);
+  if (path === null) {
+    response.writeHead(400, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('Bad request: malformed path\n');
     return;
   }
-  const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
   let file = join(ROOT, path);
   if (!file.startsWith(ROOT) || !existsSync(file) || statSync(file).isDirectory()) file = join(ROOT, 'index.html');
-  const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' };
+  const headers = { ...SECURITY_HEADERS, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' };
   if (!file.endsWith('index.html')) headers['Cache-Control'] = 'public, max-age=3600';
   response.writeHead(200, headers);
   createReadStream(file).pipe(response);
 });
 
-server.listen(PORT, () => console.log(`UI on http://localhost:${PORT} (API proxied to ${API.origin})`));
+server.listen(PORT, HOST, () => console.log(`UI on http://localhost:${PORT} (API proxied to ${API.origin})`));
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -35,6 +35,9 @@ export function torchServeEnvironment(): Record<string, string> {
     TS_INFERENCE_ADDRESS: `http://127.0.0.1:${PORTS.inference}`,
     TS_MANAGEMENT_ADDRESS: `http://127.0.0.1:${PORTS.management}`,
     TS_METRICS_ADDRESS: `http://127.0.0.1:${PORTS.metrics}`,
+    // gRPC ports of its own (7070/7071 by default), so it runs beside a developer's `npm start`.
+    TS_GRPC_INFERENCE_PORT: '28083',
+    TS_GRPC_MANAGEMENT_PORT: '28084',
   };
 }
 

@@ -1,12 +1,16 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { Queue, Worker } from 'bullmq';
+import request from 'supertest';
 
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
 import { redisOptions } from '../src/queue/redis-options';
-import { loadEnvironment, startTorchServe, stopTorchServe } from './environment';
-import { RunningApp, flakyProxy, sleep, startApp, waitForJob } from './helpers';
+import { REPO_ROOT, loadEnvironment, startTorchServe, stopTorchServe } from './environment';
+import { RunningApp, flakyProxy, modelServerProxy, sleep, startApp, waitForJob } from './helpers';
 
 const REVIEW = 'Un film magnifique, des acteurs bouleversants.';
 
@@ -268,4 +272,71 @@ describe('model server outage', () => {
     expect(body.details.modelServer.status).toBe('up');
     await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(200);
   });
+});
+
+/** kill -9 of TorchServe's JVM and every worker it started: a crash, not a shutdown. */
+function killTorchServe(env: Record<string, string>): void {
+  const pid = readFileSync(join(env.TMPDIR, '.model_server.pid'), 'utf-8').trim();
+  execFileSync('bash', ['-c', `kill -9 $(pgrep -P ${pid}) ${pid} 2>/dev/null || true`]);
+}
+
+describe('model server killed mid-job', () => {
+  it('rides out a kill -9 of TorchServe and a restart: the job completes with every review, in order, no error row', async () => {
+    const { torchServeEnv, modelServerUrl } = loadEnvironment();
+    // Slow chunks, one at a time, so the job is still going when TorchServe dies.
+    const proxy = await modelServerProxy(modelServerUrl, { delayMs: (path) => (path.endsWith('allocine-sentiment') ? 400 : 0) });
+    const target = await startApp({ MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '5', CHUNK_CONCURRENCY: '1' });
+    try {
+      await until(async () => (await target.http.get('/api/v1/model')).status === 200, 10_000);
+      const input = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, text: i % 2 ? REVIEW : 'Nul, ennuyeux, je me suis endormi.' }));
+      const created = await target.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+      await until(async () => (await target.http.get(`/api/v1/jobs/${created.body.id}`)).body.progress.done > 0, 10_000);
+      killTorchServe(torchServeEnv);
+      await sleep(8_000); // longer than the old retry budget (7.5 s at the defaults, 1.5 s here)
+      const during = await target.http.get(`/api/v1/jobs/${created.body.id}`).expect(200);
+      expect(during.body.state).toBe('running');
+      startTorchServe(torchServeEnv);
+      const status = await waitForJob(target, created.body.id, 120_000);
+      expect(status).toMatchObject({ state: 'completed', progress: { done: 60, total: 60, failed: 0 } });
+      expect(status.summary).toEqual({ positive: 30, negative: 30, errors: 0 });
+      const { body } = await target.http.get(`/api/v1/jobs/${status.id}/results?limit=100`).expect(200);
+      expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+      const metrics = await target.http.get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/allocine_retries_total\{queue="batch",reason="retry"\} [1-9]/);
+    } finally {
+      await target.close();
+      await proxy.close();
+    }
+  }, 180_000);
+});
+
+describe('a model server without the model registered', () => {
+  it('is not ready, although TorchServe answers /ping as Healthy', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'allocine-empty-ts-'));
+    mkdirSync(join(work, 'store'));
+    const [inference, management, metrics] = [28380, 28381, 28382]; // beside the shared TorchServe's 2808x
+    const config = join(work, 'config.properties');
+    writeFileSync(
+      config,
+      [`inference_address=http://127.0.0.1:${inference}`, `management_address=http://127.0.0.1:${management}`,
+        `metrics_address=http://127.0.0.1:${metrics}`, 'grpc_inference_port=28383', 'grpc_management_port=28384',
+        'disable_token_authorization=true'].join('\n'),
+    );
+    const env = { ...process.env, TMPDIR: work, LOG_LOCATION: join(work, 'logs'), METRICS_LOCATION: join(work, 'logs') };
+    const torchserve = join(REPO_ROOT, '.venv/bin/torchserve');
+    // As start.sh does: the launcher's output to a file (the JVM it leaves behind keeps writing there).
+    const args = ['--start', '--ncs', '--disable-token-auth', '--ts-config', config, '--model-store', join(work, 'store')];
+    execFileSync('bash', ['-c', `"${torchserve}" ${args.join(' ')} > "${join(work, 'start.log')}" 2>&1`], { env });
+    let target: RunningApp | undefined;
+    try {
+      const torchServe = request(`http://127.0.0.1:${inference}`);
+      await until(async () => (await torchServe.get('/ping')).body.status === 'Healthy', 60_000);
+      target = await startApp({ APP_ROLE: 'api', MODEL_SERVER_URL: `http://127.0.0.1:${inference}` });
+      const { body } = await target.http.get('/api/v1/health/ready').expect(503);
+      expect(body.details.modelServer).toMatchObject({ status: 'down', torchserve: 'model server answered 404' });
+    } finally {
+      await target?.close();
+      execFileSync(torchserve, ['--stop'], { env, stdio: 'ignore' });
+    }
+  }, 90_000);
 });

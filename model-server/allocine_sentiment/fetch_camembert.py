@@ -81,6 +81,17 @@ def download(repo: str, revision: str, out: Path) -> dict[str, str]:
     return {s.rfilename: s.lfs.sha256 for s in info.siblings if s.rfilename in WEIGHT_FILES and s.lfs}
 
 
+def add_tokenizer(staging: Path, tokenizer: Path | None) -> None:
+    """tf-allocine ships no ``tokenizer.json``: camembert-base's (same vocabulary), from a file whose SHA-256
+    the lock pins, rather than anything fetched unpinned."""
+    if (staging / "tokenizer.json").is_file() or tokenizer is None or not tokenizer.is_file():
+        return
+    expected = read_lock().get("tokenizer_sha256")
+    if expected and sha256(tokenizer) != expected:
+        raise FetchError(f"{tokenizer}: SHA-256 differs from the pinned camembert-base tokenizer ({expected})")
+    shutil.copy(tokenizer, staging / "tokenizer.json")
+
+
 def convert(directory: Path) -> None:
     """TensorFlow weights → ``model.safetensors``, in the separate conversion environment."""
     result = subprocess.run(["bash", str(CONVERT_SCRIPT), str(directory)], text=True)
@@ -119,6 +130,7 @@ def fetch(args: argparse.Namespace, staging: Path) -> None:
     lock = read_lock()
     if args.from_dir:
         shutil.copytree(args.from_dir, staging)
+        add_tokenizer(staging, args.tokenizer)
         name, version, hub_digests = str(args.from_dir), f"local:{args.from_dir.name}", {}
     else:
         if not args.revision or len(args.revision) != 40:
@@ -127,6 +139,7 @@ def fetch(args: argparse.Namespace, staging: Path) -> None:
                 f"{LOCK_FILE.name}): a branch name can change under you"
             )
         staging.mkdir(parents=True)
+        add_tokenizer(staging, args.tokenizer)
         name, version, hub_digests = args.repo, args.revision, download(args.repo, args.revision, staging)
     pinned = lock.get("sha256", {}) if lock.get("revision") == args.revision else {}
     digests = verify(staging, {**hub_digests, **pinned})
@@ -170,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-dir", type=Path, help="a checkpoint on disk instead of the hub")
     parser.add_argument("--out", type=Path, default=MODEL_SERVER_DIR / "model" / "camembert")
     parser.add_argument("--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl")
+    parser.add_argument(
+        "--tokenizer",
+        type=Path,
+        default=shared_data_dir() / "tokenizers" / "camembert-base" / "tokenizer.json",
+        help="camembert-base tokenizer.json for checkpoints without one (its SHA-256 is pinned in the lock)",
+    )
     parser.add_argument("--data-from-hub", action="store_true", help="validate on the public split (no ../shared)")
     parser.add_argument("--documented-accuracy", type=float, default=DOCUMENTED_ACCURACY)
     parser.add_argument("--min-agreement", type=float, default=0.995)

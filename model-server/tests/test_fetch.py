@@ -80,3 +80,19 @@ def test_tensorflow_only_weights_go_through_the_conversion_environment(checkpoin
     assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "0") == 0
     assert "tf_model.h5" in calls[0] and "model.safetensors" not in calls[0]
     assert not (out / "tf_model.h5").exists() and (out / "model.safetensors").is_file()
+
+
+def test_a_checkpoint_without_tokenizer_gets_the_pinned_camembert_base_one(checkpoint, tmp_path, fixtures, shared_data):
+    (checkpoint / "tokenizer.json").unlink()
+    out = tmp_path / "camembert"
+    tokenizer = shared_data / "tokenizers" / "camembert-base" / "tokenizer.json"
+    assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "0", "--tokenizer", str(tokenizer)) == 0
+    assert fetch_camembert.sha256(out / "tokenizer.json") == fetch_camembert.read_lock()["tokenizer_sha256"]
+
+
+def test_a_tokenizer_that_is_not_the_pinned_one_is_refused(checkpoint, tmp_path, fixtures, capsys):
+    (checkpoint / "tokenizer.json").unlink()
+    forged = tmp_path / "tokenizer.json"
+    forged.write_text("{}")
+    assert fetch(checkpoint, tmp_path / "out", fixtures, "--documented-accuracy", "0", "--tokenizer", str(forged)) == 2
+    assert "differs from the pinned camembert-base tokenizer" in capsys.readouterr().err

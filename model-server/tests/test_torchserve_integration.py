@@ -34,6 +34,9 @@ def torchserve(tmp_path_factory):
         "METRICS_LOCATION": str(work / "logs"),
         "TMPDIR": str(work),  # TorchServe keeps its pid file in the temp dir: one per instance
         **{f"TS_{name.upper()}_ADDRESS": f"http://127.0.0.1:{port}" for name, port in PORTS.items()},
+        # gRPC ports of its own (7070/7071 by default), so it runs beside a developer's `npm start`.
+        "TS_GRPC_INFERENCE_PORT": "18083",
+        "TS_GRPC_MANAGEMENT_PORT": "18084",
     }
     subprocess.run(["bash", str(HERE / "scripts" / "build-mar.sh")], env=env, check=True, capture_output=True)
     started = subprocess.run(["bash", str(HERE / "scripts" / "start.sh")], env=env, capture_output=True, text=True)

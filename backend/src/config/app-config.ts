@@ -47,9 +47,12 @@ export const configSchema = z.object({
   STALLED_CHECK_MS: integer(30_000, 100),
   /** Reviews per job chunk (one model-server call); by default the profile's. */
   CHUNK_SIZE: fromProfile(),
-  JOB_ATTEMPTS: integer(5, 1),
+  /** With capped backoff, 20 attempts ride out a model-server outage of about 2.5 minutes (a restart). */
+  JOB_ATTEMPTS: integer(20, 1),
   PREDICT_ATTEMPTS: integer(2, 1),
   RETRY_BACKOFF_MS: integer(500, 1),
+  /** Retries of a chunk wait twice as long each time, up to this. */
+  RETRY_MAX_BACKOFF_MS: integer(10_000, 1),
   PREDICT_TIMEOUT_MS: integer(15_000, 100),
   RESULTS_TTL_SECONDS: integer(24 * 3600, 60),
   MAX_QUEUE_DEPTH: integer(2_000, 1),

@@ -77,12 +77,21 @@ describe('ModelServerClient', () => {
     expect(failure).toMatchObject({ retryable, kind });
   });
 
-  it('is ready only when TorchServe says Healthy', async () => {
-    http.get.mockReturnValueOnce(of(response({ status: 'Healthy' })));
-    await expect(client.isReady()).resolves.toEqual({ ready: true, detail: 'Healthy' });
-    http.get.mockReturnValueOnce(of(response({ status: 'Partial Healthy' })));
-    await expect(client.isReady()).resolves.toEqual({ ready: false, detail: 'Partial Healthy' });
-    http.get.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNREFUSED')));
-    await expect(client.isReady()).resolves.toMatchObject({ ready: false });
+  it('is ready only when the model describes itself, not when TorchServe merely answers /ping', async () => {
+    const described = { model: 'm', version: '1', labels: [], family: 'embedded-ngram', device: 'cpu', profile: { bulk: {} } };
+    http.post.mockReturnValueOnce(of(response(described)));
+    await expect(client.isReady()).resolves.toEqual({ ready: true, detail: 'm 1 loaded' });
+    // TorchServe without the model registered: /ping would say Healthy, the model's endpoint says 404.
+    http.post.mockReturnValueOnce(throwError(() => axiosError(404)));
+    await expect(client.isReady()).resolves.toEqual({ ready: false, detail: 'model server answered 404' });
+    expect(http.get).not.toHaveBeenCalled();
+  });
+
+  it('probes the interactive lane with a review', async () => {
+    http.post.mockReturnValueOnce(of(response([prediction])));
+    await expect(client.probe()).resolves.toEqual({ ready: true, detail: 'probe classified' });
+    expect(http.post.mock.calls[0][0]).toBe('http://ts:8080/predictions/allocine-sentiment-interactive');
+    http.post.mockReturnValueOnce(of(response([{ error: { code: 'model_error', message: 'x' } }])));
+    await expect(client.probe()).resolves.toMatchObject({ ready: false });
   });
 });

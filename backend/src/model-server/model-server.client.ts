@@ -7,13 +7,15 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerError } from './model-server.errors';
-import { Lane, ModelDescription, ModelResult } from './model-server.types';
+import { Lane, ModelDescription, ModelResult, isItemError } from './model-server.types';
 
 /** TorchServe tells us (through the handler) how many requests its dynamic batching grouped. */
 const BATCH_HEADER = 'x-batch-requests';
 /** Epoch ms after which the caller has gone: the handler answers without computing. */
 const DEADLINE_HEADER = 'X-Deadline-Ms';
 const INTERACTIVE_SUFFIX = '-interactive';
+/** What readiness asks the model to classify. */
+const PROBE = 'Un film magnifique.';
 
 export interface PredictOptions {
   lane: Lane;
@@ -72,16 +74,23 @@ export class ModelServerClient {
     return `${this.config.MODEL_SERVER_URL}/predictions/${name}`;
   }
 
-  /** True when TorchServe answers /ping as Healthy, which it only does once the model's workers are up. */
+  /** The model is registered and one of its workers answers (TorchServe's /ping says Healthy without any). */
   async isReady(): Promise<{ ready: boolean; detail: string }> {
     try {
-      const response = await firstValueFrom(
-        this.http.get<{ status?: string }>(`${this.config.MODEL_SERVER_URL}/ping`, { timeout: 2_000 }),
-      );
-      const status = response.data?.status ?? 'unknown';
-      return { ready: status === 'Healthy', detail: status };
+      const described = await this.describe(2_000);
+      return { ready: true, detail: `${described.model} ${described.version} loaded` };
     } catch (error) {
       return { ready: false, detail: toModelServerError(error).message };
+    }
+  }
+
+  /** The interactive lane classifies a probe review: the model computes, not merely loads. */
+  async probe(): Promise<{ ready: boolean; detail: string }> {
+    try {
+      const [result] = await this.predict([PROBE], { lane: 'interactive', timeoutMs: 5_000 });
+      return result && !isItemError(result) ? { ready: true, detail: 'probe classified' } : { ready: false, detail: 'the probe review got no prediction' };
+    } catch (error) {
+      return { ready: false, detail: `probe failed: ${toModelServerError(error).message}` };
     }
   }
 }

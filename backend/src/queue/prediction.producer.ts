@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelResult } from '../model-server/model-server.types';
 import { PredictionQueue } from './prediction-queue';
+import { CAPPED_BACKOFF } from './backoff';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName, PredictJobData } from './queue.constants';
 
 /** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
@@ -64,7 +65,7 @@ export class PredictionProducer {
         opts: {
           jobId: `${jobId}-chunk-${index}`,
           attempts: this.config.JOB_ATTEMPTS,
-          backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
+          backoff: { type: CAPPED_BACKOFF, delay: this.config.RETRY_BACKOFF_MS },
           // A chunk that fails for good must not hold the job forever: finalize still runs and turns
           // its reviews into error rows (JobStore.finish).
           ignoreDependencyOnFailure: true,

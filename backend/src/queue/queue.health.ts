@@ -4,7 +4,10 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { withTimeout } from '../redis/redis.health';
 import { QueueStats, backlogOf } from './queue-stats.service';
 
-/** Queue workers are connected, and the backlog is below the refusal threshold. */
+/**
+ * Queue workers are connected; the backlog is reported. A deep backlog is "degraded", not down: if it made
+ * readiness fail, every API replica would drop out of its load balancer and clients could not even poll.
+ */
 @Injectable()
 export class QueueHealthIndicator {
   constructor(
@@ -29,7 +32,7 @@ export class QueueHealthIndicator {
       const backlog = backlogOf(counts);
       const info = { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed };
       return this.stats.isOverloaded(backlog)
-        ? session.down({ ...info, message: `Backlog of ${backlog} jobs: new work is refused` })
+        ? session.up({ ...info, degraded: true, message: `Backlog of ${backlog} jobs: new work is refused for now` })
         : session.up(info);
     } catch (error) {
       return session.down({ message: `Cannot read queue: ${(error as Error).message}` });

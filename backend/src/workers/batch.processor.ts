@@ -10,6 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
 import { ModelResult, isItemError } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
+import { cappedBackoff } from '../queue/backoff';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
 import { countPredictions } from './count-predictions';
 
@@ -37,6 +38,8 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     // The stalled check runs once at start, then at this interval: a chunk whose worker crashed is
     // requeued within about two intervals (BullMQ flags it on one pass and moves it on the next).
     this.worker.opts.stalledInterval = this.config.STALLED_CHECK_MS;
+    const backoffStrategy = cappedBackoff(this.config.RETRY_BACKOFF_MS, this.config.RETRY_MAX_BACKOFF_MS);
+    this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy };
     // No chunk is taken before the model's profile is known: the n-gram model's 32 chunks in flight would
     // overwhelm CamemBERT. Chunks wait in Redis meanwhile (they could not be classified anyway).
     void this.profile.known$.then(() => {

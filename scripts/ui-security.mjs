@@ -1,0 +1,22 @@
+// Security headers for the UI, shared by scripts/ui-server.mjs (npm start); frontend/nginx.conf sets the same.
+// The Angular build loads only its own scripts and styles (critical-CSS inlining is off: it needs an inline
+// onload handler); Angular Material's component styles are inline <style> blocks, hence 'unsafe-inline' for styles.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
