@@ -101,6 +101,17 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
   assert.equal(csv[0], 'id,text,label,score,probability_positive,uncertain,error');
   assert.equal(csv.length, 201);
   assert.match(csv[1], /^id-0,/);
+
+  // The same results for French Excel: UTF-8 BOM, semicolons, decimal commas.
+  const [excel] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-excel').click()]);
+  const savedExcel = join(ARTIFACTS, 'resultats-excel.csv');
+  await excel.saveAs(savedExcel);
+  const raw = readFileSync(savedExcel);
+  assert.deepEqual([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'starts with the UTF-8 BOM Excel needs');
+  const excelLines = raw.subarray(3).toString('utf-8').trim().split('\n');
+  assert.equal(excelLines[0], 'id;text;label;score;probability_positive;uncertain;error');
+  assert.equal(excelLines.length, 201);
+  assert.match(excelLines[1], /^id-0;.*;(positive|negative);0,\d{4};0,\d{4};(true|false);$/);
 });
 
 test('history keeps the analyses with charts', async () => {

@@ -36,14 +36,15 @@ class Lane:
 
     workers: int
     threads: int
-    batchSize: int  # noqa: N815 - the JSON keys are TorchServe's own names
-    maxBatchDelayMs: int  # noqa: N815
+    # camelCase: the JSON keys are TorchServe's own names and the backend's contract.
+    batchSize: int
+    maxBatchDelayMs: int
 
 
 @dataclass(frozen=True)
 class Timeouts:
-    responseTimeoutS: int  # noqa: N815 - TorchServe gives up on a batch after this
-    modelCallMs: int  # noqa: N815 - the backend's HTTP timeout for one call; longer than the above
+    responseTimeoutS: int  # TorchServe gives up on a batch after this
+    modelCallMs: int  # the backend's HTTP timeout for one call; longer than the above
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,12 @@ class ServingProfile:
     bulk: Lane
     interactive: Lane
     timeouts: Timeouts
-    chunkSize: int  # noqa: N815 - reviews per job chunk (one HTTP call)
-    chunkConcurrency: int  # noqa: N815 - chunks in flight at the model server, all backend workers together
-    tokenBudget: int | None = None  # noqa: N815 - padded tokens per forward pass (transformers only)
+    chunkSize: int  # reviews per job chunk (one HTTP call)
+    chunkConcurrency: int  # chunks in flight at the model server, all backend workers together
+    tokenBudget: int | None = None  # padded tokens per forward pass (transformers only)
     acceleration: str = "torch-fp32"
     device: str = "auto"  # "auto": the GPU TorchServe assigns, if any; "cpu" forces the CPU
-    gpuDtype: str = "bfloat16"  # noqa: N815
+    gpuDtype: str = "bfloat16"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,13 +1,14 @@
 import { HttpStatus } from '@nestjs/common';
 
 import { ApiError } from '../common/api-errors';
-import { reviewsFromCsv, rowsToCsv } from './csv';
+import { decodeCsv, reviewsFromCsv, rowsToCsv, spreadsheetSafe } from './csv';
 
 const csv = (text: string) => Buffer.from(text, 'utf-8');
+const limits = { maxRows: 10_000, maxTextChars: 5_000 };
 
 describe('reviewsFromCsv', () => {
   it('reads the text column, keeps ids and skips blank lines', () => {
-    const reviews = reviewsFromCsv(csv('ref,avis\nA1,"Super, vraiment"\n\nA2,Nul\n'), { textColumn: 'avis', idColumn: 'ref' });
+    const reviews = reviewsFromCsv(csv('ref,avis\nA1,"Super, vraiment"\n\nA2,Nul\n'), { textColumn: 'avis', idColumn: 'ref' }, limits);
     expect(reviews).toEqual([
       { id: 'A1', text: 'Super, vraiment' },
       { id: 'A2', text: 'Nul' },
@@ -15,20 +16,20 @@ describe('reviewsFromCsv', () => {
   });
 
   it('finds a "text" or "review" column by itself and numbers rows from 1', () => {
-    expect(reviewsFromCsv(csv('\uFEFFreview,label\nBien,1\nBof,0\n'), {})).toEqual([
+    expect(reviewsFromCsv(csv('\uFEFFreview,label\nBien,1\nBof,0\n'), {}, limits)).toEqual([
       { id: '1', text: 'Bien' },
       { id: '2', text: 'Bof' },
     ]);
   });
 
   it('honours another delimiter', () => {
-    expect(reviewsFromCsv(csv('text;x\nBien;1\n'), { delimiter: ';' })).toEqual([{ id: '1', text: 'Bien' }]);
+    expect(reviewsFromCsv(csv('text;x\nBien;1\n'), { delimiter: ';' }, limits)).toEqual([{ id: '1', text: 'Bien' }]);
   });
 
   it('names the columns it found when the text column is missing', () => {
     expect.assertions(3);
     try {
-      reviewsFromCsv(csv('comment,label\nBien,1\n'), {});
+      reviewsFromCsv(csv('comment,label\nBien,1\n'), {}, limits);
     } catch (error) {
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).getStatus()).toBe(HttpStatus.BAD_REQUEST);
@@ -37,13 +38,61 @@ describe('reviewsFromCsv', () => {
   });
 
   it('rejects a missing id column, an empty file and malformed CSV', () => {
-    expect(() => reviewsFromCsv(csv('text\nBien\n'), { idColumn: 'ref' })).toThrow(/no id column "ref"/);
-    expect(() => reviewsFromCsv(csv('text\n'), {})).toThrow(/no rows/);
-    expect(() => reviewsFromCsv(csv('text\n"unclosed\n'), {})).toThrow(/could not be parsed/);
+    expect(() => reviewsFromCsv(csv('text\nBien\n'), { idColumn: 'ref' }, limits)).toThrow(/no id column "ref"/);
+    expect(() => reviewsFromCsv(csv('text\n'), {}, limits)).toThrow(/no rows/);
+    expect(() => reviewsFromCsv(csv('text\n"unclosed\n'), {}, limits)).toThrow(/could not be parsed/);
+  });
+});
+
+describe('hostile and foreign CSV uploads', () => {
+  it('refuses unquoted extra delimiters with a clear 400 instead of cutting the row', () => {
+    expect(() => reviewsFromCsv(csv('text,label\nBien, très bien,1\n'), {}, limits)).toThrow(
+      /Invalid Record Length.*line 2.*must be quoted/,
+    );
+  });
+
+  it('refuses a file of millions of tiny rows at once, without parsing it all', () => {
+    const huge = Buffer.from('text\n' + 'a\n'.repeat(5_000_000)); // 10 MB
+    const started = performance.now();
+    expect(() => reviewsFromCsv(huge, {}, limits)).toThrow(/more than 10000 rows/);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('stops at a record far longer than a review may be', () => {
+    const long = Buffer.from(`text\n"${'x'.repeat(30_000)}"\n`);
+    expect(() => reviewsFromCsv(long, {}, limits)).toThrow(/far longer than a review/);
+  });
+
+  it('reads Windows-1252 (French Excel\'s default) as well as UTF-8', () => {
+    const excel = Buffer.from([...Buffer.from('text\nTr'), 0xe8, 0x73, 0x20, 0xe9, 0x6d, 0x75, 0x0a]); // "Très ému"
+    expect(decodeCsv(excel)).toBe('text\nTrès ému\n');
+    expect(reviewsFromCsv(excel, {}, limits)).toEqual([{ id: '1', text: 'Très ému' }]);
+    expect(reviewsFromCsv(csv('text\nTrès ému\n'), {}, limits)).toEqual([{ id: '1', text: 'Très ému' }]);
   });
 });
 
 describe('rowsToCsv', () => {
+  it('escapes cells a spreadsheet would run as formulas', () => {
+    expect(['=1+1', '+33 6', '-2', '@SUM(A1)', '\tx', 'Bien = top'].map(spreadsheetSafe)).toEqual([
+      "'=1+1",
+      "'+33 6",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tx",
+      'Bien = top',
+    ]);
+    const out = rowsToCsv([{ id: '=cmd', text: '=HYPERLINK("x")', status: 'error', error: { code: 'empty_text', message: '' } }], false);
+    expect(out).toBe(`'=cmd,"'=HYPERLINK(""x"")",,,,,empty_text\n`);
+  });
+
+  it('writes French Excel\'s dialect: semicolons and decimal commas', () => {
+    const row = { id: '1', text: 'Bien; vraiment', status: 'done' as const, label: 'positive' as const, score: 0.91, probabilities: { negative: 0.09, positive: 0.91 }, uncertain: false };
+    expect(rowsToCsv([row], true, 'excel').trim().split('\n')).toEqual([
+      'id;text;label;score;probability_positive;uncertain;error',
+      '1;"Bien; vraiment";positive;0,9100;0,9100;false;',
+    ]);
+  });
+
   it('writes labels, probabilities and errors, quoting commas', () => {
     const out = rowsToCsv(
       [

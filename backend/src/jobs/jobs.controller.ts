@@ -24,7 +24,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { createJobSchema, csvUploadSchema, errorSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
 import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, resultsQuery } from '../validation/schemas';
-import { CsvOptions, reviewsFromCsv, rowsToCsv } from './csv';
+import { CsvOptions, UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
 import { JobsService } from './jobs.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -51,7 +51,8 @@ export class JobsController {
   @ApiResponse({ status: 413, description: 'Body or file over the limit', schema: errorSchema })
   @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: errorSchema })
   async create(@Body() body: unknown, @UploadedFile() file?: Express.Multer.File): Promise<JobStatus> {
-    const input = file ? { reviews: reviewsFromCsv(file.buffer, body as CsvOptions) } : body;
+    const limits = { maxRows: this.config.MAX_REVIEWS_PER_JOB, maxTextChars: this.config.MAX_TEXT_CHARS };
+    const input = file ? { reviews: reviewsFromCsv(file.buffer, body as CsvOptions, limits) } : body;
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
     return this.jobs.create(request.reviews);
   }
@@ -66,11 +67,13 @@ export class JobsController {
 
   @Get(':id/results')
   @ApiOperation({
-    summary: 'Results in your order, paginated; ?format=csv (or Accept: text/csv) streams all of them as CSV',
+    summary:
+      'Results in your order, paginated; ?format=csv (or Accept: text/csv) streams all of them as CSV, ' +
+      '?format=excel as CSV for French Excel (UTF-8 BOM, ";" between fields, decimal comma)',
   })
   @ApiQuery({ name: 'offset', required: false, type: Number })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..1000, default 100' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'excel'] })
   @ApiProduces('application/json', 'text/csv')
   @ApiResponse({ status: 200, schema: jobResultsSchema })
   @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
@@ -81,7 +84,8 @@ export class JobsController {
     @Res() response: Response,
   ): Promise<void> {
     const { offset, limit, format } = parseOrThrow(resultsQuery, query, 'query');
-    const wantsCsv = format === 'csv' || (format === undefined && /text\/csv/.test(accept ?? ''));
+    const dialect = format === 'excel' ? 'excel' : 'csv';
+    const wantsCsv = format === 'csv' || format === 'excel' || (format === undefined && /text\/csv/.test(accept ?? ''));
     if (!wantsCsv) {
       response.json(await this.jobs.results(id, offset, limit));
       return;
@@ -90,8 +94,9 @@ export class JobsController {
     const first = await pages.next(); // 404 here, before any header is sent
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="allocine-sentiment-${id}.csv"`);
-    response.write(rowsToCsv(first.done ? [] : first.value, true));
-    for await (const rows of pages) response.write(rowsToCsv(rows, false));
+    if (dialect === 'excel') response.write(UTF8_BOM);
+    response.write(rowsToCsv(first.done ? [] : first.value, true, dialect));
+    for await (const rows of pages) response.write(rowsToCsv(rows, false, dialect));
     response.end();
   }
 

@@ -56,7 +56,7 @@ export const createJobRequest = (limits: Limits) =>
 export const resultsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  format: z.enum(['json', 'csv']).optional(),
+  format: z.enum(['json', 'csv', 'excel']).optional(),
 });
 
 export interface ValidationDetail {

@@ -36,7 +36,8 @@ export class JobsApi {
     );
   }
 
-  csvUrl(id: string): string {
-    return `/api/v1/jobs/${id}/results?format=csv`;
+  /** `csv`: standard CSV; `excel`: for French Excel (UTF-8 BOM, ";" between fields, decimal comma). */
+  csvUrl(id: string, dialect: 'csv' | 'excel' = 'csv'): string {
+    return `/api/v1/jobs/${id}/results?format=${dialect}`;
   }
 }

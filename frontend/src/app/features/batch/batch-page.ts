@@ -94,8 +94,8 @@ export class BatchPage {
     downloadText(`allocine-sentiment-${this.jobId()}.json`, JSON.stringify(this.rows() ?? [], null, 2), 'application/json');
   }
 
-  protected csvUrl(): string {
-    return this.api.csvUrl(this.jobId() ?? '');
+  protected csvUrl(dialect: 'csv' | 'excel' = 'csv'): string {
+    return this.api.csvUrl(this.jobId() ?? '', dialect);
   }
 
   private follow(id: string | undefined): void {
