@@ -3,6 +3,7 @@
 // Redis, TorchServe with the embedded model, the API with its queue workers, and the UI on :8501.
 // `MODEL_DIR=<dir> npm start` serves another model directory (any Hugging Face sequence-classification
 // checkpoint, e.g. model-server/model/camembert-base-random) the same way, sized by its serving.json.
+// A component that dies (TorchServe, the API, the UI, the Redis started here) is started again with backoff.
 // Ctrl+C stops every child; queued work stays in Redis and resumes on the next start.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
@@ -10,17 +11,23 @@ import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Supervisor } from './supervisor.mjs';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_DIR = join(ROOT, '.run');
 const API_PORT = Number(process.env.PORT ?? 3000);
 const UI_PORT = Number(process.env.UI_PORT ?? 8501);
 // Relative to where the user ran npm (npm itself runs scripts from the repository root).
 const MODEL_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MODEL_DIR ?? join(ROOT, 'model-server/model/embedded'));
-const children = [];
 let redisStartedHere = false;
 let stopping = false;
 
 const say = (message) => console.log(`\x1b[36m[start]\x1b[0m ${message}`);
+// RESTART_DELAY_MS: how long a dead component stays down before it is started again (then doubled, up to 30 s).
+const supervisor = new Supervisor(
+  (message) => console.error(`\x1b[33m[start]\x1b[0m ${message}`),
+  Number(process.env.RESTART_DELAY_MS ?? 1_000),
+);
 const fail = (message) => {
   console.error(`\x1b[31m[start]\x1b[0m ${message}`);
   process.exit(1);
@@ -60,16 +67,20 @@ async function waitFor(what, check, seconds) {
   fail(`${what} did not come up within ${seconds}s`);
 }
 
+/** Run a component as a child, started again (with backoff) whenever it dies. */
 function run(name, command, args, env = {}) {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
-      void shutdown(1);
-    }
-  });
-  children.push({ name, child });
-  return child;
+  supervisor.keep(name, () => spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] }));
+}
+
+/** TorchServe daemonises itself: its JVM's pid is in its pid file (in TMPDIR). */
+function torchServeAlive() {
+  try {
+    const pid = Number(readFileSync(join(process.env.TMPDIR || '/tmp', '.model_server.pid'), 'utf-8').trim());
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function setUp() {
@@ -121,26 +132,13 @@ async function startRedis() {
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
+  supervisor.stopAll();
   say('stopping: API and UI first (in-flight chunks finish), then TorchServe and Redis');
-  const order = ['ui', 'api'];
-  for (const name of order) await stopChild(name);
+  for (const name of ['ui', 'api']) await supervisor.stop(name);
   spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
-  if (redisStartedHere) await stopChild('redis');
+  if (redisStartedHere) await supervisor.stop('redis');
   say('everything stopped');
   process.exit(code);
-}
-
-function stopChild(name) {
-  const entry = children.find((c) => c.name === name);
-  if (!entry || entry.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => entry.child.kill('SIGKILL'), 35_000);
-    entry.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    entry.child.kill('SIGTERM');
-  });
 }
 
 async function main() {
@@ -149,6 +147,7 @@ async function main() {
   await setUp();
   const redisUrl = await startRedis();
   step('starting TorchServe (waits until both lanes have loaded the model)', 'bash', ['model-server/scripts/start.sh']);
+  supervisor.watch('TorchServe', torchServeAlive, ['bash', join(ROOT, 'model-server/scripts/start.sh')]);
   run('api', 'node', ['dist/backend/backend/src/main.js'], {
     REDIS_URL: redisUrl,
     PORT: String(API_PORT),

@@ -31,8 +31,8 @@ npx jest -c backend/jest.config.ts
 step "frontend: unit tests (vitest)"
 npx ng test frontend --watch=false
 
-step "UI server: malformed paths, security headers, binding, forwarded address (node --test)"
-node --test scripts/ui-server.test.mjs
+step "npm start's UI server and supervisor (node --test)"
+node --test scripts/ui-server.test.mjs scripts/supervisor.test.mjs
 
 # Integration tests need a real Redis: REDIS_URL, else the local one, else a throwaway redis-server.
 if [ -z "${REDIS_URL:-}" ]; then

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const UI = process.env.E2E_UI_URL ?? 'http://localhost:8501';
 
-export async function startStack() {
-  const child = spawn('node', ['scripts/start.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+export async function startStack(env = {}) {
+  const child = spawn('node', ['scripts/start.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', ...env } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -28,5 +28,8 @@ export async function startStack() {
   };
 }
 
-export const stopModelServer = () => spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
-export const startModelServer = () => spawnSync('bash', ['model-server/scripts/start.sh'], { cwd: ROOT, stdio: 'inherit' });
+/** A crash, not a shutdown: kill -9 of TorchServe's JVM and of every worker it started. */
+export function killModelServer() {
+  const pidFile = join(process.env.TMPDIR || '/tmp', '.model_server.pid');
+  spawnSync('bash', ['-c', `pid=$(cat "${pidFile}"); kill -9 $(pgrep -P "$pid") "$pid"`], { stdio: 'inherit' });
+}

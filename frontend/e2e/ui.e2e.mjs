@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { ROOT, UI, startModelServer, startStack, stopModelServer } from './stack.mjs';
+import { ROOT, UI, killModelServer, startStack } from './stack.mjs';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -23,7 +23,8 @@ let page;
 const consoleErrors = [];
 
 before(async () => {
-  stack = await startStack();
+  // A crashed TorchServe stays down 8 s before npm start brings it back: long enough to see the outage.
+  stack = await startStack({ RESTART_DELAY_MS: '8000' });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -131,21 +132,26 @@ test('the health page shows every component up', async () => {
   assert.deepEqual(consoleErrors, [], 'no console errors while everything is up');
 });
 
-test('when the model server stops, the UI says so', async () => {
-  stopModelServer();
-  try {
-    await page.goto(`${UI}/sante`);
-    await page.getByTestId('status-modelServer').filter({ hasText: 'en panne' }).waitFor({ timeout: 15_000 });
-    assert.match(await page.getByTestId('overall').textContent(), /Service dégradé/);
-    await page.screenshot({ path: join(ARTIFACTS, 'sante-panne.png'), fullPage: true });
+test('when the model server crashes, the UI says so, and npm start brings it back', async () => {
+  killModelServer();
+  await page.goto(`${UI}/analyser`);
+  await page.getByTestId('review-input').fill('Un film magnifique.');
+  await page.getByTestId('analyse').click();
+  await page.getByTestId('error').waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('error').textContent(), /indisponible/);
+  await page.screenshot({ path: join(ARTIFACTS, 'analyser-panne.png'), fullPage: true });
 
-    await page.goto(`${UI}/analyser`);
-    await page.getByTestId('review-input').fill('Un film magnifique.');
-    await page.getByTestId('analyse').click();
-    await page.getByTestId('error').waitFor({ timeout: 30_000 });
-    assert.match(await page.getByTestId('error').textContent(), /indisponible/);
-    await page.screenshot({ path: join(ARTIFACTS, 'analyser-panne.png'), fullPage: true });
-  } finally {
-    startModelServer();
-  }
+  await page.goto(`${UI}/sante`);
+  await page.getByTestId('status-modelServer').filter({ hasText: 'en panne' }).waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('overall').textContent(), /Service dégradé/);
+  await page.screenshot({ path: join(ARTIFACTS, 'sante-panne.png'), fullPage: true });
+
+  // Nobody restarts it by hand: npm start's supervisor does, and the page sees it come back.
+  await page.getByTestId('status-modelServer').filter({ hasText: 'opérationnel' }).waitFor({ timeout: 120_000 });
+  assert.match(stack.output(), /TorchServe is gone; starting it again in 8 s/);
+  assert.match(stack.output(), /TorchServe is back/);
+  await page.goto(`${UI}/analyser`);
+  await page.getByTestId('review-input').fill('Un film magnifique.');
+  await page.getByTestId('analyse').click();
+  await page.getByTestId('verdict').filter({ hasText: 'Positif' }).waitFor({ timeout: 30_000 });
 });
