@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { REPO_ROOT } from './environment';
+import { Queue } from 'bullmq';
+
+import { JobStore } from '../src/jobs/job.store';
+import { BATCH_QUEUE } from '../src/queue/queue.constants';
+import { redisOptions } from '../src/queue/redis-options';
+import { REPO_ROOT, loadEnvironment } from './environment';
 import { RunningApp, startApp, waitForJob } from './helpers';
 
 /** Real Allociné-style reviews written for these tests, repeated to reach the sizes we need. */
@@ -117,5 +122,49 @@ describe('cancellation', () => {
     const { body: counts } = await apiOnly.http.get('/api/v1/health/ready').expect(503);
     expect(counts.details.queue.waiting).toBe(0); // the chunks were withdrawn from the queue
     expect(counts.details.workers.status).toBe('down');
+  });
+});
+
+describe('closing a job', () => {
+  let apiOnly: RunningApp;
+  let store: JobStore;
+
+  // No workers: each job stays queued until the test closes it, so nothing races the test but itself.
+  beforeAll(async () => {
+    apiOnly = await startApp({ APP_ROLE: 'api' });
+    store = apiOnly.app.get(JobStore);
+  });
+  afterAll(() => apiOnly.close());
+
+  it('keeps a cancel that lands while finalize is closing the job', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(10) }).expect(202);
+    const counts = store.counts.bind(store);
+    // The cancel arrives after finalize has read the job and its counts, before it writes the outcome.
+    jest.spyOn(store, 'counts').mockImplementationOnce(async (id) => {
+      expect(await store.cancel(id)).toBe('cancelled');
+      return counts(id);
+    });
+    expect((await store.finish(created.body.id))?.state).toBe('cancelled');
+    const { body } = await apiOnly.http.get(`/api/v1/jobs/${created.body.id}`).expect(200);
+    expect(body.state).toBe('cancelled');
+  });
+
+  it('closes a job once: a finalize retried after a blip changes nothing', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(10) }).expect(202);
+    const first = await store.finish(created.body.id);
+    expect(first).toMatchObject({ state: 'failed' }); // no worker ran: every review became a not_processed row
+    const again = await store.finish(created.body.id);
+    expect(again).toEqual(first);
+  });
+
+  it('gives finalize retries of its own', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(10) }).expect(202);
+    const batch = new Queue(BATCH_QUEUE, { connection: redisOptions(loadEnvironment().redisUrl), prefix: apiOnly.config.QUEUE_PREFIX });
+    try {
+      const finalize = await batch.getJob(`${created.body.id}-finalize`);
+      expect(finalize?.opts).toMatchObject({ attempts: apiOnly.config.JOB_ATTEMPTS, backoff: { type: 'capped-exponential' } });
+    } finally {
+      await batch.close();
+    }
   });
 });

@@ -43,6 +43,22 @@ end
 if state then return 'already:' .. state end
 return state`;
 
+// Closes a job in one step, so a cancel landing while finalize ran is never overwritten: a cancelled job stays
+// cancelled, a job already closed keeps its state (finalize retried after a blip), else it takes ARGV[1].
+// Then every key of the job starts the results' retention clock (ARGV[4] seconds).
+const FINISH = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return false end
+local final = state
+if state == 'queued' or state == 'running' then final = ARGV[1] end
+if state ~= 'completed' and state ~= 'failed' then
+  redis.call('HSET', KEYS[1], 'state', final, 'expiresAt', ARGV[3])
+  if not redis.call('HGET', KEYS[1], 'finishedAt') then redis.call('HSET', KEYS[1], 'finishedAt', ARGV[2]) end
+  if not redis.call('HGET', KEYS[1], 'startedAt') then redis.call('HSET', KEYS[1], 'startedAt', ARGV[2]) end
+  for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[4])) end
+end
+return final`;
+
 /** Batch-job records and results in Redis, all keys expiring RESULTS_TTL_SECONDS after the job ends. */
 @Injectable()
 export class JobStore {
@@ -170,7 +186,10 @@ export class JobStore {
       .exec();
   }
 
-  /** Close the job (unless cancelled) and start the results' retention clock. */
+  /**
+   * Close the job (unless cancelled) and start the results' retention clock. Safe to run again (finalize is
+   * retried after a Redis blip) and atomic against a concurrent cancel.
+   */
   async finish(id: string): Promise<JobRecord | null> {
     const record = await this.get(id);
     if (!record) return null;
@@ -179,17 +198,10 @@ export class JobStore {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.ttl * 1000).toISOString();
     // `done` counts every classified review, errors included: a job fails when all of its reviews errored.
-    const state: JobState = record.state === 'cancelled' ? 'cancelled' : counts.failed === record.total ? 'failed' : 'completed';
+    const outcome: JobState = counts.failed === record.total ? 'failed' : 'completed';
     const keys = [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))];
-    const tx = this.redis.client.multi().hset(this.meta(id), {
-      state,
-      finishedAt: record.finishedAt ?? now.toISOString(),
-      startedAt: record.startedAt ?? now.toISOString(),
-      expiresAt,
-    });
-    for (const key of keys) tx.expire(key, this.ttl);
-    await tx.exec();
-    return { ...record, state, expiresAt };
+    const state = (await this.redis.client.eval(FINISH, keys.length, ...keys, outcome, now.toISOString(), expiresAt, this.ttl)) as JobState | null;
+    return state ? this.get(id) : null;
   }
 
   /**

@@ -57,7 +57,8 @@ export class PredictionProducer {
       name: JobName.Finalize,
       queueName: BATCH_QUEUE,
       data: { jobId } satisfies FinalizeJobData,
-      opts: { jobId: `${jobId}-finalize`, ...retention },
+      // Finalize writes the job's outcome: a Redis blip must not leave the job `running` until it expires.
+      opts: { jobId: `${jobId}-finalize`, attempts: this.config.JOB_ATTEMPTS, backoff: { type: CAPPED_BACKOFF, delay: this.config.RETRY_BACKOFF_MS }, ...retention },
       children: Array.from({ length: chunkCount }, (_, index) => ({
         name: JobName.Chunk,
         queueName: BATCH_QUEUE,
