@@ -45,6 +45,10 @@ if [ -z "${REDIS_URL:-}" ]; then
     export REDIS_URL=redis://127.0.0.1:6390
   fi
 fi
+# Fault tests stop real worker processes: they run the built backend, as npm start and the images do.
+step "backend: build (dist/backend)"
+npx tsc -p backend/tsconfig.app.json
+
 step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, real TorchServe)"
 npx jest -c backend/jest.integration.config.ts
 

@@ -340,3 +340,58 @@ describe('a model server without the model registered', () => {
     }
   }, 90_000);
 });
+
+describe('a worker process stopped with SIGTERM mid-job', () => {
+  it('finishes and saves the chunk in hand before it exits; a new worker completes the job with no error row', async () => {
+    const { modelServerUrl, redisUrl } = loadEnvironment();
+    // Slow chunks (1.5 s at the model server), one in flight at a time: SIGTERM lands while one is computing.
+    const proxy = await modelServerProxy(modelServerUrl, { delayMs: (path) => (path.endsWith('allocine-sentiment') ? 1_500 : 0) });
+    const api = await startApp({ APP_ROLE: 'api', MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '5' });
+    const workerEnv = {
+      APP_ROLE: 'worker',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: api.config.QUEUE_PREFIX,
+      MODEL_SERVER_URL: proxy.url,
+      CHUNK_CONCURRENCY: '1',
+      SHUTDOWN_GRACE_MS: '20000',
+    };
+    let worker = await startWorkerProcess(workerEnv);
+    try {
+      const input = Array.from({ length: 20 }, (_, i) => ({ id: `r${i}`, text: REVIEW }));
+      const created = await api.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+      await until(async () => proxy.calls.some((call) => call.path === '/predictions/allocine-sentiment'), 20_000);
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker.once('exit', resolve));
+      // The chunk in flight at SIGTERM was finished and saved before the process let go of Redis.
+      const stopped = await api.http.get(`/api/v1/jobs/${created.body.id}`).expect(200);
+      expect(stopped.body.progress.done).toBe(5);
+      expect(stopped.body.progress.failed).toBe(0);
+
+      worker = await startWorkerProcess({ ...workerEnv, PORT: String(await freePort()) });
+      const status = await waitForJob(api, created.body.id, 60_000);
+      expect(status).toMatchObject({ state: 'completed', progress: { done: 20, total: 20, failed: 0 } });
+      const batch = new Queue(BATCH_QUEUE, { connection: redisOptions(redisUrl), prefix: api.config.QUEUE_PREFIX });
+      const first = await batch.getJob(`${created.body.id}-chunk-0`);
+      await batch.close();
+      expect(first?.attemptsMade).toBe(1); // done on its first attempt: shutting down spent none
+      expect(first?.failedReason).toBeFalsy();
+    } finally {
+      worker.kill('SIGKILL');
+      await api.close();
+      await proxy.close();
+    }
+  }, 90_000);
+});
+
+/** The built backend (`dist/`, as `npm start` and the images run it) as a process of its own. */
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const port = env.PORT ?? String(await freePort());
+  const child = spawn('node', [join(REPO_ROOT, 'dist/backend/backend/src/main.js')], {
+    env: { ...process.env, PORT: port, ...env },
+    stdio: 'ignore',
+  });
+  await until(async () => (await request(`http://127.0.0.1:${port}`).get('/api/v1/health/live')).status === 200, 30_000);
+  return child;
+}

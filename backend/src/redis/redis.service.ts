@@ -1,13 +1,16 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { failFastRedisOptions } from '../queue/redis-options';
 
-/** The one ioredis client for job records and results (BullMQ keeps its own connections). */
+/**
+ * The one ioredis client for job records and results (BullMQ keeps its own connections). It closes in the
+ * last shutdown phase: workers finishing their chunks (onModuleDestroy) still need it to save them.
+ */
 @Injectable()
-export class RedisService implements OnModuleDestroy {
+export class RedisService implements OnApplicationShutdown {
   readonly client: Redis;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -20,7 +23,7 @@ export class RedisService implements OnModuleDestroy {
     return this.client.ping();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 }

@@ -1,5 +1,5 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { JobResultRow } from '@allocine/contracts';
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 
@@ -13,6 +13,7 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { cappedBackoff } from '../queue/backoff';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
 import { countPredictions } from './count-predictions';
+import { drain } from './drain';
 
 /**
  * Batch jobs: chunks go to the model server's bulk lane, at most the serving profile's chunkConcurrency in
@@ -20,7 +21,7 @@ import { countPredictions } from './count-predictions';
  * time out and be computed twice. Retryable failures are thrown for BullMQ to retry with backoff.
  */
 @Processor(BATCH_QUEUE, { autorun: false })
-export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(BatchProcessor.name);
 
   constructor(
@@ -57,6 +58,11 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     this.queue
       .setGlobalConcurrency(concurrency + 1)
       .catch((error: Error) => this.logger.warn(`could not set the global chunk concurrency: ${error.message}`));
+  }
+
+  /** SIGTERM: finish and save what is in hand (within SHUTDOWN_GRACE_MS) before Redis closes. */
+  async onModuleDestroy(): Promise<void> {
+    await drain(this.worker, this.config.SHUTDOWN_GRACE_MS, this.logger);
   }
 
   async process(job: Job): Promise<unknown> {

@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
@@ -11,6 +11,7 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { JobName, PREDICTION_QUEUE, PredictJobData } from '../queue/queue.constants';
 import { BatchProcessor } from './batch.processor';
 import { countPredictions } from './count-predictions';
+import { drain } from './drain';
 
 /**
  * Single predictions, on a queue and a model-server lane of their own so they never wait behind job chunks.
@@ -18,7 +19,7 @@ import { countPredictions } from './count-predictions';
  */
 // Not started by @nestjs/bullmq: its options come from the validated config, set before `run` below.
 @Processor(PREDICTION_QUEUE, { autorun: false })
-export class PredictionProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class PredictionProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PredictionProcessor.name);
 
   constructor(
@@ -36,6 +37,11 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
     this.worker.opts.stalledInterval = this.config.STALLED_CHECK_MS;
     this.worker.run().catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
+  }
+
+  /** SIGTERM: finish and save what is in hand (within SHUTDOWN_GRACE_MS) before Redis closes. */
+  async onModuleDestroy(): Promise<void> {
+    await drain(this.worker, this.config.SHUTDOWN_GRACE_MS, this.logger);
   }
 
   async process(job: Job): Promise<unknown> {
