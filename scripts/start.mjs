@@ -123,7 +123,11 @@ async function startRedis() {
   const dir = join(RUN_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
   say(`Redis: starting redis-server on 127.0.0.1:6379 (append-only file in ${dir}, so accepted jobs survive restarts)`);
-  run('redis', 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--appendonly', 'yes', '--dir', dir, '--maxmemory-policy', 'noeviction']);
+  // appendfsync always: a job is on disk before its 202, so even a crash of Redis loses no accepted review.
+  // maxmemory with noeviction: past the bound Redis refuses writes (the API answers 503) instead of growing.
+  const maxmemory = process.env.REDIS_MAXMEMORY ?? '512mb';
+  run('redis', 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
+    '--maxmemory', maxmemory, '--maxmemory-policy', 'noeviction']);
   redisStartedHere = true;
   await waitFor('Redis', () => portAnswers(6379), 15);
   return 'redis://127.0.0.1:6379';
