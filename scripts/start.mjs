@@ -89,13 +89,15 @@ async function setUp() {
   checkModelDir();
   const store = join(ROOT, 'model-server/model-store');
   const packaged = existsSync(join(store, 'model-dir.txt')) ? readFileSync(join(store, 'model-dir.txt'), 'utf-8').trim() : '';
-  if (packaged !== MODEL_DIR || stale(join(store, 'allocine-sentiment.mar'), MODEL_DIR, join(ROOT, 'model-server/allocine_sentiment'))) {
+  const archiveInputs = [MODEL_DIR, join(ROOT, 'model-server/allocine_sentiment'), join(ROOT, 'model-server/config'), join(ROOT, 'model-server/scripts/build-mar.sh')];
+  if (packaged !== MODEL_DIR || stale(join(store, 'allocine-sentiment.mar'), ...archiveInputs)) {
     step(`packaging ${MODEL_DIR} for TorchServe (.mar and its configuration from serving.json)`, 'bash', ['model-server/scripts/build-mar.sh', MODEL_DIR]);
   }
   if (stale(join(ROOT, 'dist/backend'), join(ROOT, 'backend/src'), join(ROOT, 'libs/contracts/src'))) {
     step('building the API (tsc)', 'npx', ['tsc', '-p', 'backend/tsconfig.app.json']);
   }
-  if (existsSync(join(ROOT, 'frontend/project.json')) && stale(join(ROOT, 'dist/frontend'), join(ROOT, 'frontend/src'), join(ROOT, 'libs/contracts/src'))) {
+  // angular.json too: build options (e.g. no inline critical CSS, which the UI's CSP forbids) change the output.
+  if (existsSync(join(ROOT, 'frontend/project.json')) && stale(join(ROOT, 'dist/frontend'), join(ROOT, 'frontend/src'), join(ROOT, 'libs/contracts/src'), join(ROOT, 'angular.json'))) {
     step('building the UI (Angular production build, about 1 minute)', 'npx', ['ng', 'build', 'frontend']);
   }
 }
