@@ -18,7 +18,7 @@ from tokenizers import Tokenizer
 
 from .predictor import Prediction, read_json, to_predictions
 from .runtimes import Runtime, load_runtime
-from .serving_profile import load_profile
+from .serving_profile import TRANSFORMER, load_profile
 
 # RoBERTa-style models number positions from padding_idx + 1, so two position slots are never usable.
 _OFFSET_POSITION_MODELS = {"camembert", "roberta", "xlm-roberta"}
@@ -89,7 +89,7 @@ class HuggingFacePredictor:
         config = read_config(model_dir)
         self.max_length = max_tokens(config)
         self.order = list(label_order(config))
-        self.token_budget = max(token_budget or profile.tokenBudget or 4096, self.max_length)
+        self.token_budget = max(token_budget or profile.tokenBudget or TRANSFORMER.tokenBudget, self.max_length)
         self.acceleration = acceleration or profile.acceleration
         self.runtime = runtime or load_runtime(
             model_dir, self.acceleration, threads or profile.bulk.threads, device, profile.gpuDtype

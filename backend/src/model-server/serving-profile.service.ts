@@ -58,14 +58,6 @@ export class ServingProfileService implements OnApplicationBootstrap, OnApplicat
     this.listeners.push(listener);
   }
 
-  get profile(): ServingProfile {
-    return this.current;
-  }
-
-  get isKnown(): boolean {
-    return this.known;
-  }
-
   chunkSize(): number {
     return this.config.CHUNK_SIZE ?? this.current.chunkSize;
   }
