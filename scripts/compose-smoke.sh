@@ -10,9 +10,12 @@ UI="http://localhost:8501"
 PROJECT=allocine-smoke
 check() { printf '\033[32m✔\033[0m %s\n' "$*"; }
 step() { printf '\n==> %s\n' "$*"; }
+die() { printf '\033[31m✘\033[0m %s\n' "$*" >&2; exit 1; }
 
 source scripts/docker/engine.sh
 
+# Secured as an operator must run it: API keys (the UI lends the first one) and a Redis password.
+export API_KEYS="smoke-ui-$(openssl rand -hex 8),smoke-integrator" REDIS_PASSWORD="$(openssl rand -hex 16)"
 compose() { docker-compose -p "$PROJECT" "$@"; }
 cleanup() { step "tear down"; compose down -v --remove-orphans >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -46,8 +49,20 @@ echo "$ready" | grep -q '"status":"ok"' && check "readiness ok: $ready"
 prediction="$(curl -sf -X POST "$UI/api/v1/predictions" -H 'Content-Type: application/json' \
   -d '{"text":"Un chef-d'"'"'œuvre, bouleversant du début à la fin."}')"
 echo "$prediction" | grep -q '"label":"positive"' && check "French review classified positive: $prediction"
-published="$(docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Ports}}' | tr ',' '\n' | grep -o '0.0.0.0:[0-9]*' | sort -u | tr '\n' ' ')"
-[ "$published" = "0.0.0.0:3000 0.0.0.0:8501 " ] && check "only ports 3000 and 8501 published"
+published="$(docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Ports}}' | tr ',' '\n' | grep -o '[0-9.]*:[0-9]*->' | sort -u | tr '\n' ' ')"
+[ "$published" = "127.0.0.1:3000-> 127.0.0.1:8501-> " ] || die "published: $published"
+check "only ports 3000 and 8501 published, on 127.0.0.1: $published"
+status="$(curl -s -o /dev/null -w '%{http_code}' -X POST localhost:3000/api/v1/predictions -H 'Content-Type: application/json' -d '{"text":"Bien."}')"
+[ "$status" = 401 ] || die "without a key: $status"
+check "the API refuses a caller without a key (401)"
+status="$(curl -s -o /dev/null -w '%{http_code}' -X POST localhost:3000/api/v1/predictions -H 'Content-Type: application/json' -H 'X-API-Key: smoke-integrator' -d '{"text":"Bien."}')"
+[ "$status" = 200 ] || die "with a key: $status"
+check "and answers one with a key (200)"
+for service in redis api worker frontend model-server; do
+  id="$(compose ps -q "$service" | head -1)"
+  hardening="$(docker inspect -f '{{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}} read-only:{{.HostConfig.ReadonlyRootfs}}' "$id")"
+  case "$hardening" in "[ALL] [no-new-privileges:true] "*) check "$service: $hardening" ;; *) die "$service: $hardening" ;; esac
+done
 
 python3 - "$UI" <<'PY'
 import json, sys, time, urllib.request

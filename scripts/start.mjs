@@ -49,6 +49,8 @@ function newestMtime(path) {
 
 const stale = (output, ...inputs) => newestMtime(output) < Math.max(...inputs.map(newestMtime));
 
+const isLoopback = (host) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
 function portAnswers(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host }, () => {
@@ -154,16 +156,22 @@ async function main() {
   const redisUrl = await startRedis();
   step('starting TorchServe (waits until both lanes have loaded the model)', 'bash', ['model-server/scripts/start.sh']);
   supervisor.watch('TorchServe', torchServeAlive, ['bash', join(ROOT, 'model-server/scripts/start.sh')]);
+  const apiHost = process.env.HOST ?? '127.0.0.1';
+  const keys = (process.env.API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
   run('api', 'node', ['dist/backend/backend/src/main.js'], {
     REDIS_URL: redisUrl,
     PORT: String(API_PORT),
-    HOST: process.env.HOST ?? '127.0.0.1',
+    HOST: apiHost,
     NODE_ENV: process.env.NODE_ENV ?? 'production',
+    // Without keys the API answers only this machine; listening wider (HOST) without keys is refused at boot.
+    ALLOW_ANONYMOUS: process.env.ALLOW_ANONYMOUS ?? String(keys.length === 0 && isLoopback(apiHost)),
   });
   await waitFor('the API', () => portAnswers(API_PORT), 60);
   const ui = join(ROOT, 'dist/frontend/browser');
   if (existsSync(ui)) {
-    run('ui', 'node', ['scripts/ui-server.mjs'], { UI_PORT: String(UI_PORT), UI_DIR: ui, API_URL: `http://127.0.0.1:${API_PORT}` });
+    // With keys, the UI server lends its API calls UI_API_KEY (by default the first key).
+    const uiKey = process.env.UI_API_KEY ?? keys[0] ?? '';
+    run('ui', 'node', ['scripts/ui-server.mjs'], { UI_PORT: String(UI_PORT), UI_DIR: ui, API_URL: `http://127.0.0.1:${API_PORT}`, UI_API_KEY: uiKey });
     await waitFor('the UI', () => portAnswers(UI_PORT), 20);
   }
   console.log(`

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Serves the built Angular app on UI_PORT and proxies /api (and /metrics) to the API, as nginx does
 // in docker-compose. Unknown paths get index.html so the app's own routes work on reload.
-// Listens on 127.0.0.1 unless UI_HOST says otherwise; a bad request never brings it down.
+// Listens on 127.0.0.1 unless UI_HOST says otherwise; a bad request never brings it down. With UI_API_KEY,
+// API calls that carry no key get that one.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -12,11 +13,15 @@ const PORT = Number(process.env.UI_PORT ?? 8501);
 const HOST = process.env.UI_HOST || '127.0.0.1';
 const ROOT = process.env.UI_DIR;
 const API = new URL(process.env.API_URL ?? 'http://127.0.0.1:3000');
+// The UI's credential when the API has keys: added to requests that carry none, so the app (and its bare
+// CSV download links) work without ever holding a key. Whoever can reach this server acts with that key.
+const UI_API_KEY = process.env.UI_API_KEY ?? '';
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.json': 'application/json', '.png': 'image/png', '.woff2': 'font/woff2', '.txt': 'text/plain' };
 
 function proxy(request, response) {
   // The client's address replaces whatever X-Forwarded-For it sent: the API must not trust a forged one.
   const headers = { ...request.headers, 'x-forwarded-for': request.socket.remoteAddress ?? '' };
+  if (UI_API_KEY && !headers['x-api-key'] && !headers.authorization) headers['x-api-key'] = UI_API_KEY;
   const proxied = http.request({ host: API.hostname, port: API.port, path: request.url, method: request.method, headers }, (answer) => {
     response.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(response);

@@ -1,5 +1,5 @@
 // The UI server `npm start` runs: survives malformed paths, sends security headers, listens on 127.0.0.1 only,
-// and overwrites a client-supplied X-Forwarded-For before proxying to the API.
+// overwrites a client-supplied X-Forwarded-For before proxying to the API, and lends API calls the UI's key.
 //   node --test scripts/ui-server.test.mjs
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -38,7 +38,7 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
   const { UI_HOST: _ignored, ...env } = process.env; // the default binding is what is tested
   ui = spawn(process.execPath, [join(HERE, 'ui-server.mjs')], {
-    env: { ...env, UI_PORT: String(port), UI_DIR: dir, API_URL: `http://127.0.0.1:${api.address().port}` },
+    env: { ...env, UI_PORT: String(port), UI_DIR: dir, UI_API_KEY: 'ui-secret', API_URL: `http://127.0.0.1:${api.address().port}` },
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {
@@ -85,6 +85,16 @@ test('a client cannot choose the address the API sees', async () => {
   const response = await fetch(`${base}/api/v1/model`, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
   assert.equal(response.status, 200);
   assert.match(seenByApi.at(-1)['x-forwarded-for'], /127\.0\.0\.1$/);
+});
+
+test("API calls without a key get the UI's key; a caller's own key is passed on untouched", async () => {
+  await fetch(`${base}/api/v1/jobs/x/results?format=csv`);
+  assert.equal(seenByApi.at(-1)['x-api-key'], 'ui-secret');
+  await fetch(`${base}/api/v1/model`, { headers: { 'X-API-Key': 'mine' } });
+  assert.equal(seenByApi.at(-1)['x-api-key'], 'mine');
+  await fetch(`${base}/api/v1/model`, { headers: { Authorization: 'Bearer theirs' } });
+  assert.equal(seenByApi.at(-1)['x-api-key'], undefined);
+  assert.equal(seenByApi.at(-1).authorization, 'Bearer theirs');
 });
 
 test('listens on 127.0.0.1 only by default', async () => {

@@ -2,7 +2,9 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 
-import { ApiKeyGuard } from './common/api-key.guard';
+import { AccessGuard } from './access/access.guard';
+import { AccessModule } from './access/access.module';
+import { RedisThrottlerStorage } from './access/redis-throttler.storage';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -28,9 +30,17 @@ export class AppModule {
         MetricsModule,
         RedisModule,
         HealthModule,
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
-          errorMessage: `Too many requests: at most ${config.RATE_LIMIT_PER_MINUTE} per minute per client`,
+        AccessModule,
+        ThrottlerModule.forRootAsync({
+          imports: [AccessModule],
+          inject: [RedisThrottlerStorage],
+          useFactory: (storage: RedisThrottlerStorage) => ({
+            throttlers: [{ name: 'default', ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+            storage,
+            // One budget per client address across every route (the default keys it per route).
+            generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+            errorMessage: `Too many requests: at most ${config.RATE_LIMIT_PER_MINUTE} per minute per client`,
+          }),
         }),
         ...(config.APP_ROLE === 'worker' ? [] : api),
         ...(config.APP_ROLE === 'api' ? [] : workers),
@@ -38,8 +48,9 @@ export class AppModule {
       controllers: [MetricsController],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        // Order matters: the rate limit counts every request, a wrong key included, before the key is checked.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useExisting: AccessGuard },
       ],
     };
   }

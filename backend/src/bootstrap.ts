@@ -10,7 +10,8 @@ import helmet from 'helmet';
 
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
-import { middlewareErrorHandler } from './common/http-exception.filter';
+import { AccessGuard } from './access/access.guard';
+import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -23,7 +24,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
   app.enableShutdownHooks();
-  app.set('trust proxy', 'loopback');
+  // Only these proxies' X-Forwarded-For names the client (rate limits are per client address).
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false });
@@ -33,9 +35,19 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(express.urlencoded({ extended: false, limit: config.JSON_BODY_LIMIT }));
   app.use(middlewareErrorHandler);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  protectDocs(app, config);
   setUpDocs(app);
   serveFrontend(app, config);
   return app;
+}
+
+/** DOCS_PUBLIC=false: the Swagger UI and JSON (plain Express routes, outside Nest's guards) need a key. */
+function protectDocs(app: NestExpressApplication, config: AppConfig): void {
+  if (config.DOCS_PUBLIC || config.API_KEYS.length === 0) return;
+  const access = app.get(AccessGuard);
+  app.use(['/api/docs', '/api/docs-json'], (request: express.Request, response: express.Response, next: express.NextFunction) => {
+    access.admit(request).then(() => next(), (error: unknown) => sendError(response, error));
+  });
 }
 
 function setUpDocs(app: INestApplication): void {

@@ -178,22 +178,6 @@ describe('synchronous timeout', () => {
   });
 });
 
-describe('API keys', () => {
-  it('requires X-API-Key on the API when keys are configured, but not on health or metrics', async () => {
-    const target = await startApp({ API_KEYS: 'k-one,k-two' });
-    try {
-      const denied = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(401);
-      expect(denied.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Missing or invalid X-API-Key' });
-      await target.http.post('/api/v1/predictions').set('X-API-Key', 'wrong').send({ text: REVIEW }).expect(401);
-      await target.http.post('/api/v1/predictions').set('X-API-Key', 'k-two').send({ text: REVIEW }).expect(200);
-      await target.http.get('/api/v1/health/live').expect(200);
-      await target.http.get('/metrics').expect(200);
-    } finally {
-      await target.close();
-    }
-  });
-});
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -242,6 +226,43 @@ describe('Redis outage', () => {
       redis.kill('SIGKILL');
     }
   });
+});
+
+describe('Redis killed mid-job (append-only file, fsync always, as npm start and compose run it)', () => {
+  it('restarts with the job on disk, and the job completes with every review once, in order', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'allocine-aof-'));
+    const durable = () =>
+      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], {
+        stdio: 'ignore',
+      });
+    let redis = durable();
+    await sleep(300);
+    const { modelServerUrl } = loadEnvironment();
+    const proxy = await modelServerProxy(modelServerUrl, { delayMs: (path) => (path.endsWith('allocine-sentiment') ? 300 : 0) });
+    const target = await startApp({ REDIS_URL: `redis://127.0.0.1:${port}`, MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '5', CHUNK_CONCURRENCY: '1' });
+    try {
+      await until(async () => (await target.http.get('/api/v1/model')).status === 200, 15_000);
+      const input = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, text: i % 3 ? REVIEW : 'Nul, ennuyeux, je me suis endormi.' }));
+      const created = await target.http.post('/api/v1/jobs').send({ reviews: input }).expect(202);
+      await until(async () => (await target.http.get(`/api/v1/jobs/${created.body.id}`)).body.progress.done >= 10, 20_000);
+      redis.kill('SIGKILL');
+      await new Promise((resolve) => redis.once('exit', resolve));
+      await sleep(1_000);
+      redis = durable();
+      // The job is read back from the append-only file as soon as Redis answers again.
+      await until(async () => (await target.http.get(`/api/v1/jobs/${created.body.id}`)).status === 200, 15_000);
+      const status = await waitForJob(target, created.body.id, 60_000);
+      expect(status).toMatchObject({ state: 'completed', progress: { done: 60, total: 60, failed: 0 } });
+      expect(status.summary).toEqual({ positive: 40, negative: 20, errors: 0 });
+      const { body } = await target.http.get(`/api/v1/jobs/${status.id}/results?limit=100`).expect(200);
+      expect(body.items.map((r: { id: string }) => r.id)).toEqual(input.map((r) => r.id));
+    } finally {
+      await target.close();
+      await proxy.close();
+      redis.kill('SIGKILL');
+    }
+  }, 120_000);
 });
 
 describe('model server outage', () => {

@@ -17,6 +17,8 @@ const fixtures = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviews.js
   .split('\n')
   .map((line) => JSON.parse(line));
 
+const UI_KEY = 'e2e-ui-key';
+const API = 'http://127.0.0.1:3000';
 let stack;
 let browser;
 let page;
@@ -24,7 +26,8 @@ const consoleErrors = [];
 
 before(async () => {
   // A crashed TorchServe stays down 8 s before npm start brings it back: long enough to see the outage.
-  stack = await startStack({ RESTART_DELAY_MS: '8000' });
+  // With API keys, as in production: the UI works because its server lends API calls the UI's key.
+  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: `${UI_KEY},other-integrator` });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -55,6 +58,21 @@ async function analyse(text) {
   await page.getByTestId('verdict').waitFor();
   return (await page.getByTestId('verdict').textContent()).trim();
 }
+
+test('with API keys set, the API refuses a caller without one, and a job is private to the key that made it', async () => {
+  const anonymous = await fetch(`${API}/api/v1/predictions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"Superbe."}' });
+  assert.equal(anonymous.status, 401);
+  const submit = await fetch(`${API}/api/v1/jobs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-API-Key': 'other-integrator' },
+    body: JSON.stringify({ reviews: [{ text: 'Superbe.' }] }),
+  });
+  assert.equal(submit.status, 202);
+  const { id } = await submit.json();
+  // The UI's key (lent by its server) does not see another integrator's job.
+  assert.equal((await fetch(`${UI}/api/v1/jobs/${id}`)).status, 404);
+  assert.equal((await fetch(`${API}/api/v1/jobs/${id}`, { headers: { 'X-API-Key': 'other-integrator' } })).status, 200);
+});
 
 test('analyses a positive and a negative French review', async () => {
   assert.equal(await analyse("Un chef-d'œuvre, bouleversant du début à la fin. Les acteurs sont magistraux."), 'Positif');

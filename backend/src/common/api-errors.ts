@@ -24,6 +24,10 @@ export const notFound = (message: string) => new ApiError(HttpStatus.NOT_FOUND, 
 
 export const conflict = (message: string) => new ApiError(HttpStatus.CONFLICT, message);
 
+/** This client has used its share (rate, backlog): it may try again after `retryAfterSeconds`. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new ApiError(HttpStatus.TOO_MANY_REQUESTS, message, undefined, retryAfterSeconds);
+
 /** Queue or model server unavailable, or the queue is full: try again later. */
 export const unavailable = (message: string, retryAfterSeconds = 5) =>
   new ApiError(HttpStatus.SERVICE_UNAVAILABLE, message, undefined, retryAfterSeconds);

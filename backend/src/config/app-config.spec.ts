@@ -30,6 +30,21 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a production API without keys unless anonymous access is asked for; a worker needs none', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS: required in production/);
+    expect(loadConfig({ NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' }).ALLOW_ANONYMOUS).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k' }).API_KEYS).toEqual(['k']);
+    expect(loadConfig({ NODE_ENV: 'production', APP_ROLE: 'worker' }).APP_ROLE).toBe('worker');
+    expect(() => loadConfig({ ALLOW_ANONYMOUS: 'maybe' })).toThrow(/ALLOW_ANONYMOUS/);
+  });
+
+  it('reads TRUST_PROXY as Express does: booleans, hop counts, or names and addresses', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe('loopback');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+  });
+
   it('rejects a size it cannot read', () => {
     expect(() => loadConfig({ JOB_BODY_LIMIT: 'ten megs' })).toThrow(/JOB_BODY_LIMIT/);
   });

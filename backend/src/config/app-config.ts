@@ -16,6 +16,8 @@ const list = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
+/** "true"/"false" (also 1/0, yes/no): an unset variable takes the default. */
+const flag = (fallback: boolean) => z.stringbool().default(fallback);
 const SIZE = /^(\d+)(b|kb|mb)?$/i;
 const bytes = z
   .string()
@@ -62,10 +64,43 @@ export const configSchema = z.object({
   JOB_BODY_LIMIT: bytes,
   JSON_BODY_LIMIT: bytes.default('1mb'),
   CORS_ORIGINS: list,
+  /** Keys accepted in `X-API-Key` (or `Authorization: Bearer`); each key sees only the jobs it created. */
   API_KEYS: list,
+  /** Serve without keys in production (refused otherwise): only behind something that authenticates. */
+  ALLOW_ANONYMOUS: flag(false),
+  /** With keys set: false makes /metrics and /api/docs need a key too. */
+  METRICS_PUBLIC: flag(true),
+  DOCS_PUBLIC: flag(true),
+  /** Requests per minute per client address, counted in Redis so every API replica shares the count. */
   RATE_LIMIT_PER_MINUTE: integer(600, 1),
+  /** Wrong or missing keys per minute from one address before it is refused (429) for the rest of the minute. */
+  AUTH_FAILURES_PER_MINUTE: integer(10, 1),
+  /**
+   * Which proxies' X-Forwarded-For is believed (Express `trust proxy`: loopback, uniquelocal, CIDRs, a hop
+   * count, or false). The client address it yields keys the rate limits; trust only proxies that overwrite it.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((value) => (/^(true|false)$/.test(value) ? value === 'true' : /^\d+$/.test(value) ? Number(value) : value)),
+  /** Jobs one client (its key, or its address without keys) may have queued or running at once. */
+  MAX_ACTIVE_JOBS_PER_CLIENT: integer(20, 1),
+  /** Review text accepted and not yet finished, all jobs together; past it new jobs get 503 + Retry-After. */
+  ACCEPTED_WORK_BYTES: bytes.default('256mb'),
   SHUTDOWN_GRACE_MS: integer(30_000, 0),
   STATIC_DIR: z.string().default(''),
+});
+
+/** Production refuses to serve the API without keys unless anonymous access is asked for by name. */
+const checkedSchema = configSchema.superRefine((config, context) => {
+  const servesApi = config.APP_ROLE !== 'worker';
+  if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && !config.ALLOW_ANONYMOUS) {
+    context.addIssue({
+      code: 'custom',
+      path: ['API_KEYS'],
+      message: 'required in production (comma-separated keys); or set ALLOW_ANONYMOUS=true to serve without keys',
+    });
+  }
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -74,7 +109,7 @@ export class ConfigError extends Error {}
 
 /** Parse the environment; on failure the message names each bad variable and why. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);

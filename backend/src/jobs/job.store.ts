@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JobResultRow, JobState, JobStatus } from '@allocine/contracts';
 
 import { AppConfig } from '../config/app-config';
+import { ANONYMOUS } from '../access/key-ring';
 import { APP_CONFIG } from '../config/config.module';
 import { RedisService } from '../redis/redis.service';
 
@@ -15,6 +16,8 @@ export interface ChunkCounts {
 
 export interface JobRecord {
   id: string;
+  /** Who may see and cancel it (a key digest, or `anonymous` without keys; jobs from before keys: anonymous). */
+  owner: string;
   state: JobState;
   total: number;
   chunkSize: number;
@@ -81,11 +84,12 @@ export class JobStore {
    * Record a new job and store its reviews as pending rows, one key per chunk: the queue then only
    * carries (job id, chunk index), and a chunk's input survives any number of retries or restarts.
    */
-  async create(id: string, reviews: { id: string; text: string }[], chunkSize: number): Promise<JobRecord> {
+  async create(id: string, owner: string, reviews: { id: string; text: string }[], chunkSize: number): Promise<JobRecord> {
     const total = reviews.length;
     const now = new Date();
     const record: JobRecord = {
       id,
+      owner,
       state: 'queued',
       total,
       chunkSize,
@@ -124,6 +128,7 @@ export class JobStore {
     if (!raw.id) return null;
     return {
       id: raw.id,
+      owner: raw.owner ?? ANONYMOUS,
       state: raw.state as JobState,
       total: Number(raw.total),
       chunkSize: Number(raw.chunkSize),
@@ -150,9 +155,8 @@ export class JobStore {
       );
   }
 
-  async status(id: string, links: JobStatus['links']): Promise<JobStatus | null> {
-    const record = await this.get(id);
-    if (!record) return null;
+  async status(record: JobRecord, links: JobStatus['links']): Promise<JobStatus> {
+    const id = record.id;
     const counts = await this.counts(id);
     return {
       id,

@@ -19,6 +19,8 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse,
 import type { JobStatus } from '@allocine/contracts';
 import type { Response } from 'express';
 
+import { CurrentCaller } from '../access/current-caller.decorator';
+import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { createJobSchema, csvUploadSchema, errorSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
@@ -49,20 +51,21 @@ export class JobsController {
   @ApiResponse({ status: 202, description: 'Accepted; poll links.self', schema: jobStatusSchema })
   @ApiResponse({ status: 400, description: 'Invalid reviews or CSV', schema: errorSchema })
   @ApiResponse({ status: 413, description: 'Body or file over the limit', schema: errorSchema })
+  @ApiResponse({ status: 429, description: 'Too many unfinished jobs for this client, or too many requests (Retry-After)', schema: errorSchema })
   @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: errorSchema })
-  async create(@Body() body: unknown, @UploadedFile() file?: Express.Multer.File): Promise<JobStatus> {
+  async create(@CurrentCaller() caller: Caller, @Body() body: unknown, @UploadedFile() file?: Express.Multer.File): Promise<JobStatus> {
     const limits = { maxRows: this.config.MAX_REVIEWS_PER_JOB, maxTextChars: this.config.MAX_TEXT_CHARS };
     const input = file ? { reviews: reviewsFromCsv(file.buffer, body as CsvOptions, limits) } : body;
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
-    return this.jobs.create(request.reviews);
+    return this.jobs.create(caller, request.reviews);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Job state, progress and summary' })
   @ApiResponse({ status: 200, schema: jobStatusSchema })
   @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
-  status(@Param('id', uuid) id: string): Promise<JobStatus> {
-    return this.jobs.status(id);
+  status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
+    return this.jobs.status(caller, id);
   }
 
   @Get(':id/results')
@@ -78,6 +81,7 @@ export class JobsController {
   @ApiResponse({ status: 200, schema: jobResultsSchema })
   @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
   async results(
+    @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
     @Query() query: Record<string, string>,
     @Headers('accept') accept: string | undefined,
@@ -87,10 +91,10 @@ export class JobsController {
     const dialect = format === 'excel' ? 'excel' : 'csv';
     const wantsCsv = format === 'csv' || format === 'excel' || (format === undefined && /text\/csv/.test(accept ?? ''));
     if (!wantsCsv) {
-      response.json(await this.jobs.results(id, offset, limit));
+      response.json(await this.jobs.results(caller, id, offset, limit));
       return;
     }
-    const pages = this.jobs.allRows(id);
+    const pages = this.jobs.allRows(caller, id);
     const first = await pages.next(); // 404 here, before any header is sent
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="allocine-sentiment-${id}.csv"`);
@@ -105,7 +109,7 @@ export class JobsController {
   @ApiResponse({ status: 200, schema: jobStatusSchema })
   @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
   @ApiResponse({ status: 409, description: 'Job already finished', schema: errorSchema })
-  cancel(@Param('id', uuid) id: string): Promise<JobStatus> {
-    return this.jobs.cancel(id);
+  cancel(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
+    return this.jobs.cancel(caller, id);
   }
 }

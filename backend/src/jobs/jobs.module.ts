@@ -6,6 +6,7 @@ import { AppConfig, toBytes } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
+import { JobAdmission } from './admission';
 import { JobStoreModule } from './job-store.module';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -24,6 +25,6 @@ import { JobsService } from './jobs.service';
     }),
   ],
   controllers: [JobsController],
-  providers: [JobsService],
+  providers: [JobsService, JobAdmission],
 })
 export class JobsModule {}

@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobResultRow, JobResultsPage, JobStatus } from '@allocine/contracts';
 
-import { conflict, invalidRequest, notFound, unavailable } from '../common/api-errors';
+import type { Caller } from '../access/key-ring';
+import { conflict, invalidRequest, notFound, payloadTooLarge, tooManyRequests, unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
+import { JobAdmission } from './admission';
 import { JobRecord, JobStore } from './job.store';
 
 const API = '/api/v1/jobs';
@@ -21,58 +23,78 @@ export class JobsService {
     private readonly producer: PredictionProducer,
     private readonly queueStats: QueueStats,
     private readonly profile: ServingProfileService,
+    private readonly admission: JobAdmission,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(reviews: { id?: string; text: string }[]): Promise<JobStatus> {
+  async create(caller: Caller, reviews: { id?: string; text: string }[]): Promise<JobStatus> {
     const withIds = reviews.map((review, index) => ({ id: review.id ?? String(index + 1), text: review.text }));
     assertUniqueIds(withIds);
     await this.refuseWhenOverloaded();
     const id = randomUUID();
+    await this.admit(id, caller, withIds);
     let record: JobRecord | undefined;
     try {
-      record = await this.store.create(id, withIds, this.profile.chunkSize());
+      record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize());
       await this.producer.enqueueBatch(id, record.chunkCount);
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);
+      await this.admission.withdraw(id).catch(() => undefined);
       throw unavailable('Queue unavailable (Redis is not answering); the job was not accepted');
     }
-    return this.status(id);
+    return this.status(caller, id);
   }
 
-  async status(id: string): Promise<JobStatus> {
-    const status = await this.guard(() => this.store.status(id, links(id)));
-    if (!status) throw notFound(`No job ${id} (unknown, or its results expired)`);
-    return status;
+  async status(caller: Caller, id: string): Promise<JobStatus> {
+    const record = await this.record(caller, id);
+    return this.guard(() => this.store.status(record, links(id)));
   }
 
-  async results(id: string, offset: number, limit: number): Promise<JobResultsPage> {
-    const record = await this.record(id);
+  async results(caller: Caller, id: string, offset: number, limit: number): Promise<JobResultsPage> {
+    const record = await this.record(caller, id);
     const items = await this.guard(() => this.store.rows(record, offset, limit));
     return { jobId: id, state: record.state, offset, limit, total: record.total, items };
   }
 
   /** All rows in pages of one chunk, for streaming CSV downloads without holding the whole job in memory. */
-  async *allRows(id: string): AsyncGenerator<JobResultRow[]> {
-    const record = await this.record(id);
+  async *allRows(caller: Caller, id: string): AsyncGenerator<JobResultRow[]> {
+    const record = await this.record(caller, id);
     for (let offset = 0; offset < record.total; offset += record.chunkSize) {
       yield await this.store.rows(record, offset, record.chunkSize);
     }
   }
 
-  async cancel(id: string): Promise<JobStatus> {
+  async cancel(caller: Caller, id: string): Promise<JobStatus> {
+    await this.record(caller, id);
     const state = await this.guard(() => this.store.cancel(id));
     if (!state) throw notFound(`No job ${id} (unknown, or its results expired)`);
     if (state !== 'cancelled') throw conflict(`Job ${id} is already ${state.replace('already:', '')}`);
     await this.producer.withdrawBatch(id).catch(() => undefined);
     await this.store.finish(id);
-    return this.status(id);
+    return this.status(caller, id);
   }
 
-  private async record(id: string): Promise<JobRecord> {
+  /** Another key's job answers exactly as an unknown one: its existence is not for this caller to learn. */
+  private async record(caller: Caller, id: string): Promise<JobRecord> {
     const record = await this.guard(() => this.store.get(id));
-    if (!record) throw notFound(`No job ${id} (unknown, or its results expired)`);
+    if (!record || record.owner !== caller.owner) throw notFound(`No job ${id} (unknown, or its results expired)`);
     return record;
+  }
+
+  private async admit(id: string, caller: Caller, reviews: { id: string; text: string }[]): Promise<void> {
+    const bytes = reviews.reduce((sum, review) => sum + Buffer.byteLength(review.text) + Buffer.byteLength(review.id), 0);
+    if (bytes > this.admission.budgetBytes) {
+      throw payloadTooLarge(`This job holds ${bytes} bytes of text, more than the service accepts at once (${this.admission.budgetBytes})`);
+    }
+    const verdict = await this.guard(() => this.admission.admit(id, caller.client, bytes));
+    if (verdict.admitted) return;
+    if (verdict.reason === 'client') {
+      throw tooManyRequests(
+        `You already have ${verdict.activeJobs} jobs queued or running (at most ${this.config.MAX_ACTIVE_JOBS_PER_CLIENT}); submit more when one has finished`,
+        30,
+      );
+    }
+    throw unavailable(`The service already holds ${verdict.acceptedBytes} bytes of review text waiting to be classified; try again shortly`, 30);
   }
 
   private async refuseWhenOverloaded(): Promise<void> {

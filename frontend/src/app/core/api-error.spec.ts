@@ -19,6 +19,15 @@ describe('toUiError', () => {
     expect(ui.message).toContain('Model server unavailable');
   });
 
+  it('says when the API wants a key the UI server did not lend, and when an address is locked out', () => {
+    const denied = toUiError(error(401, { message: 'Missing or invalid API key' }));
+    expect(denied.kind).toBe('unauthorized');
+    expect(denied.message).toContain('UI_API_KEY');
+    const locked = toUiError(error(429, { message: 'Too many requests with a wrong or missing API key; try again in 40 s' }, { 'Retry-After': '40' }));
+    expect(locked).toMatchObject({ kind: 'unauthorized', retryAfterSeconds: 40 });
+    expect(toUiError(error(429, { message: 'Too many requests' })).kind).toBe('unavailable');
+  });
+
   it('tells a network failure from a timeout', () => {
     expect(toUiError(error(0, null)).kind).toBe('network');
     expect(toUiError(error(504, {})).kind).toBe('timeout');

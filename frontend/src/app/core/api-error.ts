@@ -3,7 +3,7 @@ import type { ApiErrorBody } from '@allocine/contracts';
 
 /** An HTTP failure turned into something the UI can say in French. */
 export interface UiError {
-  kind: 'invalid' | 'unavailable' | 'timeout' | 'not-found' | 'network' | 'unknown';
+  kind: 'invalid' | 'unauthorized' | 'unavailable' | 'timeout' | 'not-found' | 'network' | 'unknown';
   message: string;
   details: string[];
   retryAfterSeconds?: number;
@@ -22,6 +22,15 @@ export function toUiError(error: unknown): UiError {
       return { kind: 'network', message: "Impossible de joindre l'API. Vérifiez que le service tourne.", details };
     case error.status === 400 || error.status === 413 || error.status === 422:
       return { kind: 'invalid', message: `Requête refusée : ${(body && body.message) || 'entrée invalide'}.`, details };
+    case error.status === 401 || error.status === 403:
+      // The UI holds no key: the server in front of it lends one (UI_API_KEY). Reaching here means it has none.
+      return {
+        kind: 'unauthorized',
+        message: "Accès refusé : l'API exige une clé et le serveur de l'interface n'en fournit pas (UI_API_KEY, voir le README).",
+        details,
+      };
+    case error.status === 429 && body && /API key/.test(body.message ?? ''):
+      return { kind: 'unauthorized', message: 'Trop de tentatives avec une clé invalide : réessayez plus tard.', details, retryAfterSeconds };
     case error.status === 404:
       return { kind: 'not-found', message: (body && body.message) || 'Introuvable.', details };
     case error.status === 504:

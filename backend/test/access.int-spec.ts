@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+
+import request from 'supertest';
+
+import { RunningApp, startApp } from './helpers';
+
+/**
+ * Who gets in and how much they may ask, against the real Redis (and the real TorchServe for predictions):
+ * keys, per-key jobs, failed-key limits, rate limits shared by replicas, the trusted proxy, per-client and
+ * global admission of jobs.
+ */
+const REVIEW = 'Un film magnifique, des acteurs formidables.';
+const job = (text = REVIEW, count = 1) => ({ reviews: Array.from({ length: count }, () => ({ text })) });
+
+let running: RunningApp[] = [];
+async function app(overrides: Record<string, string>): Promise<RunningApp> {
+  const target = await startApp(overrides);
+  running.push(target);
+  return target;
+}
+afterEach(async () => {
+  await Promise.all(running.map((target) => target.close()));
+  running = [];
+});
+
+describe('API keys', () => {
+  it('needs a key, in X-API-Key or as a Bearer token, except on health and (by default) metrics and docs', async () => {
+    const target = await app({ API_KEYS: 'k-one,k-two' });
+    const denied = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(401);
+    expect(denied.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)',
+    });
+    await target.http.post('/api/v1/predictions').set('X-API-Key', 'wrong').send({ text: REVIEW }).expect(401);
+    await target.http.post('/api/v1/predictions').set('X-API-Key', 'k-two').send({ text: REVIEW }).expect(200);
+    await target.http.post('/api/v1/predictions').set('Authorization', 'Bearer k-one').send({ text: REVIEW }).expect(200);
+    await target.http.get('/api/v1/health/live').expect(200);
+    await target.http.get('/metrics').expect(200);
+    await target.http.get('/api/docs-json').expect(200);
+  });
+
+  it('protects /metrics and /api/docs when asked to', async () => {
+    const target = await app({ API_KEYS: 'k-one', METRICS_PUBLIC: 'false', DOCS_PUBLIC: 'false' });
+    await target.http.get('/metrics').expect(401);
+    await target.http.get('/api/docs-json').expect(401);
+    await target.http.get('/api/docs/').expect(401);
+    const metrics = await target.http.get('/metrics').set('Authorization', 'Bearer k-one').expect(200);
+    expect(metrics.text).toMatch(/allocine_/);
+    const docs = await target.http.get('/api/docs-json').set('X-API-Key', 'k-one').expect(200);
+    expect(docs.body.openapi).toMatch(/^3\./);
+  });
+
+  it("shows a job only to the key that created it: another key gets the unknown job's 404", async () => {
+    const target = await app({ API_KEYS: 'alice,bob', APP_ROLE: 'api' });
+    const created = await target.http.post('/api/v1/jobs').set('X-API-Key', 'alice').send(job()).expect(202);
+    const id = created.body.id as string;
+    const unknown = await target.http.get(`/api/v1/jobs/${randomUUID()}`).set('X-API-Key', 'bob').expect(404);
+    for (const path of [`/api/v1/jobs/${id}`, `/api/v1/jobs/${id}/results`, `/api/v1/jobs/${id}/results?format=csv`]) {
+      const foreign = await target.http.get(path).set('X-API-Key', 'bob').expect(404);
+      expect(foreign.body.message).toBe(unknown.body.message.replace(/[0-9a-f-]{36}/, id));
+    }
+    await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'bob').expect(404);
+    const own = await target.http.get(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice').expect(200);
+    expect(own.body.state).toBe('queued'); // bob's cancel changed nothing
+    await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice').expect(200);
+  });
+
+  it('refuses an address for the rest of the minute after too many wrong keys, whatever it sends next', async () => {
+    const target = await app({ API_KEYS: 'right', AUTH_FAILURES_PER_MINUTE: '3' });
+    const from = (address: string) => ({ 'X-Forwarded-For': address }); // loopback is a trusted proxy by default
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', `guess-${attempt}`).expect(401);
+    }
+    const refused = await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', 'guess-3').expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body.message).toMatch(/wrong or missing API key/);
+    await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', 'right').expect(429);
+    await target.http.get('/api/v1/model').set(from('198.51.100.8')).set('X-API-Key', 'right').expect(200);
+  });
+
+  it('counts requests with a wrong key against the rate limit (the limiter runs before the key check)', async () => {
+    const target = await app({ API_KEYS: 'right', RATE_LIMIT_PER_MINUTE: '5', AUTH_FAILURES_PER_MINUTE: '1000' });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await target.http.get('/api/v1/model').set('X-API-Key', 'wrong').expect(401);
+    }
+    const limited = await target.http.get('/api/v1/model').set('X-API-Key', 'wrong').expect(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('rate limits', () => {
+  it('are shared by every API replica: two processes on one Redis allow the limit once, not twice', async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    const settings = { QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '4' };
+    const replicas = [await app(settings), await app(settings)];
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await replicas[i % 2].http.get('/api/v1/model')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
+  });
+
+  it('believe X-Forwarded-For only from TRUST_PROXY: a forged one from an untrusted client changes nothing', async () => {
+    const direct = await app({ RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'false' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await direct.http.get('/api/v1/model').set('X-Forwarded-For', `203.0.113.${i}`)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+
+    const behindProxy = await app({ RATE_LIMIT_PER_MINUTE: '3' });
+    for (let i = 0; i < 5; i++) {
+      await behindProxy.http.get('/api/v1/model').set('X-Forwarded-For', `203.0.113.${i}`).expect(200);
+    }
+  });
+});
+
+describe('admission of jobs', () => {
+  it('keeps each client to MAX_ACTIVE_JOBS_PER_CLIENT unfinished jobs, and frees a place when one ends', async () => {
+    // APP_ROLE=api: no workers, so accepted jobs stay queued.
+    const target = await app({ API_KEYS: 'alice,bob', APP_ROLE: 'api', MAX_ACTIVE_JOBS_PER_CLIENT: '2' });
+    const submit = (key: string) => target.http.post('/api/v1/jobs').set('X-API-Key', key).send(job());
+    const first = await submit('alice').expect(202);
+    await submit('alice').expect(202);
+    const refused = await submit('alice').expect(429);
+    expect(refused.body.message).toMatch(/already have 2 jobs queued or running/);
+    expect(refused.headers['retry-after']).toBe('30');
+    await submit('bob').expect(202);
+    await target.http.delete(`/api/v1/jobs/${first.body.id}`).set('X-API-Key', 'alice').expect(200);
+    await submit('alice').expect(202);
+  });
+
+  it('holds at most ACCEPTED_WORK_BYTES of unfinished review text: 503 past it, 413 for a job bigger than it all', async () => {
+    const target = await app({ APP_ROLE: 'api', ACCEPTED_WORK_BYTES: '4kb' });
+    const text = 'é'.repeat(500); // 1,000 bytes in UTF-8
+    const first = await target.http.post('/api/v1/jobs').send(job(text, 3)).expect(202);
+    const full = await target.http.post('/api/v1/jobs').send(job(text, 2)).expect(503);
+    expect(full.headers['retry-after']).toBe('30');
+    expect(full.body.message).toMatch(/already holds 3003 bytes of review text/);
+    const huge = await target.http.post('/api/v1/jobs').send(job(text, 5)).expect(413);
+    expect(huge.body.message).toMatch(/more than the service accepts at once/);
+    await target.http.delete(`/api/v1/jobs/${first.body.id}`).expect(200);
+    await target.http.post('/api/v1/jobs').send(job(text, 2)).expect(202);
+  });
+
+  it('refuses a JSON job with too many items by its count, before looking at any item', async () => {
+    const target = await app({ APP_ROLE: 'api' });
+    const body = `{"reviews":[${Array.from({ length: 700_000 }, () => '{"x":1}').join(',')}]}`;
+    const started = Date.now();
+    const refused = await target.http.post('/api/v1/jobs').set('Content-Type', 'application/json').send(body).expect(400);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(refused.body.details).toEqual([{ path: 'reviews', message: 'at most 10000 reviews per job' }]);
+  });
+});
+
+describe('production', () => {
+  it('an API started with NODE_ENV=production and no keys does not start; a worker does', async () => {
+    await expect(startApp({ NODE_ENV: 'production' })).rejects.toThrow(/API_KEYS: required in production/);
+    const worker = await app({ NODE_ENV: 'production', APP_ROLE: 'worker' });
+    await request(worker.app.getHttpServer()).get('/api/v1/health/live').expect(200);
+  });
+});
