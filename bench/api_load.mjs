@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // End-to-end load on a running stack (npm start): concurrent single predictions, then one batch job.
-//   node bench/api_load.mjs [--url http://localhost:3000] [--requests 500] [--concurrency 32] [--job 5000]
+//   node bench/api_load.mjs [--url http://localhost:3000] [--requests 500] [--concurrency 32] [--job 5000] [--key K]
+// Soak mode: --soak SECONDS [--clients 64] [--job 10000] [--json OUT]: a big job runs while every client mixes
+// single predictions with small jobs; the only answers allowed are successes and 429/503 with Retry-After.
 // Bounded in count and time; talks to the given local URL only.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +20,9 @@ const source = existsSync(VALIDATION) ? VALIDATION : join(ROOT, 'model-server/te
 const reviews = readFileSync(source, 'utf-8').trim().split('\n').map((l) => JSON.parse(l).review);
 console.log(`reviews from ${source} (mean ${Math.round(reviews.reduce((s, r) => s + r.length, 0) / reviews.length)} characters)`);
 
-const post = (path, body) => fetch(`${URL_BASE}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const KEY_HEADERS = args.key ? { 'X-API-Key': args.key } : {};
+const post = (path, body) => fetch(`${URL_BASE}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...KEY_HEADERS }, body: JSON.stringify(body) });
+const get = (path) => fetch(`${URL_BASE}${path}`, { headers: KEY_HEADERS });
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function singles() {
@@ -53,16 +57,24 @@ async function job() {
   const deadline = Date.now() + 600_000;
   do {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    status = await (await fetch(`${URL_BASE}/api/v1/jobs/${created.id}`)).json();
+    status = await (await get(`/api/v1/jobs/${created.id}`)).json();
   } while (['queued', 'running'].includes(status.state) && Date.now() < deadline);
   const seconds = (performance.now() - started) / 1000;
   console.log(`batch job: ${JOB} reviews → ${status.state}, ${status.progress.done} done, ${status.progress.failed} failed`);
   console.log(`  ${seconds.toFixed(1)} s end to end, ${(JOB / seconds).toFixed(0)} reviews/s`);
 }
 
+if (args.soak) {
+  const { soak } = await import('./api_soak.mjs');
+  const result = await soak({ post, get, reviews, seconds: Number(args.soak), clients: Number(args.clients ?? 64), jobSize: Number(args.job ?? 10_000) });
+  result.command = `node bench/api_load.mjs ${process.argv.slice(2).map((a) => (a === args.key ? '<key>' : a)).join(' ')}`;
+  console.log(JSON.stringify(result, null, 2));
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
+  process.exit(result.violations.length ? 1 : 0);
+}
 await singles();
 if (JOB > 0) await job();
-const metrics = await (await fetch(`${URL_BASE}/metrics`)).text();
+const metrics = await (await get('/metrics')).text();
 const batchCount = Number(/allocine_model_batch_size_count (\d+)/.exec(metrics)?.[1] ?? 0);
 const batchSum = Number(/allocine_model_batch_size_sum (\d+)/.exec(metrics)?.[1] ?? 0);
 console.log(`TorchServe dynamic batching: mean ${(batchSum / Math.max(1, batchCount)).toFixed(2)} requests per model batch over ${batchCount} calls`);

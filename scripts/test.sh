@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Python (lint, unit, real TorchServe), TypeScript (types, unit),
-# backend integration (real Redis + real TorchServe), browser tests against the running product.
+# backend integration (real Redis + real TorchServe), browser tests against the running product, and
+# schema fuzzing of the running API.
 # `npm test` runs this.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,3 +57,6 @@ npx jest -c backend/jest.integration.config.ts
 step "frontend: production build and browser tests (Chromium, real stack)"
 npx ng build frontend
 node --test --test-concurrency=1 frontend/e2e/ui.e2e.mjs
+
+step "API schema fuzzing (schemathesis against the real stack's OpenAPI: no 5xx, documented answers match)"
+node --test scripts/api-fuzz.test.mjs

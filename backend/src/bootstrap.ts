@@ -10,6 +10,7 @@ import helmet from 'helmet';
 
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { errorSchema } from './docs/schemas';
 import { AccessGuard } from './access/access.guard';
 import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -58,6 +59,14 @@ function setUpDocs(app: INestApplication): void {
       .setDescription('Positive or negative for French movie reviews: one at a time, or ten thousand as a job.')
       .setVersion('1.0')
       .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The same API key, as a Bearer token' }, 'bearer')
+      // With API_KEYS set, every route but health needs one of them (either form).
+      .addSecurityRequirements('api-key')
+      .addSecurityRequirements('bearer')
+      .addGlobalResponse(
+        { status: 401, description: 'Missing or invalid API key (when the API has keys)', schema: errorSchema },
+        { status: 429, description: 'Too many requests, or too many wrong keys from this address (Retry-After)', schema: errorSchema },
+      )
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

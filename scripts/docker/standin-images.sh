@@ -3,7 +3,14 @@
 # when no registry is reachable. Each is tagged with the official name, so the Dockerfiles need no change.
 # Only images missing locally are built. Needs root (debootstrap, chroot).
 set -euo pipefail
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror this machine's apt uses (deb822 or one-line sources), unless DEBIAN_MIRROR names one.
+apt_mirror() {
+  { awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/*.sources 2>/dev/null
+    awk '/^deb / {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; break}}' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+  } | grep -v -- '-security' | head -1
+}
+MIRROR="${DEBIAN_MIRROR:-$(apt_mirror)}"
+[ -n "$MIRROR" ] || { echo "no Debian mirror found in apt's sources: set DEBIAN_MIRROR" >&2; exit 1; }
 WORK="${STANDIN_WORK:-/var/tmp/allocine-standins}"
 ROOTFS="$WORK/bookworm"
 mkdir -p "$WORK"

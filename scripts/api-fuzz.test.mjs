@@ -1,0 +1,51 @@
+// Schema fuzzing: schemathesis generates requests from the API's own OpenAPI document (valid ones from the
+// schemas, then invalid and edge-case ones) and sends them to the real stack that `npm start` runs, with keys.
+// Every answer must be below 500 and, for documented statuses, match the documented schema.
+//   node --test scripts/api-fuzz.test.mjs        (npm test runs it after the browser tests)
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { ROOT, startStack } from '../frontend/e2e/stack.mjs';
+
+const API = 'http://127.0.0.1:3000';
+const KEY = 'fuzz-key';
+const ARTIFACTS = join(ROOT, 'test-artifacts/fuzz');
+mkdirSync(ARTIFACTS, { recursive: true });
+let stack;
+
+before(async () => {
+  // Generous limits: the fuzzer's hundreds of requests are the point, not the limits (tested elsewhere).
+  stack = await startStack({ API_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '100000', MAX_ACTIVE_JOBS_PER_CLIENT: '10000' });
+});
+
+after(async () => {
+  if (!stack) return;
+  const code = await stack.stop();
+  writeFileSync(join(ARTIFACTS, 'stack.log'), stack.output());
+  assert.equal(code, 0);
+});
+
+test('schemathesis: no answer >= 500, and documented answers match their schema', () => {
+  const report = join(ARTIFACTS, 'junit.xml');
+  const run = spawnSync(
+    join(ROOT, '.venv/bin/schemathesis'),
+    [
+      'run', `${API}/api/docs-json`,
+      '--header', `X-API-Key: ${KEY}`,
+      '--checks', 'not_a_server_error,response_schema_conformance',
+      '--max-examples', process.env.FUZZ_MAX_EXAMPLES ?? '100',
+      '--request-timeout', '30',
+      '--seed', '7',
+      '--report', 'junit', '--report-junit-path', report,
+      '--no-color',
+    ],
+    { cwd: ROOT, encoding: 'utf-8', env: { ...process.env, SCHEMATHESIS_HOOKS: '' }, timeout: 900_000 },
+  );
+  const output = `${run.stdout}\n${run.stderr}`;
+  writeFileSync(join(ARTIFACTS, 'schemathesis.log'), output);
+  assert.equal(run.status, 0, `schemathesis found problems (test-artifacts/fuzz/schemathesis.log):\n${output.slice(-6000)}`);
+  assert.match(readFileSync(report, 'utf-8'), /<testsuite/);
+});
