@@ -165,6 +165,8 @@ async function main() {
     NODE_ENV: process.env.NODE_ENV ?? 'production',
     // Without keys the API answers only this machine; listening wider (HOST) without keys is refused at boot.
     ALLOW_ANONYMOUS: process.env.ALLOW_ANONYMOUS ?? String(keys.length === 0 && isLoopback(apiHost)),
+    // History: PostgreSQL at DATABASE_URL when given, else an embedded PostgreSQL (PGlite) kept in .run/.
+    ...(process.env.DATABASE_URL ? {} : { HISTORY_DIR: process.env.HISTORY_DIR ?? join(RUN_DIR, 'history') }),
   });
   await waitFor('the API', () => portAnswers(API_PORT), 60);
   const ui = join(ROOT, 'dist/frontend/browser');

@@ -50,8 +50,9 @@ fi
 step "backend: build (dist/backend)"
 npx tsc -p backend/tsconfig.app.json
 
-step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, real TorchServe)"
-npx jest -c backend/jest.integration.config.ts
+step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, PostgreSQL on 127.0.0.1:5432, real TorchServe)"
+# PGlite (the embedded history) imports modules dynamically, which Jest's VM allows only with this flag.
+NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts
 
 # End to end: `npm start` brings up the real stack, headless Chromium drives the UI, Ctrl+C stops it.
 step "frontend: production build and browser tests (Chromium, real stack)"

@@ -40,10 +40,10 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
 }
 
 /** Poll a job until it leaves queued/running. */
-export async function waitForJob(target: RunningApp, id: string, timeoutMs = 90_000): Promise<JobStatus> {
+export async function waitForJob(target: RunningApp, id: string, timeoutMs = 90_000, headers: Record<string, string> = {}): Promise<JobStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await target.http.get(`/api/v1/jobs/${id}`).expect(200);
+    const { body } = await target.http.get(`/api/v1/jobs/${id}`).set(headers).expect(200);
     const status = body as JobStatus;
     if (!['queued', 'running'].includes(status.state)) return status;
     if (Date.now() > deadline) throw new Error(`job ${id} still ${status.state} after ${timeoutMs} ms`);

@@ -133,6 +133,19 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
   assert.match(excelLines[1], /^id-0;.*;(positive|negative);0,\d{4};0,\d{4};(true|false);$/);
 });
 
+test("the server's history (embedded PostgreSQL under npm start) holds what the UI analysed, under the UI's key", async () => {
+  let items = [];
+  for (let attempt = 0; attempt < 40 && items.length === 0; attempt++) {
+    items = (await (await fetch(`${UI}/api/v1/predictions?q=chef-d'œuvre&source=single`)).json()).items ?? [];
+    if (items.length === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.equal(items[0]?.label, 'positive');
+  assert.match(items[0]?.text ?? '', /chef-d'œuvre/);
+  // Another key does not see it.
+  const other = await (await fetch(`${API}/api/v1/predictions?source=single`, { headers: { 'X-API-Key': 'other-integrator' } })).json();
+  assert.deepEqual(other.items, []);
+});
+
 test('history keeps the analyses with charts', async () => {
   await page.goto(`${UI}/historique`);
   await page.getByTestId('history-count').waitFor();
@@ -143,7 +156,7 @@ test('history keeps the analyses with charts', async () => {
 test('the health page shows every component up', async () => {
   await page.goto(`${UI}/sante`);
   await page.getByTestId('overall').waitFor();
-  for (const component of ['redis', 'modelServer', 'workers', 'queue']) {
+  for (const component of ['redis', 'modelServer', 'workers', 'queue', 'history']) {
     assert.equal((await page.getByTestId(`status-${component}`).textContent()).trim(), 'opérationnel', component);
   }
   await page.screenshot({ path: join(ARTIFACTS, 'sante.png'), fullPage: true });

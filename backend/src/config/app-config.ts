@@ -89,10 +89,28 @@ export const configSchema = z.object({
   ACCEPTED_WORK_BYTES: bytes.default('256mb'),
   SHUTDOWN_GRACE_MS: integer(30_000, 0),
   STATIC_DIR: z.string().default(''),
+  /** History in PostgreSQL (postgres://user:password@host:5432/db); takes precedence over HISTORY_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** History in an embedded PostgreSQL (PGlite) kept in this directory; one process only (APP_ROLE=all). */
+  HISTORY_DIR: z.string().default(''),
+  /** false: history keeps a SHA-256 of each review instead of its text. */
+  STORE_TEXT: flag(true),
+  /** History older than this many days is purged every hour; 0 keeps it forever. */
+  RETENTION_DAYS: integer(0),
 });
 
-/** Production refuses to serve the API without keys unless anonymous access is asked for by name. */
+/**
+ * Rules across variables: the embedded history belongs to one process; production refuses to serve the API
+ * without keys unless anonymous access is asked for by name.
+ */
 const checkedSchema = configSchema.superRefine((config, context) => {
+  if (config.HISTORY_DIR && !config.DATABASE_URL && config.APP_ROLE !== 'all') {
+    context.addIssue({
+      code: 'custom',
+      path: ['HISTORY_DIR'],
+      message: 'the embedded history belongs to one process (APP_ROLE=all); split roles need DATABASE_URL',
+    });
+  }
   const servesApi = config.APP_ROLE !== 'worker';
   if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && !config.ALLOW_ANONYMOUS) {
     context.addIssue({

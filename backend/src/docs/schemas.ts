@@ -69,8 +69,10 @@ export const createJobSchema: SchemaObject = {
         properties: { id: { type: 'string', description: 'Your id; defaults to the 1-based position' }, text: { type: 'string' } },
       },
     },
+    name: { type: 'string', maxLength: 200, description: 'Shown in job lists' },
+    metadata: { type: 'object', additionalProperties: true, description: 'Yours, kept with the job (at most 4 KB as JSON)' },
   },
-  example: { reviews: [{ id: 'a1', text: 'Un film magnifique.' }, { text: 'Nul, ennuyeux.' }] },
+  example: { name: 'Critiques de mars', reviews: [{ id: 'a1', text: 'Un film magnifique.' }, { text: 'Nul, ennuyeux.' }] },
 };
 
 export const csvUploadSchema: SchemaObject = {
@@ -81,6 +83,7 @@ export const csvUploadSchema: SchemaObject = {
     textColumn: { type: 'string', description: 'Column holding the review (default: "text", then "review")' },
     idColumn: { type: 'string', description: 'Optional column holding your ids' },
     delimiter: { type: 'string', description: 'Field delimiter (default ",")' },
+    name: { type: 'string', maxLength: 200, description: 'Shown in job lists' },
   },
 };
 
@@ -135,5 +138,85 @@ export const jobResultsSchema: SchemaObject = {
         },
       },
     },
+  },
+};
+
+const historyItemSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', example: '1042' },
+    createdAt: { type: 'string', format: 'date-time' },
+    source: { type: 'string', enum: ['single', 'job'] },
+    jobId: { type: 'string', format: 'uuid', nullable: true },
+    reviewId: { type: 'string', nullable: true },
+    text: { type: 'string', nullable: true, description: 'null when the service keeps only a hash (STORE_TEXT=false)' },
+    label: { type: 'string', enum: ['positive', 'negative'] },
+    score: { type: 'number' },
+    probabilities,
+    uncertain: { type: 'boolean' },
+    latencyMs: { type: 'number', nullable: true, description: 'Single: the request; job: model time per review' },
+    model: { type: 'string' },
+    version: { type: 'string' },
+  },
+};
+
+export const historyPageSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: historyItemSchema },
+    nextCursor: { type: 'string', nullable: true, description: 'cursor of the next (older) page; null on the last' },
+  },
+};
+
+export const statsSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    bucket: { type: 'string', enum: ['hour', 'day'] },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    buckets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          start: { type: 'string', format: 'date-time' },
+          total: { type: 'integer' },
+          positive: { type: 'integer' },
+          negative: { type: 'integer' },
+          meanScore: { type: 'number' },
+          meanLatencyMs: { type: 'number', nullable: true },
+        },
+      },
+    },
+    total: {
+      type: 'object',
+      properties: { total: { type: 'integer' }, positive: { type: 'integer' }, negative: { type: 'integer' } },
+    },
+  },
+};
+
+export const jobListSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          name: { type: 'string', nullable: true },
+          metadata: { type: 'object', nullable: true, additionalProperties: true },
+          state: { type: 'string', enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] },
+          total: { type: 'integer' },
+          done: { type: 'integer' },
+          failed: { type: 'integer' },
+          positive: { type: 'integer' },
+          negative: { type: 'integer' },
+          createdAt: { type: 'string', format: 'date-time' },
+          finishedAt: { type: 'string', format: 'date-time', nullable: true },
+        },
+      },
+    },
+    nextCursor: { type: 'string', nullable: true },
   },
 };

@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 
+import { HistoryHealthIndicator } from '../history/history.health';
 import { ModelServerHealthIndicator } from '../model-server/model-server.health';
 import { QueueHealthIndicator } from '../queue/queue.health';
 import { RedisHealthIndicator } from '../redis/redis.health';
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
     private readonly modelServer: ModelServerHealthIndicator,
     private readonly queue: QueueHealthIndicator,
+    private readonly history: HistoryHealthIndicator,
   ) {}
 
   @Get('live')
@@ -28,13 +30,14 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Redis, the model server (model loaded), queue workers and queue depth; 503 when any is down' })
+  @ApiOperation({ summary: 'Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down); 503 when a needed one is down' })
   ready() {
     return this.health.check([
       () => this.redis.check(),
       () => this.modelServer.check(),
       () => this.queue.workers(),
       () => this.queue.depth(),
+      () => this.history.check(),
     ]);
   }
 }

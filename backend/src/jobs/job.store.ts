@@ -4,6 +4,8 @@ import type { JobResultRow, JobState, JobStatus } from '@allocine/contracts';
 import { AppConfig } from '../config/app-config';
 import { ANONYMOUS } from '../access/key-ring';
 import { APP_CONFIG } from '../config/config.module';
+import { JobEvent, HistoryEvent } from '../history/history-events';
+import { HistoryLog } from '../history/history-log';
 import { RedisService } from '../redis/redis.service';
 
 /** Counts one finished chunk contributes; stored per chunk so a retried chunk is counted once. */
@@ -14,7 +16,13 @@ export interface ChunkCounts {
   negative: number;
 }
 
-export interface JobRecord {
+/** What the caller may attach to a job: shown in job lists, kept in the history. */
+export interface JobDetails {
+  name: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface JobRecord extends JobDetails {
   id: string;
   /** Who may see and cancel it (a key digest, or `anonymous` without keys; jobs from before keys: anonymous). */
   owner: string;
@@ -70,6 +78,7 @@ export class JobStore {
 
   constructor(
     private readonly redis: RedisService,
+    private readonly history: HistoryLog,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.prefix = `${config.QUEUE_PREFIX}:job`;
@@ -84,12 +93,13 @@ export class JobStore {
    * Record a new job and store its reviews as pending rows, one key per chunk: the queue then only
    * carries (job id, chunk index), and a chunk's input survives any number of retries or restarts.
    */
-  async create(id: string, owner: string, reviews: { id: string; text: string }[], chunkSize: number): Promise<JobRecord> {
+  async create(id: string, owner: string, reviews: { id: string; text: string }[], chunkSize: number, details: JobDetails): Promise<JobRecord> {
     const total = reviews.length;
     const now = new Date();
     const record: JobRecord = {
       id,
       owner,
+      ...details,
       state: 'queued',
       total,
       chunkSize,
@@ -99,8 +109,9 @@ export class JobStore {
       finishedAt: null,
       expiresAt: new Date(now.getTime() + this.ttl * 1000).toISOString(),
     };
-    const fields = Object.entries(record).filter(([, value]) => value !== null);
+    const fields = Object.entries({ ...record, metadata: record.metadata && JSON.stringify(record.metadata) }).filter(([, value]) => value !== null);
     const tx = this.redis.client.multi().hset(this.meta(id), Object.fromEntries(fields)).expire(this.meta(id), this.ttl);
+    this.history.appendTo(tx, [jobEvent(record, { done: 0, failed: 0, positive: 0, negative: 0 })]);
     for (const index of range(record.chunkCount)) {
       const pending: JobResultRow[] = reviews
         .slice(index * chunkSize, (index + 1) * chunkSize)
@@ -129,6 +140,8 @@ export class JobStore {
     return {
       id: raw.id,
       owner: raw.owner ?? ANONYMOUS,
+      name: raw.name ?? null,
+      metadata: raw.metadata ? (JSON.parse(raw.metadata) as Record<string, unknown>) : null,
       state: raw.state as JobState,
       total: Number(raw.total),
       chunkSize: Number(raw.chunkSize),
@@ -180,14 +193,17 @@ export class JobStore {
     return (await this.redis.client.eval(CANCEL, 1, this.meta(id), new Date().toISOString())) as string | null;
   }
 
-  /** Write one chunk's rows; writing the same chunk again replaces it, so retries never duplicate. */
-  async saveChunk(id: string, index: number, rows: JobResultRow[], counts: ChunkCounts): Promise<void> {
-    await this.redis.client
+  /**
+   * Write one chunk's rows, with their history events in the same transaction; writing the same chunk again
+   * replaces it (and its history rows, by event id), so retries never duplicate.
+   */
+  async saveChunk(id: string, index: number, rows: JobResultRow[], counts: ChunkCounts, history: HistoryEvent[] = []): Promise<void> {
+    const tx = this.redis.client
       .multi()
       .set(this.chunk(id, index), JSON.stringify(rows), 'EX', this.ttl)
       .hset(this.progress(id), String(index), JSON.stringify(counts))
-      .expire(this.progress(id), this.ttl)
-      .exec();
+      .expire(this.progress(id), this.ttl);
+    await this.history.appendTo(tx, history).exec();
   }
 
   /**
@@ -205,7 +221,11 @@ export class JobStore {
     const outcome: JobState = counts.failed === record.total ? 'failed' : 'completed';
     const keys = [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))];
     const state = (await this.redis.client.eval(FINISH, keys.length, ...keys, outcome, now.toISOString(), expiresAt, this.ttl)) as JobState | null;
-    return state ? this.get(id) : null;
+    if (!state) return null;
+    const closed = await this.get(id);
+    // Finalize is retried until this is written too: the history's copy of the job ends in the same state.
+    if (closed) await this.history.append([jobEvent(closed, counts)]);
+    return closed;
   }
 
   /**
@@ -247,6 +267,25 @@ export class JobStore {
 }
 
 const EXPIRED = { code: 'expired', message: 'results expired' };
+
+function jobEvent(record: JobRecord, counts: ChunkCounts): JobEvent {
+  const ended = ['completed', 'failed', 'cancelled'].includes(record.state);
+  return {
+    type: 'job',
+    id: record.id,
+    owner: record.owner,
+    name: record.name,
+    metadata: record.metadata,
+    state: record.state,
+    total: record.total,
+    done: counts.done,
+    failed: counts.failed,
+    positive: counts.positive,
+    negative: counts.negative,
+    createdAt: record.createdAt,
+    finishedAt: ended ? record.finishedAt : null,
+  };
+}
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);

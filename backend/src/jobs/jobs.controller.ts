@@ -16,14 +16,16 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { JobStatus } from '@allocine/contracts';
+import type { JobList, JobStatus } from '@allocine/contracts';
 import type { Response } from 'express';
 
 import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { createJobSchema, csvUploadSchema, errorSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
+import { createJobSchema, csvUploadSchema, errorSchema, jobListSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
+import { jobListQuery } from '../history/history-queries';
+import { HistoryRepository } from '../history/history.repository';
 import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, resultsQuery } from '../validation/schemas';
 import { CsvOptions, UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
@@ -36,6 +38,7 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 export class JobsController {
   constructor(
     private readonly jobs: JobsService,
+    private readonly history: HistoryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,9 +58,21 @@ export class JobsController {
   @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: errorSchema })
   async create(@CurrentCaller() caller: Caller, @Body() body: unknown, @UploadedFile() file?: Express.Multer.File): Promise<JobStatus> {
     const limits = { maxRows: this.config.MAX_REVIEWS_PER_JOB, maxTextChars: this.config.MAX_TEXT_CHARS };
-    const input = file ? { reviews: reviewsFromCsv(file.buffer, body as CsvOptions, limits) } : body;
+    const form = body as CsvOptions & { name?: string };
+    const input = file ? { reviews: reviewsFromCsv(file.buffer, form, limits), ...(form.name ? { name: form.name } : {}) } : body;
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
-    return this.jobs.create(caller, request.reviews);
+    return this.jobs.create(caller, request.reviews, { name: request.name, metadata: request.metadata });
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's jobs, newest first, from the history (they outlive the results' retention)" })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
+  @ApiResponse({ status: 200, schema: jobListSchema })
+  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: errorSchema })
+  list(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<JobList> {
+    const { cursor, limit } = parseOrThrow(jobListQuery, query, 'job list query');
+    return this.history.jobs(caller.owner, cursor, limit);
   }
 
   @Get(':id')

@@ -4,6 +4,7 @@ import { memoryStorage } from 'multer';
 
 import { AppConfig, toBytes } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { HistoryModule } from '../history/history.module';
 import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobAdmission } from './admission';
@@ -15,6 +16,7 @@ import { JobsService } from './jobs.service';
   imports: [
     QueueModule,
     JobStoreModule,
+    HistoryModule,
     ModelServerModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],

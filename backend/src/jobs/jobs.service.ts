@@ -11,7 +11,7 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
 import { JobAdmission } from './admission';
-import { JobRecord, JobStore } from './job.store';
+import { JobDetails, JobRecord, JobStore } from './job.store';
 
 const API = '/api/v1/jobs';
 
@@ -27,7 +27,7 @@ export class JobsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(caller: Caller, reviews: { id?: string; text: string }[]): Promise<JobStatus> {
+  async create(caller: Caller, reviews: { id?: string; text: string }[], details: Partial<JobDetails> = {}): Promise<JobStatus> {
     const withIds = reviews.map((review, index) => ({ id: review.id ?? String(index + 1), text: review.text }));
     assertUniqueIds(withIds);
     await this.refuseWhenOverloaded();
@@ -35,7 +35,8 @@ export class JobsService {
     await this.admit(id, caller, withIds);
     let record: JobRecord | undefined;
     try {
-      record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize());
+      const attached = { name: details.name ?? null, metadata: details.metadata ?? null };
+      record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize(), attached);
       await this.producer.enqueueBatch(id, record.chunkCount);
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);

@@ -72,6 +72,18 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly historyWritten = new Counter({
+    name: 'allocine_history_rows_written_total',
+    help: 'History events (classified reviews, job states) written to the history database',
+    registers: [this.registry],
+  });
+
+  readonly historyBacklog = new Gauge({
+    name: 'allocine_history_backlog',
+    help: 'History events waiting in Redis for the database (grows while the database is away)',
+    registers: [this.registry],
+  });
+
   readonly jobDuration = new Histogram({
     name: 'allocine_job_duration_seconds',
     help: 'Batch job duration from creation to completion, by final state',

@@ -2,6 +2,8 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { PredictManyResponse, PredictionResult } from '@allocine/contracts';
 
+import { CurrentCaller } from '../access/current-caller.decorator';
+import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { errorSchema, predictRequestSchema, predictionSchema } from '../docs/schemas';
@@ -32,13 +34,13 @@ export class PredictionsController {
   @ApiResponse({ status: 400, description: 'Invalid text(s)', schema: errorSchema })
   @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded', schema: errorSchema })
   @ApiResponse({ status: 504, description: 'No result in time', schema: errorSchema })
-  async predict(@Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
+  async predict(@CurrentCaller() caller: Caller, @Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
     const request = parseOrThrow(this.schemaFor(body), body, 'prediction request');
     if ('texts' in request) {
-      const results = await this.predictions.predict(request.texts);
+      const results = await this.predictions.predict(caller, request.texts);
       return { results, latencyMs: results[0]?.latencyMs ?? 0 };
     }
-    const [result] = await this.predictions.predict([request.text]);
+    const [result] = await this.predictions.predict(caller, [request.text]);
     return result;
   }
 }

@@ -1,9 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PredictionResult } from '@allocine/contracts';
 
+import type { Caller } from '../access/key-ring';
 import { unavailable, upstreamError, upstreamTimeout } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { predictionEvent } from '../history/history-events';
+import { HistoryLog } from '../history/history-log';
 import { ModelResult, isItemError } from '../model-server/model-server.types';
 import { PredictionProducer, PredictionTimeoutError } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
@@ -11,13 +16,16 @@ import { QueueStats } from '../queue/queue-stats.service';
 /** Synchronous predictions: through the queue, waiting for the worker's answer. */
 @Injectable()
 export class PredictionsService {
+  private readonly logger = new Logger(PredictionsService.name);
+
   constructor(
     private readonly producer: PredictionProducer,
+    private readonly history: HistoryLog,
     private readonly queueStats: QueueStats,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async predict(texts: string[]): Promise<PredictionResult[]> {
+  async predict(caller: Caller, texts: string[]): Promise<PredictionResult[]> {
     const started = performance.now();
     await this.refuseWhenOverloaded();
     let results: ModelResult[];
@@ -27,11 +35,22 @@ export class PredictionsService {
       throw toApiError(error);
     }
     const latencyMs = Math.round(performance.now() - started);
-    return results.map((result) => {
+    const answered = results.map((result) => {
       // Texts were validated here first, so a per-item error from the model server is its fault.
       if (isItemError(result)) throw upstreamError(`model server rejected a review: ${result.error.message}`);
       return { ...result, latencyMs };
     });
+    this.record(caller, texts, answered);
+    return answered;
+  }
+
+  /** Into the history, off the request path: the answer never waits for it, and a failure never fails it. */
+  private record(caller: Caller, texts: string[], results: PredictionResult[]): void {
+    if (!this.history.enabled) return;
+    const events = results.map((result, i) =>
+      predictionEvent(result, { eventId: randomUUID(), owner: caller.owner, text: texts[i], storeText: this.config.STORE_TEXT }),
+    );
+    this.history.append(events).catch((error: Error) => this.logger.warn(`prediction not recorded in the history: ${error.message}`));
   }
 
   private async refuseWhenOverloaded(): Promise<void> {

@@ -40,9 +40,21 @@ const reviewId = z
   .transform(String)
   .pipe(z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters'));
 
+const METADATA_MAX_BYTES = 4_096;
+
+/** A job's optional name and free-form metadata (kept with it in the history). */
+export const jobDetails = {
+  name: z.string().trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters').optional(),
+  metadata: z
+    .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+    .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, `metadata is larger than ${METADATA_MAX_BYTES} bytes as JSON`)
+    .optional(),
+};
+
 export const createJobRequest = (limits: Limits) =>
   z.strictObject(
     {
+      ...jobDetails,
       reviews: z
         .array(z.strictObject({ id: reviewId.optional(), text: reviewText(limits) }, jsonObject), {
           error: 'reviews must be an array of {"id"?, "text"} objects',

@@ -5,6 +5,8 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { HistoryEvent, predictionEvent } from '../history/history-events';
+import { HistoryLog } from '../history/history-log';
 import { ChunkCounts, JobStore } from '../jobs/job.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
@@ -29,6 +31,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     private readonly profile: ServingProfileService,
     private readonly store: JobStore,
     private readonly metrics: MetricsService,
+    private readonly history: HistoryLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue(BATCH_QUEUE) private readonly queue: Queue,
   ) {
@@ -95,11 +98,15 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     if (!pending) return { skipped: 'expired' };
 
     let rows: JobResultRow[];
+    let history: HistoryEvent[] = [];
     try {
       const texts = pending.map((row) => row.text);
+      const started = performance.now();
       const results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs() });
+      const perReviewMs = (performance.now() - started) / Math.max(1, texts.length);
       countPredictions(this.metrics, results);
       rows = pending.map((row, i) => toRow(row, results[i]));
+      history = await this.historyOf(jobId, index, pending, results, perReviewMs);
     } catch (error) {
       const failure = toModelServerError(error);
       const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
@@ -110,8 +117,23 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
       rows = pending.map((row) => ({ id: row.id, text: row.text, status: 'error', error: { code, message: failure.message } }));
     }
     const counts = countRows(rows);
-    await this.store.saveChunk(jobId, index, rows, counts);
+    await this.store.saveChunk(jobId, index, rows, counts, history);
     return counts;
+  }
+
+  /** The chunk's classified reviews as history events, keyed by place in the job (a retry rewrites them). */
+  private async historyOf(jobId: string, index: number, pending: JobResultRow[], results: ModelResult[], perReviewMs: number): Promise<HistoryEvent[]> {
+    if (!this.history.enabled) return [];
+    const record = await this.store.get(jobId);
+    if (!record) return [];
+    const at = new Date();
+    return pending.flatMap((row, i) => {
+      const result = results[i];
+      if (!result || isItemError(result)) return [];
+      const position = index * record.chunkSize + i;
+      const context = { eventId: `${jobId}:${position}`, owner: record.owner, text: row.text, storeText: this.config.STORE_TEXT, jobId, position, reviewId: row.id, at };
+      return [predictionEvent({ ...result, latencyMs: Math.round(perReviewMs * 100) / 100 }, context)];
+    });
   }
 
   private async finalize(job: Job<FinalizeJobData>): Promise<{ state: string }> {

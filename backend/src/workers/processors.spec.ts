@@ -1,6 +1,7 @@
 import { Job, Queue, UnrecoverableError } from 'bullmq';
 
 import { loadConfig } from '../config/app-config';
+import { HistoryLog } from '../history/history-log';
 import { JobStore } from '../jobs/job.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient } from '../model-server/model-server.client';
@@ -88,6 +89,7 @@ describe('BatchProcessor', () => {
       profile,
       store as unknown as JobStore,
       new MetricsService(),
+      { enabled: false } as HistoryLog,
       loadConfig({}),
       {} as Queue,
     );
@@ -113,7 +115,30 @@ describe('BatchProcessor', () => {
           { id: 'b', text: 'Nul', status: 'error', error: { code: 'empty_text', message: 'empty' } },
         ],
         { done: 2, failed: 1, positive: 1, negative: 0 },
+        [], // history off: no events
       );
+    });
+
+    it('with history on, saves one event per classified review, keyed by its place in the job', async () => {
+      const withHistory = new BatchProcessor(
+        model as unknown as ModelServerClient,
+        profile,
+        store as unknown as JobStore,
+        new MetricsService(),
+        { enabled: true } as HistoryLog,
+        loadConfig({ STORE_TEXT: 'false' }),
+        {} as Queue,
+      );
+      store.markRunning.mockResolvedValue('running');
+      store.chunkRows.mockResolvedValue(pending);
+      (store as unknown as { get: jest.Mock }).get = jest.fn().mockResolvedValue({ owner: 'key:abc', chunkSize: 50 });
+      model.predict.mockResolvedValue([positive, { error: { code: 'empty_text', message: 'empty' } }]);
+      await withHistory.process(job(JobName.Chunk, { jobId: 'j', index: 2 }));
+      const events = store.saveChunk.mock.calls[0][4];
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'prediction', eventId: 'j:100', owner: 'key:abc', jobId: 'j', position: 100, reviewId: 'a', label: 'positive', text: null }),
+      ]);
+      expect(events[0].textSha256).toMatch(/^[0-9a-f]{64}$/); // STORE_TEXT=false: the hash, never the text
     });
 
     it('rethrows a retryable failure while attempts remain, and stores nothing', async () => {

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { HistoryModule } from '../history/history.module';
 import { JobStoreModule } from '../jobs/job-store.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ModelServerModule } from '../model-server/model-server.module';
@@ -24,6 +25,7 @@ import { PredictionProcessor } from './prediction.processor';
     MetricsModule,
     ModelServerModule,
     JobStoreModule,
+    HistoryModule,
   ],
   providers: [PredictionProcessor, BatchProcessor],
 })

@@ -15,6 +15,7 @@ const NAMES: Partial<Record<string, string>> = {
   modelServer: 'Serveur de modèle (TorchServe)',
   workers: 'Workers',
   queue: 'File d’attente',
+  history: 'Historique (PostgreSQL)',
 };
 
 /** Each component's state from /health/ready, refreshed every 5 s, plus the served model. */

@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool } from 'pg';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { migrateToLatest } from './migrations';
+import { PGliteDialect } from './pglite-dialect';
+import type { HistoryDatabase } from './schema';
+
+export type HistoryBackend = 'postgres' | 'embedded' | 'off';
+
+const RETRY_MS = 5_000;
+
+/**
+ * The one adapter to the history database (contract: history/CONTRACT.md). PostgreSQL when DATABASE_URL is
+ * set, else PGlite under HISTORY_DIR, else no history. Migrations run at boot; while the database does not
+ * answer they are retried in the background and the history reads answer 503: predictions never wait on it.
+ */
+@Injectable()
+export class HistoryDatabaseService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('HistoryDatabase');
+  readonly backend: HistoryBackend;
+  private kysely: Kysely<HistoryDatabase> | null = null;
+  private migrated = false;
+  private retry: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.backend = config.DATABASE_URL ? 'postgres' : config.HISTORY_DIR ? 'embedded' : 'off';
+  }
+
+  get enabled(): boolean {
+    return this.backend !== 'off';
+  }
+
+  /** The database once its schema is up to date; null before that (or with no history). */
+  get db(): Kysely<HistoryDatabase> | null {
+    return this.migrated ? this.kysely : null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.enabled) return;
+    this.kysely = new Kysely<HistoryDatabase>({ dialect: await this.dialect() });
+    await this.migrate();
+  }
+
+  /** Round trip to the database, for readiness. */
+  async ping(): Promise<void> {
+    if (!this.kysely) throw new Error('history is off');
+    await sql`select 1`.execute(this.kysely);
+    if (!this.migrated) throw new Error('schema not migrated yet');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retry);
+    await this.kysely?.destroy().catch(() => undefined);
+  }
+
+  private async dialect() {
+    if (this.config.DATABASE_URL) {
+      const pool = new Pool({ connectionString: this.config.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 });
+      // An idle client losing its server (a database restart) must not crash the process.
+      pool.on('error', (error) => this.logger.warn(`database connection lost: ${error.message}`));
+      return new PostgresDialect({ pool });
+    }
+    const dir = resolve(this.config.HISTORY_DIR);
+    mkdirSync(dir, { recursive: true });
+    // Loaded only when used: the WebAssembly build is large and PostgreSQL users never need it.
+    const { PGlite } = await import('@electric-sql/pglite');
+    return new PGliteDialect(new PGlite(dir));
+  }
+
+  private async migrate(): Promise<void> {
+    try {
+      const applied = await migrateToLatest(this.kysely as Kysely<unknown>);
+      this.migrated = true;
+      this.logger.log(`history in ${this.backend === 'postgres' ? 'PostgreSQL' : `embedded PostgreSQL (${this.config.HISTORY_DIR})`}${applied.length ? `; applied ${applied.join(', ')}` : ''}`);
+    } catch (error) {
+      this.logger.warn(`history database not ready (${(error as Error).message}); retrying in ${RETRY_MS / 1000} s`);
+      if (!this.closing) this.retry = setTimeout(() => void this.migrate(), RETRY_MS);
+    }
+  }
+}

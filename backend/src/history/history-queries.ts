@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const isoDate = (name: string) =>
+  z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), `${name} must be a date or time (ISO 8601)`)
+    .transform((value) => new Date(value));
+
+/** GET /predictions: the caller's history, newest first, filtered. */
+export const historyQuery = z.strictObject({
+  label: z.enum(['positive', 'negative']).optional(),
+  from: isoDate('from').optional(),
+  to: isoDate('to').optional(),
+  q: z.string().trim().min(1, 'q is empty').max(200, 'q is longer than 200 characters').optional(),
+  source: z
+    .string()
+    .regex(/^(single|job|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, 'source is single, job, or a job id')
+    .optional(),
+  minScore: z.coerce.number().min(0).max(1).optional(),
+  cursor: z.string().regex(/^\d{1,19}$/, 'cursor is the nextCursor of a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const DAY_MS = 86_400_000;
+
+/** GET /stats: per hour (at most 31 days) or per day (at most 366), by default the last 7 days. */
+export const statsQuery = z
+  .strictObject({
+    bucket: z.enum(['hour', 'day']).default('day'),
+    from: isoDate('from').optional(),
+    to: isoDate('to').optional(),
+  })
+  .transform((query) => {
+    const to = query.to ?? new Date();
+    const from = query.from ?? new Date(to.getTime() - 7 * DAY_MS);
+    return { bucket: query.bucket, from, to };
+  })
+  .refine((query) => query.from < query.to, { message: 'from must be before to', path: ['from'] })
+  .refine((query) => query.to.getTime() - query.from.getTime() <= (query.bucket === 'hour' ? 31 : 366) * DAY_MS, {
+    message: 'too long a period: at most 31 days by hour, 366 by day',
+    path: ['from'],
+  });
+
+/** GET /jobs: the caller's jobs, newest first. */
+export const jobListQuery = z.strictObject({
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is the nextCursor of a previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

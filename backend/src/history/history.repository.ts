@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import type { HistoryItem, HistoryPage, JobList, JobListItem, JobState, StatsBucket, StatsResponse } from '@allocine/contracts';
+import { sql } from 'kysely';
+
+import { unavailable } from '../common/api-errors';
+import { HistoryDatabaseService } from './history-database';
+import type { JobRow, PredictionRow } from './schema';
+
+export interface HistoryFilter {
+  label?: 'positive' | 'negative';
+  from?: Date;
+  to?: Date;
+  q?: string;
+  /** `single`, `job`, or one job's id. */
+  source?: string;
+  minScore?: number;
+  cursor?: string;
+  limit: number;
+}
+
+/** The read side of the history, always scoped to one owner (a key's digest, or anonymous). */
+@Injectable()
+export class HistoryRepository {
+  constructor(private readonly database: HistoryDatabaseService) {}
+
+  async predictions(owner: string, filter: HistoryFilter): Promise<HistoryPage> {
+    let query = this.db().selectFrom('predictions').selectAll().where('owner', '=', owner);
+    if (filter.label) query = query.where('label', '=', filter.label);
+    if (filter.from) query = query.where('created_at', '>=', filter.from);
+    if (filter.to) query = query.where('created_at', '<', filter.to);
+    if (filter.minScore !== undefined) query = query.where('score', '>=', filter.minScore);
+    if (filter.source === 'single' || filter.source === 'job') query = query.where('source', '=', filter.source);
+    else if (filter.source) query = query.where('job_id', '=', filter.source);
+    if (filter.q) query = query.where(sql<boolean>`search @@ websearch_to_tsquery('french', ${filter.q})`);
+    // Newest first by id: stable however many rows arrive while someone pages.
+    if (filter.cursor) query = query.where('id', '<', filter.cursor);
+    const rows = await this.guard(query.orderBy('id', 'desc').limit(filter.limit + 1).execute());
+    const page = rows.slice(0, filter.limit);
+    return { items: page.map(toItem), nextCursor: rows.length > filter.limit ? String(page.at(-1)!.id) : null };
+  }
+
+  async stats(owner: string, bucket: 'hour' | 'day', from: Date, to: Date): Promise<StatsResponse> {
+    const start = sql<Date>`date_trunc(${bucket}, created_at, 'UTC')`;
+    const rows = await this.guard(
+      this.db()
+        .selectFrom('predictions')
+        .select([
+          start.as('start'),
+          sql<number>`count(*)::int`.as('total'),
+          sql<number>`(count(*) filter (where label = 'positive'))::int`.as('positive'),
+          sql<number>`avg(score)::float8`.as('mean_score'),
+          sql<number | null>`avg(latency_ms)::float8`.as('mean_latency'),
+        ])
+        .where('owner', '=', owner)
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .groupBy(sql`1`)
+        .orderBy(sql`1`)
+        .execute(),
+    );
+    const buckets: StatsBucket[] = rows.map((row) => ({
+      start: new Date(row.start).toISOString(),
+      total: row.total,
+      positive: row.positive,
+      negative: row.total - row.positive,
+      meanScore: round(row.mean_score),
+      meanLatencyMs: row.mean_latency === null ? null : round(row.mean_latency, 1),
+    }));
+    const total = buckets.reduce((sum, b) => ({ total: sum.total + b.total, positive: sum.positive + b.positive, negative: sum.negative + b.negative }), { total: 0, positive: 0, negative: 0 });
+    return { bucket, from: from.toISOString(), to: to.toISOString(), buckets, total };
+  }
+
+  async jobs(owner: string, cursor: string | undefined, limit: number): Promise<JobList> {
+    let query = this.db().selectFrom('jobs').selectAll().where('owner', '=', owner);
+    const after = cursor ? decodeJobCursor(cursor) : null;
+    if (after) {
+      query = query.where((eb) => eb.or([eb('created_at', '<', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '<', after.id)])]));
+    }
+    const rows = await this.guard(query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { items: page.map(toJob), nextCursor: rows.length > limit && last ? encodeJobCursor(last) : null };
+  }
+
+  private db() {
+    const db = this.database.db;
+    if (!db) {
+      throw this.database.enabled
+        ? unavailable('History database not reachable yet; try again shortly', 5)
+        : unavailable('History is off: set DATABASE_URL (PostgreSQL) or HISTORY_DIR (embedded)', 3600);
+    }
+    return db;
+  }
+
+  /** Database errors on the read path become 503 with Retry-After. */
+  private async guard<T>(query: Promise<T>): Promise<T> {
+    try {
+      return await query;
+    } catch {
+      throw unavailable('History database not answering; try again shortly', 5);
+    }
+  }
+}
+
+function toItem(row: PredictionRow): HistoryItem {
+  return {
+    id: String(row.id),
+    createdAt: new Date(row.created_at).toISOString(),
+    source: row.source,
+    jobId: row.job_id,
+    reviewId: row.review_id,
+    text: row.text,
+    label: row.label,
+    score: row.score,
+    probabilities: { negative: row.p_negative, positive: row.p_positive },
+    uncertain: row.uncertain,
+    latencyMs: row.latency_ms,
+    model: row.model,
+    version: row.model_version,
+  };
+}
+
+function toJob(row: JobRow): JobListItem {
+  return {
+    id: row.id,
+    name: row.name,
+    metadata: row.metadata ?? null,
+    state: row.state as JobState,
+    total: row.total,
+    done: row.done,
+    failed: row.failed,
+    positive: row.positive,
+    negative: row.negative,
+    createdAt: new Date(row.created_at).toISOString(),
+    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+  };
+}
+
+function encodeJobCursor(row: JobRow): string {
+  return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeJobCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf-8').split('|');
+  const date = new Date(at ?? '');
+  return id && !Number.isNaN(date.getTime()) ? { at: date, id } : null;
+}
+
+const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,74 @@
+import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
+
+/**
+ * Migrations as code, applied in name order at boot (Kysely's migrator holds a lock, so replicas starting
+ * together apply each once). Never edit one that has shipped: add the next.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-28-001-history': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await sql`
+        create table jobs (
+          id uuid primary key,
+          owner text not null,
+          name text,
+          metadata jsonb,
+          state text not null,
+          total integer not null,
+          done integer not null default 0,
+          failed integer not null default 0,
+          positive integer not null default 0,
+          negative integer not null default 0,
+          created_at timestamptz not null,
+          finished_at timestamptz
+        )`.execute(db);
+      // The caller's jobs, newest first (GET /jobs).
+      await sql`create index jobs_owner_created on jobs (owner, created_at desc, id desc)`.execute(db);
+      await sql`
+        create table predictions (
+          id bigint generated always as identity primary key,
+          event_id text not null unique,
+          created_at timestamptz not null,
+          owner text not null,
+          source text not null check (source in ('single', 'job')),
+          job_id uuid,
+          position integer,
+          review_id text,
+          text text,
+          text_sha256 text not null,
+          label text not null check (label in ('positive', 'negative')),
+          score real not null,
+          p_negative real not null,
+          p_positive real not null,
+          uncertain boolean not null,
+          latency_ms real,
+          model text not null,
+          model_version text not null,
+          search tsvector generated always as (to_tsvector('french', coalesce(text, ''))) stored
+        )`.execute(db);
+      // History pages (newest first, by id cursor) and statistics per time bucket, per owner.
+      await sql`create index predictions_owner_id on predictions (owner, id desc)`.execute(db);
+      await sql`create index predictions_owner_time on predictions (owner, created_at)`.execute(db);
+      // French full-text search (q=).
+      await sql`create index predictions_search on predictions using gin (search)`.execute(db);
+      // A job's rows in the caller's order; deleting a job's data.
+      await sql`create index predictions_job on predictions (job_id, position)`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`drop table predictions`.execute(db);
+      await sql`drop table jobs`.execute(db);
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Bring the schema up to date; throws (naming the migration) when one fails. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`history migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,51 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** PostgreSQL tables of the history (migrations.ts creates them; this is their TypeScript shape). */
+export interface HistoryDatabase {
+  predictions: PredictionsTable;
+  jobs: JobsTable;
+}
+
+export interface PredictionsTable {
+  id: Generated<string>;
+  /** Idempotency: a single prediction's uuid, or `<job id>:<position>` (a retried chunk rewrites its rows). */
+  event_id: string;
+  /** When it was classified (a rewritten row takes the time of its last classification). */
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  owner: string;
+  source: 'single' | 'job';
+  job_id: string | null;
+  /** 0-based place of the review in its job, in the caller's order. */
+  position: number | null;
+  review_id: string | null;
+  /** Null when STORE_TEXT=false: only the hash is kept. */
+  text: string | null;
+  text_sha256: string;
+  label: 'positive' | 'negative';
+  score: number;
+  p_negative: number;
+  p_positive: number;
+  uncertain: boolean;
+  latency_ms: number | null;
+  model: string;
+  model_version: string;
+}
+
+export interface JobsTable {
+  id: string;
+  owner: string;
+  name: string | null;
+  metadata: unknown;
+  state: string;
+  total: number;
+  done: number;
+  failed: number;
+  positive: number;
+  negative: number;
+  created_at: ColumnType<Date, Date | string, never>;
+  finished_at: Date | string | null;
+}
+
+export type PredictionRow = Selectable<PredictionsTable>;
+export type NewPrediction = Insertable<PredictionsTable>;
+export type JobRow = Selectable<JobsTable>;

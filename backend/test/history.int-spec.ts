@@ -1,0 +1,282 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { HistoryItem, HistoryPage, JobList, StatsResponse } from '@allocine/contracts';
+
+import { RunningApp, sleep, startApp, waitForJob } from './helpers';
+import { freshDatabase, privatePostgres, withClient } from './postgres';
+
+/**
+ * History in PostgreSQL, against the real server on 127.0.0.1:5432 (a fresh database per test), a private
+ * server killed mid-job, and the embedded PGlite; real Redis and TorchServe throughout.
+ */
+const POSITIVE = 'Un film bouleversant, des acteurs magnifiques.';
+const NEGATIVE = 'Nul, ennuyeux, je me suis endormi.';
+
+let running: RunningApp[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+async function app(overrides: Record<string, string>): Promise<RunningApp> {
+  const target = await startApp(overrides);
+  running.push(target);
+  return target;
+}
+afterEach(async () => {
+  await Promise.all(running.map((target) => target.close()));
+  running = [];
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const as = (key: string) => ({ 'X-API-Key': key });
+
+/** Poll the history until it holds `count` rows for this key (it is written within about a second). */
+async function historyOf(target: RunningApp, key: string, count: number, query = ''): Promise<HistoryItem[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    // 503 while the database is (re)starting counts as "not yet".
+    const items = await allPages(target, key, query).catch(() => [] as HistoryItem[]);
+    if (items.length >= count || Date.now() > deadline) return items;
+    await sleep(250);
+  }
+}
+
+async function allPages(target: RunningApp, key: string, query = '', limit = 500): Promise<HistoryItem[]> {
+  const items: HistoryItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const response = await target.http.get(`/api/v1/predictions?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`).set(as(key)).expect(200);
+    const page = response.body as HistoryPage;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+describe('history in PostgreSQL', () => {
+  let target: RunningApp;
+  let jobId: string;
+  let dropDatabase: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await freshDatabase();
+    dropDatabase = database.drop;
+    target = await startApp({ DATABASE_URL: database.url, API_KEYS: 'alice,bob', CHUNK_SIZE: '7' });
+    for (const text of [POSITIVE, NEGATIVE, POSITIVE]) {
+      await target.http.post('/api/v1/predictions').set(as('alice')).send({ text }).expect(200);
+    }
+    await target.http.post('/api/v1/predictions').set(as('bob')).send({ text: NEGATIVE }).expect(200);
+    const reviews = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, text: i % 3 ? POSITIVE : NEGATIVE }));
+    const created = await target.http
+      .post('/api/v1/jobs')
+      .set(as('alice'))
+      .send({ name: 'Critiques de mars', metadata: { site: 'exemple.fr' }, reviews })
+      .expect(202);
+    jobId = created.body.id;
+    await waitForJob(target, jobId, 90_000, as('alice'));
+    await historyOf(target, 'alice', 33);
+  });
+  afterAll(async () => {
+    await target.close();
+    await dropDatabase();
+  });
+
+  it('keeps every classified review, single calls and job rows, newest first, each key its own', async () => {
+    const alice = await allPages(target, 'alice');
+    expect(alice).toHaveLength(33);
+    const ids = alice.map((item) => Number(item.id));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(alice.filter((item) => item.source === 'single')).toHaveLength(3);
+    const jobRows = alice.filter((item) => item.jobId === jobId);
+    expect(jobRows).toHaveLength(30);
+    // Every review of the job once, with its id, label and the model that classified it.
+    expect(jobRows.map((item) => item.reviewId).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`).sort());
+    expect(jobRows.filter((item) => item.label === 'negative')).toHaveLength(10);
+    expect(alice[0]).toMatchObject({ model: 'allocine-embedded-ngram', version: expect.any(String), text: expect.any(String) });
+    const bob = await allPages(target, 'bob');
+    expect(bob.map((item) => [item.source, item.label])).toEqual([['single', 'negative']]);
+  });
+
+  it('filters by label, source, job, score, period and French full text', async () => {
+    const count = async (query: string) => (await allPages(target, 'alice', query)).length;
+    expect(await count('&label=negative')).toBe(11);
+    expect(await count('&source=single')).toBe(3);
+    expect(await count('&source=job')).toBe(30);
+    expect(await count(`&source=${jobId}`)).toBe(30);
+    expect(await count('&minScore=0.99999')).toBeLessThan(33);
+    expect(await count(`&from=${new Date(Date.now() + 60_000).toISOString()}`)).toBe(0);
+    expect(await count(`&to=${new Date(Date.now() + 60_000).toISOString()}`)).toBe(33);
+    // "bouleverser" and "endormir" stem to the reviews' words: French stemming, not substring matching.
+    expect(await count('&q=bouleverser')).toBe(22);
+    expect(await count('&q=endormir')).toBe(11);
+    expect(await count('&q=endormir&label=positive')).toBe(0);
+  });
+
+  it('pages by cursor without gaps or repeats, even while new rows arrive', async () => {
+    const first = (await target.http.get('/api/v1/predictions?limit=10').set(as('alice')).expect(200)).body as HistoryPage;
+    await target.http.post('/api/v1/predictions').set(as('alice')).send({ text: POSITIVE }).expect(200);
+    await historyOf(target, 'alice', 34);
+    const rest: HistoryItem[] = [];
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const page = (await target.http.get(`/api/v1/predictions?limit=10&cursor=${cursor}`).set(as('alice')).expect(200)).body as HistoryPage;
+      rest.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    const seen = [...first.items, ...rest].map((item) => item.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(33); // the page walk started before the 34th row: it is not slipped in
+  });
+
+  it('answers statistics per hour that agree with the history', async () => {
+    const all = await allPages(target, 'alice');
+    const stats = (await target.http.get('/api/v1/stats?bucket=hour').set(as('alice')).expect(200)).body as StatsResponse;
+    expect(stats.total).toEqual({
+      total: all.length,
+      positive: all.filter((item) => item.label === 'positive').length,
+      negative: all.filter((item) => item.label === 'negative').length,
+    });
+    expect(stats.buckets.length).toBeGreaterThanOrEqual(1);
+    expect(stats.buckets[0]).toMatchObject({ start: expect.stringMatching(/T\d\d:00:00\.000Z$/), meanScore: expect.any(Number) });
+    const bob = (await target.http.get('/api/v1/stats?bucket=day').set(as('bob')).expect(200)).body as StatsResponse;
+    expect(bob.total).toEqual({ total: 1, positive: 0, negative: 1 });
+  });
+
+  it("lists the caller's jobs with name, metadata and final counts", async () => {
+    const alice = (await target.http.get('/api/v1/jobs').set(as('alice')).expect(200)).body as JobList;
+    expect(alice.items).toEqual([
+      expect.objectContaining({
+        id: jobId,
+        name: 'Critiques de mars',
+        metadata: { site: 'exemple.fr' },
+        state: 'completed',
+        total: 30,
+        done: 30,
+        failed: 0,
+        positive: 20,
+        negative: 10,
+        finishedAt: expect.any(String),
+      }),
+    ]);
+    expect(((await target.http.get('/api/v1/jobs').set(as('bob')).expect(200)).body as JobList).items).toEqual([]);
+  });
+
+  it('refuses bad filters with 400 naming them', async () => {
+    const bad = async (query: string, path: string) => {
+      const { body } = await target.http.get(`/api/v1/${query}`).set(as('alice')).expect(400);
+      expect(body.details.map((d: { path: string }) => d.path)).toContain(path);
+    };
+    await bad('predictions?label=neutral', 'label');
+    await bad('predictions?cursor=abc', 'cursor');
+    await bad('predictions?from=yesterday', 'from');
+    await bad('predictions?limit=5000', 'limit');
+    await bad('predictions?colour=red', '(body)');
+    await bad('stats?bucket=hour&from=2026-01-01&to=2026-06-01', 'from');
+    await bad('jobs?limit=0', 'limit');
+  });
+});
+
+describe('what the history keeps', () => {
+  it('with STORE_TEXT=false, keeps no review text (and so finds none by search)', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const target = await app({ DATABASE_URL: database.url, STORE_TEXT: 'false' });
+    await target.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    const [item] = await historyOf(target, 'none', 1);
+    expect(item).toMatchObject({ text: null, label: 'positive' });
+    await withClient(database.url, async (client) => {
+      const { rows } = await client.query('select text, text_sha256 from predictions');
+      expect(rows).toEqual([{ text: null, text_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    });
+    expect(await allPages(target, 'none', '&q=bouleversant')).toEqual([]);
+  });
+
+  it('purges rows older than RETENTION_DAYS and keeps the rest', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const first = await app({ DATABASE_URL: database.url });
+    await first.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    await first.http.post('/api/v1/predictions').send({ text: NEGATIVE }).expect(200);
+    await historyOf(first, 'none', 2);
+    await withClient(database.url, (client) => client.query("update predictions set created_at = now() - interval '3 days' where label = 'negative'"));
+    await first.close();
+    running = running.filter((target) => target !== first);
+    // A worker purges at start and then every hour.
+    const second = await app({ DATABASE_URL: database.url, RETENTION_DAYS: '2' });
+    const deadline = Date.now() + 20_000;
+    let items = await allPages(second, 'none');
+    while (items.length !== 1 && Date.now() < deadline) {
+      await sleep(250);
+      items = await allPages(second, 'none');
+    }
+    expect(items.map((item) => item.label)).toEqual(['positive']);
+  });
+});
+
+describe('a history database that crashes during a job', () => {
+  it('predictions and the job go on; readiness says degraded; the history catches up, whole, once it is back', async () => {
+    const pg = privatePostgres(await freePort());
+    cleanups.push(async () => pg.stop());
+    await until(() => withClient(pg.url, (client) => client.query('select 1')).then(() => true), 30_000);
+    const target = await app({ DATABASE_URL: pg.url, CHUNK_SIZE: '5' });
+    await until(async () => (await target.http.get('/api/v1/jobs')).status === 200, 20_000);
+
+    pg.kill();
+    const reviews = Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, text: i % 2 ? POSITIVE : NEGATIVE }));
+    const created = await target.http.post('/api/v1/jobs').send({ reviews }).expect(202);
+    await target.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    const status = await waitForJob(target, created.body.id, 60_000);
+    expect(status).toMatchObject({ state: 'completed', progress: { done: 40, total: 40, failed: 0 } });
+    const ready = await target.http.get('/api/v1/health/ready').expect(200);
+    expect(ready.body.details.history).toMatchObject({ status: 'up', degraded: true });
+    const down = await target.http.get('/api/v1/predictions').expect(503);
+    expect(down.headers['retry-after']).toBeDefined();
+
+    pg.start();
+    const items = await historyOf(target, 'none', 41);
+    expect(items).toHaveLength(41);
+    expect(items.filter((item) => item.jobId === created.body.id).map((item) => item.reviewId).sort()).toEqual(reviews.map((r) => r.id).sort());
+    const jobs = (await target.http.get('/api/v1/jobs').expect(200)).body as JobList;
+    expect(jobs.items).toEqual([expect.objectContaining({ id: created.body.id, state: 'completed', done: 40 })]);
+  }, 120_000);
+});
+
+describe('the embedded history (PGlite, what npm start uses)', () => {
+  it('keeps the history in HISTORY_DIR across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'allocine-pglite-'));
+    const first = await app({ HISTORY_DIR: dir });
+    await first.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    const created = await first.http.post('/api/v1/jobs').send({ name: 'lot', reviews: [{ text: NEGATIVE }, { text: POSITIVE }] }).expect(202);
+    await waitForJob(first, created.body.id);
+    expect(await historyOf(first, 'none', 3)).toHaveLength(3);
+    await first.close();
+    running = running.filter((target) => target !== first);
+
+    const second = await app({ HISTORY_DIR: dir });
+    await until(async () => (await second.http.get('/api/v1/predictions')).status === 200, 30_000);
+    const items = await allPages(second, 'none');
+    expect(items.map((item) => item.label).sort()).toEqual(['negative', 'positive', 'positive']);
+    const jobs = (await second.http.get('/api/v1/jobs').expect(200)).body as JobList;
+    expect(jobs.items).toEqual([expect.objectContaining({ name: 'lot', state: 'completed', total: 2 })]);
+  }, 120_000);
+
+  it('refuses to start split roles on the embedded history (it belongs to one process)', async () => {
+    await expect(startApp({ HISTORY_DIR: '/tmp/x', APP_ROLE: 'api' })).rejects.toThrow(/HISTORY_DIR: the embedded history belongs to one process/);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(250);
+  }
+}
