@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // End-to-end load on a running stack (npm start): concurrent single predictions, then one batch job.
 //   node bench/api_load.mjs [--url http://localhost:3000] [--requests 500] [--concurrency 32] [--job 5000] [--key K]
+//     [--json OUT --label TEXT]  (the single-prediction figures as JSON, e.g. with and without history)
 // Soak mode: --soak SECONDS [--clients 64] [--job 10000] [--json OUT]: a big job runs while every client mixes
 // single predictions with small jobs; the only answers allowed are successes and 429/503 with Retry-After.
 // Bounded in count and time; talks to the given local URL only.
@@ -46,7 +47,9 @@ async function singles() {
   latencies.sort((a, b) => a - b);
   console.log(`single predictions: ${REQUESTS} requests, concurrency ${CONCURRENCY}, statuses ${JSON.stringify(statuses)}`);
   if (statuses[429]) console.log('  (429s are the per-client rate limit: run the API with RATE_LIMIT_PER_MINUTE raised to measure throughput)');
-  console.log(`  ${(REQUESTS / seconds).toFixed(0)} req/s; latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`);
+  console.log(`  ${(REQUESTS / seconds).toFixed(0)} req/s; latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+  const ms = (p) => Number(percentile(latencies, p).toFixed(2));
+  return { requests: REQUESTS, concurrency: CONCURRENCY, statuses, perSecond: Number((REQUESTS / seconds).toFixed(1)), p50Ms: ms(50), p95Ms: ms(95), p99Ms: ms(99) };
 }
 
 async function job() {
@@ -72,8 +75,12 @@ if (args.soak) {
   if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(result.violations.length ? 1 : 0);
 }
-await singles();
+const singleResults = await singles();
 if (JOB > 0) await job();
+if (args.json) {
+  const command = `node bench/api_load.mjs ${process.argv.slice(2).map((a) => (a === args.key ? '<key>' : a)).join(' ')}`;
+  writeFileSync(args.json, `${JSON.stringify({ command, date: new Date().toISOString().slice(0, 10), label: args.label ?? null, singles: singleResults }, null, 2)}\n`);
+}
 const metrics = await (await get('/metrics')).text();
 const batchCount = Number(/allocine_model_batch_size_count (\d+)/.exec(metrics)?.[1] ?? 0);
 const batchSum = Number(/allocine_model_batch_size_sum (\d+)/.exec(metrics)?.[1] ?? 0);

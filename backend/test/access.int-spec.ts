@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import request from 'supertest';
 
-import { RunningApp, startApp } from './helpers';
+import { appsClosedAfterEach, startApp } from './helpers';
 
 /**
  * Who gets in and how much they may ask, against the real Redis (and the real TorchServe for predictions):
@@ -12,16 +12,8 @@ import { RunningApp, startApp } from './helpers';
 const REVIEW = 'Un film magnifique, des acteurs formidables.';
 const job = (text = REVIEW, count = 1) => ({ reviews: Array.from({ length: count }, () => ({ text })) });
 
-let running: RunningApp[] = [];
-async function app(overrides: Record<string, string>): Promise<RunningApp> {
-  const target = await startApp(overrides);
-  running.push(target);
-  return target;
-}
-afterEach(async () => {
-  await Promise.all(running.map((target) => target.close()));
-  running = [];
-});
+const apps = appsClosedAfterEach();
+const app = apps.start;
 
 describe('API keys', () => {
   it('needs a key, in X-API-Key or as a Bearer token, except on health and (by default) metrics and docs', async () => {

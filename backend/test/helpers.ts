@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer } from 'node:net';
 
 import { INestApplication } from '@nestjs/common';
 import type { JobStatus } from '@allocine/contracts';
@@ -52,6 +52,44 @@ export async function waitForJob(target: RunningApp, id: string, timeoutMs = 90_
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll until `check` holds (a throwing check counts as not yet). */
+export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(250);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Apps a test starts with `start`, closed after each test (also when it fails). */
+export function appsClosedAfterEach() {
+  let running: RunningApp[] = [];
+  afterEach(async () => {
+    await Promise.all(running.map((target) => target.close()));
+    running = [];
+  });
+  return {
+    start: async (overrides: Record<string, string>): Promise<RunningApp> => {
+      const target = await startApp(overrides);
+      running.push(target);
+      return target;
+    },
+    /** Close one now (a restart within the test). */
+    close: async (target: RunningApp): Promise<void> => {
+      running = running.filter((other) => other !== target);
+      await target.close();
+    },
+  };
+}
 
 /** What a test proxy in front of the real TorchServe changes: injected 503s, a different serving profile, delays. */
 export interface ProxyScript {

@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { HistoryItem, HistoryPage, JobList, StatsResponse } from '@allocine/contracts';
 
-import { RunningApp, sleep, startApp, waitForJob } from './helpers';
+import { RunningApp, appsClosedAfterEach, freePort, sleep, startApp, until, waitForJob } from './helpers';
 import { freshDatabase, privatePostgres, withClient } from './postgres';
 
 /**
@@ -15,16 +14,10 @@ import { freshDatabase, privatePostgres, withClient } from './postgres';
 const POSITIVE = 'Un film bouleversant, des acteurs magnifiques.';
 const NEGATIVE = 'Nul, ennuyeux, je me suis endormi.';
 
-let running: RunningApp[] = [];
+const apps = appsClosedAfterEach();
+const app = apps.start;
 const cleanups: (() => Promise<void>)[] = [];
-async function app(overrides: Record<string, string>): Promise<RunningApp> {
-  const target = await startApp(overrides);
-  running.push(target);
-  return target;
-}
 afterEach(async () => {
-  await Promise.all(running.map((target) => target.close()));
-  running = [];
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
@@ -199,8 +192,7 @@ describe('what the history keeps', () => {
     await first.http.post('/api/v1/predictions').send({ text: NEGATIVE }).expect(200);
     await historyOf(first, 'none', 2);
     await withClient(database.url, (client) => client.query("update predictions set created_at = now() - interval '3 days' where label = 'negative'"));
-    await first.close();
-    running = running.filter((target) => target !== first);
+    await apps.close(first);
     // A worker purges at start and then every hour.
     const second = await app({ DATABASE_URL: database.url, RETENTION_DAYS: '2' });
     const deadline = Date.now() + 20_000;
@@ -249,8 +241,7 @@ describe('the embedded history (PGlite, what npm start uses)', () => {
     const created = await first.http.post('/api/v1/jobs').send({ name: 'lot', reviews: [{ text: NEGATIVE }, { text: POSITIVE }] }).expect(202);
     await waitForJob(first, created.body.id);
     expect(await historyOf(first, 'none', 3)).toHaveLength(3);
-    await first.close();
-    running = running.filter((target) => target !== first);
+    await apps.close(first);
 
     const second = await app({ HISTORY_DIR: dir });
     await until(async () => (await second.http.get('/api/v1/predictions')).status === 200, 30_000);
@@ -264,19 +255,3 @@ describe('the embedded history (PGlite, what npm start uses)', () => {
     await expect(startApp({ HISTORY_DIR: '/tmp/x', APP_ROLE: 'api' })).rejects.toThrow(/HISTORY_DIR: the embedded history belongs to one process/);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(250);
-  }
-}

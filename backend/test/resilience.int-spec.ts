@@ -1,6 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,7 +9,7 @@ import request from 'supertest';
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
 import { redisOptions } from '../src/queue/redis-options';
 import { REPO_ROOT, loadEnvironment, startTorchServe, stopTorchServe } from './environment';
-import { RunningApp, flakyProxy, modelServerProxy, sleep, startApp, waitForJob } from './helpers';
+import { RunningApp, flakyProxy, freePort, modelServerProxy, sleep, startApp, until, waitForJob } from './helpers';
 
 const REVIEW = 'Un film magnifique, des acteurs bouleversants.';
 
@@ -178,27 +177,12 @@ describe('synchronous timeout', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function startRedis(port: number): ChildProcess {
   return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(250);
-  }
-}
 
 describe('Redis outage', () => {
   it('answers 503 while Redis is down and resumes work (workers included) once it is back', async () => {

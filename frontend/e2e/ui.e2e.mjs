@@ -146,11 +146,27 @@ test("the server's history (embedded PostgreSQL under npm start) holds what the 
   assert.deepEqual(other.items, []);
 });
 
-test('history keeps the analyses with charts', async () => {
+test('Historique reads the server: counts agree with /stats, search finds an analysis, charts drawn', async () => {
   await page.goto(`${UI}/historique`);
-  await page.getByTestId('history-count').waitFor();
-  assert.equal((await page.getByTestId('history-count').textContent()).trim(), '2');
+  await page.getByTestId('history-entries').locator('li').first().waitFor();
+  const stats = await (await fetch(`${UI}/api/v1/stats?bucket=hour&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`)).json();
+  assert.ok(stats.total.total >= 202, `2 analyses and a 200-review job, got ${stats.total.total}`);
+  assert.equal((await page.getByTestId('history-count').textContent()).trim(), String(stats.total.total));
+  await page.getByTestId('history-search').fill("chef-d'œuvre");
+  await page.getByTestId('history-search').press('Enter');
+  await page.getByTestId('history-entries').locator('li', { hasText: 'bouleversant' }).first().waitFor();
+  assert.equal(await page.locator('canvas').count(), 2);
   await page.screenshot({ path: join(ARTIFACTS, 'historique.png'), fullPage: true });
+});
+
+test('Lots lists the jobs with their counts and links to their results', async () => {
+  await page.goto(`${UI}/lots`);
+  await page.getByTestId('jobs-table').waitFor();
+  const row = page.getByTestId('jobs-table').locator('tbody tr').first();
+  assert.match(await row.textContent(), /terminé.*200 \/ 200/);
+  await row.locator('a').click();
+  await page.waitForURL(/\/lot\/[0-9a-f-]{36}$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'lots.png'), fullPage: true });
 });
 
 test('the health page shows every component up', async () => {
@@ -185,4 +201,13 @@ test('when the model server crashes, the UI says so, and npm start brings it bac
   await page.getByTestId('review-input').fill('Un film magnifique.');
   await page.getByTestId('analyse').click();
   await page.getByTestId('verdict').filter({ hasText: 'Positif' }).waitFor({ timeout: 30_000 });
+});
+
+test('after Ctrl+C and npm start again, Historique still finds an analysis made before', async () => {
+  assert.equal(await stack.stop(), 0);
+  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: `${UI_KEY},other-integrator` });
+  await page.goto(`${UI}/historique`);
+  await page.getByTestId('history-search').fill("chef-d'œuvre");
+  await page.getByTestId('history-search').press('Enter');
+  await page.getByTestId('history-entries').locator('li', { hasText: 'bouleversant' }).first().waitFor({ timeout: 30_000 });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { JobState, PredictionResult } from '@allocine/contracts';
+import type { JobListItem, PredictionResult } from '@allocine/contracts';
 
 /**
  * What travels from the request path and the workers to the history database, through a Redis stream:
@@ -27,20 +27,10 @@ export interface PredictionEvent {
   version: string;
 }
 
-export interface JobEvent {
+/** A job's state as the history keeps it: what `GET /jobs` lists, plus whose it is. */
+export interface JobEvent extends JobListItem {
   type: 'job';
-  id: string;
   owner: string;
-  name: string | null;
-  metadata: unknown;
-  state: JobState;
-  total: number;
-  done: number;
-  failed: number;
-  positive: number;
-  negative: number;
-  createdAt: string;
-  finishedAt: string | null;
 }
 
 /** A classified review as a history event; its text only when STORE_TEXT allows. */

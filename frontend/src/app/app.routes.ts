@@ -13,6 +13,7 @@ export const routes: Routes = [
     title: 'Lot — Allociné Sentiment',
     loadComponent: () => import('./features/batch/batch-page').then((m) => m.BatchPage),
   },
+  { path: 'lots', title: 'Lots — Allociné Sentiment', loadComponent: () => import('./features/jobs/jobs-page').then((m) => m.JobsPage) },
   {
     path: 'historique',
     title: 'Historique — Allociné Sentiment',

@@ -33,6 +33,7 @@ export class App {
   protected readonly links = [
     { path: '/analyser', label: 'Analyser' },
     { path: '/lot', label: 'Lot' },
+    { path: '/lots', label: 'Lots' },
     { path: '/historique', label: 'Historique' },
     { path: '/sante', label: 'Santé' },
   ];

@@ -12,7 +12,6 @@ import type { PredictionResult } from '@allocine/contracts';
 import { catchError, map, of } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
-import { HistoryStore } from '../../core/history.store';
 import { PredictionsApi } from '../../core/predictions.api';
 import { EXAMPLES } from './examples';
 
@@ -28,7 +27,6 @@ const DEFAULT_MAX_CHARS = 5000;
 })
 export class AnalysePage {
   private readonly api = inject(PredictionsApi);
-  private readonly history = inject(HistoryStore);
 
   protected readonly examples = EXAMPLES;
   protected readonly maxChars = toSignal(
@@ -68,7 +66,6 @@ export class AnalysePage {
     this.api.predict(text).subscribe({
       next: (result) => {
         this.result.set(result);
-        this.history.add(text, result);
         this.loading.set(false);
       },
       error: (error: unknown) => {

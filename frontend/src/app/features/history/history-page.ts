@@ -1,21 +1,33 @@
 import { DatePipe, DecimalPipe, PercentPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { RouterLink } from '@angular/router';
+import type { HistoryItem, StatsResponse } from '@allocine/contracts';
 import type { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
+import { Subscription } from 'rxjs';
 
+import { UiError, toUiError } from '../../core/api-error';
 import { downloadText } from '../../core/download';
-import { HistoryStore } from '../../core/history.store';
+import { HistoryApi, HistoryFilter, historyToCsv } from '../../core/history.api';
 
-/** The analyses made in this browser: filters, charts, averages, JSON export. */
+type Period = '24h' | '7d' | '30d';
+const PERIODS: Record<Period, { hours: number; bucket: 'hour' | 'day' }> = {
+  '24h': { hours: 24, bucket: 'hour' },
+  '7d': { hours: 24 * 7, bucket: 'hour' },
+  '30d': { hours: 24 * 30, bucket: 'day' },
+};
+
+/** What was classified, by anyone using this service's key: read from the server, the same in every browser. */
 @Component({
   selector: 'app-history-page',
-  imports: [DatePipe, DecimalPipe, PercentPipe, FormsModule, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule, BaseChartDirective],
+  imports: [DatePipe, DecimalPipe, PercentPipe, FormsModule, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule, BaseChartDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history-page.html',
   styles: `
@@ -27,44 +39,135 @@ import { HistoryStore } from '../../core/history.store';
   `,
 })
 export class HistoryPage {
-  protected readonly history = inject(HistoryStore);
+  private readonly api = inject(HistoryApi);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly period = signal<Period>('7d');
   protected readonly sentiment = signal<'all' | 'positive' | 'negative'>('all');
-  protected readonly search = signal('');
+  protected readonly source = signal<'all' | 'single' | 'job'>('all');
+  /** Applied on Enter: one request per search, not per keystroke. */
+  protected readonly searchInput = signal('');
+  private readonly search = signal('');
 
-  protected readonly filtered = computed(() => {
-    const sentiment = this.sentiment();
-    const search = this.search().trim().toLowerCase();
-    return this.history
-      .entries()
-      .filter((e) => (sentiment === 'all' || e.label === sentiment) && (!search || e.text.toLowerCase().includes(search)));
-  });
+  protected readonly items = signal<HistoryItem[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly stats = signal<StatsResponse | null>(null);
+  protected readonly loading = signal(false);
+  protected readonly exporting = signal(false);
+  protected readonly error = signal<UiError | null>(null);
+  private pending?: Subscription;
 
-  protected readonly perHour = computed<ChartConfiguration<'bar'>['data']>(() => {
-    const counts = new Map<string, number>();
-    for (const entry of [...this.filtered()].reverse()) {
-      const hour = new Date(entry.at);
-      hour.setMinutes(0, 0, 0);
-      const key = hour.toLocaleString('fr-FR', { day: '2-digit', month: '2-digit', hour: '2-digit' }) + ' h';
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return { labels: [...counts.keys()], datasets: [{ data: [...counts.values()], label: 'Analyses', backgroundColor: '#5b6cc4' }] };
-  });
+  private readonly filter = computed<HistoryFilter>(() => ({
+    label: this.sentiment() === 'all' ? undefined : (this.sentiment() as 'positive' | 'negative'),
+    source: this.source() === 'all' ? undefined : (this.source() as 'single' | 'job'),
+    q: this.search() || undefined,
+    from: new Date(Date.now() - PERIODS[this.period()].hours * 3_600_000).toISOString(),
+  }));
 
-  protected readonly split = computed<ChartConfiguration<'doughnut'>['data']>(() => {
-    const positive = this.filtered().filter((e) => e.label === 'positive').length;
+  protected readonly averageConfidence = computed(() => weighted(this.stats(), (b) => b.meanScore));
+  protected readonly averageLatencyMs = computed(() => weighted(this.stats(), (b) => b.meanLatencyMs));
+
+  protected readonly perBucket = computed<ChartConfiguration<'bar'>['data']>(() => {
+    const stats = this.stats();
+    const buckets = stats?.buckets ?? [];
+    const format: Intl.DateTimeFormatOptions = stats?.bucket === 'day' ? { day: '2-digit', month: '2-digit' } : { day: '2-digit', month: '2-digit', hour: '2-digit' };
     return {
-      labels: ['Positif', 'Négatif'],
-      datasets: [{ data: [positive, this.filtered().length - positive], backgroundColor: ['#1b7f3b', '#b3261e'] }],
+      labels: buckets.map((b) => new Date(b.start).toLocaleString('fr-FR', format) + (stats?.bucket === 'hour' ? ' h' : '')),
+      datasets: [
+        { data: buckets.map((b) => b.positive), label: 'Positives', backgroundColor: '#1b7f3b', stack: 'sentiment' },
+        { data: buckets.map((b) => b.negative), label: 'Négatives', backgroundColor: '#b3261e', stack: 'sentiment' },
+      ],
     };
   });
 
-  protected readonly chartOptions = { maintainAspectRatio: false, animation: false as const };
+  protected readonly split = computed<ChartConfiguration<'doughnut'>['data']>(() => {
+    const total = this.stats()?.total;
+    return {
+      labels: ['Positif', 'Négatif'],
+      datasets: [{ data: [total?.positive ?? 0, total?.negative ?? 0], backgroundColor: ['#1b7f3b', '#b3261e'] }],
+    };
+  });
 
-  protected exportJson(): void {
-    downloadText('historique-allocine-sentiment.json', this.history.toJson(this.filtered()), 'application/json');
+  protected readonly chartOptions = { maintainAspectRatio: false, animation: false as const, scales: { x: { stacked: true }, y: { stacked: true } } };
+  protected readonly doughnutOptions = { maintainAspectRatio: false, animation: false as const };
+
+  constructor() {
+    // Any filter change starts over from the newest rows; the period also changes the statistics.
+    effect(() => {
+      const filter = this.filter();
+      untracked(() => this.load(filter));
+    });
   }
 
-  protected clear(): void {
-    if (confirm("Effacer tout l'historique de ce navigateur ?")) this.history.clear();
+  protected applySearch(): void {
+    this.search.set(this.searchInput().trim());
   }
+
+  protected more(): void {
+    const cursor = this.nextCursor();
+    if (!cursor || this.loading()) return;
+    this.loading.set(true);
+    this.api
+      .page(this.filter(), cursor)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (page) => {
+          this.items.update((items) => [...items, ...page.items]);
+          this.nextCursor.set(page.nextCursor);
+          this.loading.set(false);
+        },
+        error: (error: unknown) => this.fail(error),
+      });
+  }
+
+  protected export(format: 'json' | 'csv'): void {
+    this.exporting.set(true);
+    this.api
+      .all(this.filter())
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (items) => {
+          this.exporting.set(false);
+          if (format === 'json') downloadText('historique-allocine-sentiment.json', JSON.stringify(items, null, 2), 'application/json');
+          else downloadText('historique-allocine-sentiment.csv', historyToCsv(items), 'text/csv;charset=utf-8');
+        },
+        error: (error: unknown) => {
+          this.exporting.set(false);
+          this.fail(error);
+        },
+      });
+  }
+
+  private load(filter: HistoryFilter): void {
+    this.pending?.unsubscribe();
+    this.loading.set(true);
+    this.error.set(null);
+    const { bucket } = PERIODS[this.period()];
+    this.pending = new Subscription();
+    this.pending.add(
+      this.api.stats(bucket, filter.from!).subscribe({ next: (stats) => this.stats.set(stats), error: (error: unknown) => this.fail(error) }),
+    );
+    this.pending.add(
+      this.api.page(filter).subscribe({
+        next: (page) => {
+          this.items.set(page.items);
+          this.nextCursor.set(page.nextCursor);
+          this.loading.set(false);
+        },
+        error: (error: unknown) => this.fail(error),
+      }),
+    );
+  }
+
+  private fail(error: unknown): void {
+    this.error.set(toUiError(error));
+    this.loading.set(false);
+  }
+}
+
+/** A statistic over the period, each bucket weighted by its number of reviews. */
+function weighted(stats: StatsResponse | null, value: (bucket: StatsResponse['buckets'][number]) => number | null): number | null {
+  const buckets = (stats?.buckets ?? []).filter((b) => value(b) !== null && b.total > 0);
+  const total = buckets.reduce((sum, b) => sum + b.total, 0);
+  return total ? buckets.reduce((sum, b) => sum + (value(b) as number) * b.total, 0) / total : null;
 }

@@ -1,0 +1,69 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { HistoryItem, HistoryPage, JobList, StatsResponse } from '@allocine/contracts';
+import { EMPTY, Observable, expand, map, reduce } from 'rxjs';
+
+export interface HistoryFilter {
+  label?: 'positive' | 'negative';
+  q?: string;
+  source?: 'single' | 'job';
+  from?: string;
+}
+
+/** Rows one export may gather, page after page. */
+const EXPORT_MAX = 10_000;
+
+/** The server's history: `/api/v1/predictions` (GET), `/api/v1/stats`, `/api/v1/jobs` (GET). */
+@Injectable({ providedIn: 'root' })
+export class HistoryApi {
+  private readonly http = inject(HttpClient);
+
+  page(filter: HistoryFilter, cursor: string | null = null, limit = 50): Observable<HistoryPage> {
+    let params = new HttpParams().set('limit', limit);
+    for (const [key, value] of Object.entries(filter)) if (value) params = params.set(key, value);
+    if (cursor) params = params.set('cursor', cursor);
+    return this.http.get<HistoryPage>('/api/v1/predictions', { params });
+  }
+
+  /** Every row matching the filter, up to 10,000, for an export. */
+  all(filter: HistoryFilter): Observable<HistoryItem[]> {
+    return this.page(filter, null, 500).pipe(
+      expand((page) => (page.nextCursor ? this.page(filter, page.nextCursor, 500) : EMPTY)),
+      map((page) => page.items),
+      reduce((all, items) => all.concat(items), [] as HistoryItem[]),
+      map((items) => items.slice(0, EXPORT_MAX)),
+    );
+  }
+
+  stats(bucket: 'hour' | 'day', from: string): Observable<StatsResponse> {
+    return this.http.get<StatsResponse>('/api/v1/stats', { params: new HttpParams().set('bucket', bucket).set('from', from) });
+  }
+
+  jobs(cursor: string | null = null): Observable<JobList> {
+    const params = cursor ? new HttpParams().set('cursor', cursor) : undefined;
+    return this.http.get<JobList>('/api/v1/jobs', { params });
+  }
+}
+
+/** History rows as CSV (RFC 4180, formula-looking cells escaped as the API's own exports do). */
+export function historyToCsv(items: HistoryItem[]): string {
+  const header = ['date', 'source', 'lot', 'id', 'sentiment', 'confiance', 'incertain', 'latence_ms', 'modele', 'texte'];
+  const rows = items.map((item) => [
+    item.createdAt,
+    item.source,
+    item.jobId ?? '',
+    item.reviewId ?? '',
+    item.label,
+    item.score.toFixed(4),
+    item.uncertain ? 'oui' : 'non',
+    item.latencyMs === null ? '' : String(item.latencyMs),
+    `${item.model} ${item.version}`,
+    item.text ?? '',
+  ]);
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

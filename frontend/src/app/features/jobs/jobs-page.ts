@@ -1,0 +1,99 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { RouterLink } from '@angular/router';
+import type { JobListItem, JobState } from '@allocine/contracts';
+
+import { UiError, toUiError } from '../../core/api-error';
+import { HistoryApi } from '../../core/history.api';
+
+const STATES: Record<JobState, string> = {
+  queued: 'en attente',
+  running: 'en cours',
+  completed: 'terminé',
+  failed: 'échoué',
+  cancelled: 'annulé',
+};
+
+/** Past and current jobs, newest first, each linking to its results. */
+@Component({
+  selector: 'app-jobs-page',
+  imports: [DatePipe, RouterLink, MatButtonModule, MatCardModule],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="page" aria-labelledby="title">
+      <header>
+        <h1 id="title">Lots</h1>
+        <p class="lead">Vos lots, du plus récent au plus ancien.</p>
+      </header>
+      @if (error(); as failure) {
+        <mat-card appearance="outlined" role="alert"><mat-card-content>{{ failure.message }}</mat-card-content></mat-card>
+      }
+      <mat-card appearance="outlined">
+        <mat-card-content>
+          @if (!jobs().length && !loading()) {
+            <p data-testid="jobs-empty">Aucun lot pour l'instant. <a routerLink="/lot">Lancer un lot</a></p>
+          } @else {
+            <table class="jobs" data-testid="jobs-table">
+              <thead><tr><th scope="col">Nom</th><th scope="col">Créé</th><th scope="col">État</th><th scope="col">Critiques</th><th scope="col">Positives</th><th scope="col">Négatives</th><th scope="col">Erreurs</th></tr></thead>
+              <tbody>
+                @for (job of jobs(); track job.id) {
+                  <tr>
+                    <td><a [routerLink]="['/lot', job.id]">{{ job.name ?? 'Lot ' + job.id.slice(0, 8) }}</a></td>
+                    <td>{{ job.createdAt | date: 'short' }}</td>
+                    <td>{{ states[job.state] }}</td>
+                    <td>{{ job.done }} / {{ job.total }}</td>
+                    <td>{{ job.positive }}</td>
+                    <td>{{ job.negative }}</td>
+                    <td>{{ job.failed }}</td>
+                  </tr>
+                }
+              </tbody>
+            </table>
+          }
+          @if (nextCursor()) {
+            <button mat-button type="button" (click)="load(nextCursor())" [disabled]="loading()">Charger plus</button>
+          }
+        </mat-card-content>
+      </mat-card>
+    </section>
+  `,
+  styles: `
+    table.jobs { width: 100%; border-collapse: collapse; }
+    table.jobs th, table.jobs td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
+  `,
+})
+export class JobsPage {
+  private readonly api = inject(HistoryApi);
+  private readonly destroyRef = inject(DestroyRef);
+
+  protected readonly states = STATES;
+  protected readonly jobs = signal<JobListItem[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loading = signal(false);
+  protected readonly error = signal<UiError | null>(null);
+
+  constructor() {
+    this.load(null);
+  }
+
+  protected load(cursor: string | null): void {
+    this.loading.set(true);
+    this.api
+      .jobs(cursor)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (list) => {
+          this.jobs.update((jobs) => (cursor ? [...jobs, ...list.items] : list.items));
+          this.nextCursor.set(list.nextCursor);
+          this.loading.set(false);
+        },
+        error: (error: unknown) => {
+          this.error.set(toUiError(error));
+          this.loading.set(false);
+        },
+      });
+  }
+}
