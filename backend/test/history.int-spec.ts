@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { HistoryItem, HistoryPage, JobList, StatsResponse } from '@allocine/contracts';
+import Redis from 'ioredis';
+
+import { loadEnvironment } from './environment';
 
 import { RunningApp, appsClosedAfterEach, freePort, sleep, startApp, until, waitForJob } from './helpers';
 import { freshDatabase, privatePostgres, withClient } from './postgres';
@@ -152,6 +155,30 @@ describe('history in PostgreSQL', () => {
       }),
     ]);
     expect(((await target.http.get('/api/v1/jobs').set(as('bob')).expect(200)).body as JobList).items).toEqual([]);
+  });
+
+  it("serves a finished job from the history once Redis's copy has expired, and deletes it whole on DELETE", async () => {
+    // What RESULTS_TTL_SECONDS does to the job's keys, done now.
+    const redis = new Redis(loadEnvironment().redisUrl);
+    const keys = await redis.keys(`${target.config.QUEUE_PREFIX}:job:${jobId}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await redis.del(...keys);
+    redis.disconnect();
+
+    const status = await target.http.get(`/api/v1/jobs/${jobId}`).set(as('alice')).expect(200);
+    expect(status.body).toMatchObject({ state: 'completed', expiresAt: null, progress: { done: 30, total: 30, failed: 0 }, summary: { positive: 20, negative: 10, errors: 0 } });
+    await target.http.get(`/api/v1/jobs/${jobId}`).set(as('bob')).expect(404);
+    const results = await target.http.get(`/api/v1/jobs/${jobId}/results?limit=100`).set(as('alice')).expect(200);
+    expect(results.body.items.map((row: { id: string }) => row.id)).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`));
+    expect(results.body.items.map((row: { label: string }) => row.label)).toEqual(Array.from({ length: 30 }, (_, i) => (i % 3 ? 'positive' : 'negative')));
+    const csv = await target.http.get(`/api/v1/jobs/${jobId}/results?format=csv`).set(as('alice')).expect(200);
+    expect(csv.text.trim().split('\n')).toHaveLength(31);
+
+    await target.http.delete(`/api/v1/jobs/${jobId}`).set(as('bob')).expect(404);
+    await target.http.delete(`/api/v1/jobs/${jobId}`).set(as('alice')).expect(204);
+    await until(async () => (await allPages(target, 'alice', `&source=${jobId}`)).length === 0, 20_000);
+    await target.http.get(`/api/v1/jobs/${jobId}`).set(as('alice')).expect(404);
+    expect(((await target.http.get('/api/v1/jobs').set(as('alice')).expect(200)).body as JobList).items).toEqual([]);
   });
 
   it('refuses bad filters with 400 naming them', async () => {

@@ -9,7 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { redisOptions } from '../queue/redis-options';
 import { HistoryDatabaseService } from './history-database';
-import type { HistoryEvent, JobEvent, PredictionEvent } from './history-events';
+import type { HistoryEvent, JobDeletedEvent, JobEvent, PredictionEvent } from './history-events';
 import { HistoryLog } from './history-log';
 import type { NewPrediction } from './schema';
 
@@ -120,6 +120,7 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
   private async write(events: HistoryEvent[]): Promise<void> {
     const predictions = dedupe(events.filter((e): e is PredictionEvent => e.type === 'prediction').map(toRow), (row) => row.event_id);
     const jobs = dedupe(events.filter((e): e is JobEvent => e.type === 'job'), (job) => job.id);
+    const deleted = events.filter((e): e is JobDeletedEvent => e.type === 'job-deleted');
     await this.database.db!.transaction().execute(async (tx) => {
       for (const job of jobs) {
         const row = {
@@ -158,6 +159,11 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
             })),
           )
           .execute();
+      }
+      // Last: a deletion in this batch also removes rows the same batch wrote.
+      for (const job of deleted) {
+        await tx.deleteFrom('predictions').where('job_id', '=', job.id).where('owner', '=', job.owner).execute();
+        await tx.deleteFrom('jobs').where('id', '=', job.id).where('owner', '=', job.owner).execute();
       }
     });
   }

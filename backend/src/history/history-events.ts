@@ -6,7 +6,14 @@ import type { JobListItem, PredictionResult } from '@allocine/contracts';
  * What travels from the request path and the workers to the history database, through a Redis stream:
  * the stream is the durable buffer (on disk with the rest of Redis), so a database outage loses nothing.
  */
-export type HistoryEvent = PredictionEvent | JobEvent;
+export type HistoryEvent = PredictionEvent | JobEvent | JobDeletedEvent;
+
+/** The caller deleted a finished job: its rows and record go too. */
+export interface JobDeletedEvent {
+  type: 'job-deleted';
+  id: string;
+  owner: string;
+}
 
 export interface PredictionEvent {
   type: 'prediction';

@@ -82,6 +82,28 @@ export class HistoryRepository {
     return { items: page.map(toJob), nextCursor: rows.length > limit && last ? encodeJobCursor(last) : null };
   }
 
+  /** One of the owner's jobs as the history keeps it (after its Redis copy expired). */
+  async job(owner: string, id: string): Promise<JobListItem | null> {
+    if (!this.database.db) return null;
+    const row = await this.guard(this.db().selectFrom('jobs').selectAll().where('id', '=', id).where('owner', '=', owner).executeTakeFirst());
+    return row ? toJob(row) : null;
+  }
+
+  /** A job's classified reviews at places offset .. offset+limit-1 (reviews that errored are not kept). */
+  async jobRows(id: string, offset: number, limit: number): Promise<Map<number, HistoryItem>> {
+    const rows = await this.guard(
+      this.db()
+        .selectFrom('predictions')
+        .selectAll()
+        .where('job_id', '=', id)
+        .where('position', '>=', offset)
+        .where('position', '<', offset + limit)
+        .orderBy('position')
+        .execute(),
+    );
+    return new Map(rows.map((row) => [row.position as number, toItem(row)]));
+  }
+
   private db() {
     const db = this.database.db;
     if (!db) {

@@ -120,11 +120,20 @@ export class JobsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Cancel a queued or running job; finished work is kept' })
-  @ApiResponse({ status: 200, schema: jobStatusSchema })
-  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
-  @ApiResponse({ status: 409, description: 'Job already finished', schema: errorSchema })
-  cancel(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
-    return this.jobs.cancel(caller, id);
+  @ApiOperation({
+    summary: 'Cancel a queued or running job (200, finished work kept); delete a finished one with its results and history (204)',
+  })
+  @ApiResponse({ status: 200, description: 'Cancelled', schema: jobStatusSchema })
+  @ApiResponse({ status: 204, description: 'Deleted: results and history gone' })
+  @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job', schema: errorSchema })
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JobStatus | undefined> {
+    const cancelled = await this.jobs.remove(caller, id);
+    if (cancelled) return cancelled;
+    response.status(204);
+    return undefined;
   }
 }

@@ -8,6 +8,7 @@ import { HistoryModule } from '../history/history.module';
 import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobAdmission } from './admission';
+import { ArchivedJobs } from './archived-jobs';
 import { JobStoreModule } from './job-store.module';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -27,6 +28,6 @@ import { JobsService } from './jobs.service';
     }),
   ],
   controllers: [JobsController],
-  providers: [JobsService, JobAdmission],
+  providers: [JobsService, JobAdmission, ArchivedJobs],
 })
 export class JobsModule {}

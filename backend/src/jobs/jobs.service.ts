@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobResultRow, JobResultsPage, JobStatus } from '@allocine/contracts';
+import type { JobListItem, JobResultRow, JobResultsPage, JobStatus } from '@allocine/contracts';
 
 import type { Caller } from '../access/key-ring';
-import { conflict, invalidRequest, notFound, payloadTooLarge, tooManyRequests, unavailable } from '../common/api-errors';
+import { invalidRequest, notFound, payloadTooLarge, tooManyRequests, unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
+import { HistoryLog } from '../history/history-log';
 import { JobAdmission } from './admission';
+import { ArchivedJobs } from './archived-jobs';
 import { JobDetails, JobRecord, JobStore } from './job.store';
 
 const API = '/api/v1/jobs';
@@ -24,6 +26,8 @@ export class JobsService {
     private readonly queueStats: QueueStats,
     private readonly profile: ServingProfileService,
     private readonly admission: JobAdmission,
+    private readonly archive: ArchivedJobs,
+    private readonly history: HistoryLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,39 +51,66 @@ export class JobsService {
   }
 
   async status(caller: Caller, id: string): Promise<JobStatus> {
-    const record = await this.record(caller, id);
-    return this.guard(() => this.store.status(record, links(id)));
+    const job = await this.find(caller, id);
+    if ('archived' in job) return this.archive.status(job.archived, links(id));
+    return this.guard(() => this.store.status(job.live, links(id)));
   }
 
   async results(caller: Caller, id: string, offset: number, limit: number): Promise<JobResultsPage> {
-    const record = await this.record(caller, id);
-    const items = await this.guard(() => this.store.rows(record, offset, limit));
-    return { jobId: id, state: record.state, offset, limit, total: record.total, items };
+    const job = await this.find(caller, id);
+    if ('archived' in job) {
+      const items = await this.archive.rows(job.archived, offset, limit);
+      return { jobId: id, state: job.archived.state, offset, limit, total: job.archived.total, items };
+    }
+    const items = await this.guard(() => this.store.rows(job.live, offset, limit));
+    return { jobId: id, state: job.live.state, offset, limit, total: job.live.total, items };
   }
 
-  /** All rows in pages of one chunk, for streaming CSV downloads without holding the whole job in memory. */
+  /** All rows in pages, for streaming CSV downloads without holding the whole job in memory. */
   async *allRows(caller: Caller, id: string): AsyncGenerator<JobResultRow[]> {
-    const record = await this.record(caller, id);
-    for (let offset = 0; offset < record.total; offset += record.chunkSize) {
-      yield await this.store.rows(record, offset, record.chunkSize);
+    const job = await this.find(caller, id);
+    const total = 'archived' in job ? job.archived.total : job.live.total;
+    const page = 'archived' in job ? 1_000 : job.live.chunkSize;
+    for (let offset = 0; offset < total; offset += page) {
+      yield 'archived' in job ? await this.archive.rows(job.archived, offset, page) : await this.store.rows(job.live, offset, page);
     }
   }
 
-  async cancel(caller: Caller, id: string): Promise<JobStatus> {
-    await this.record(caller, id);
-    const state = await this.guard(() => this.store.cancel(id));
-    if (!state) throw notFound(`No job ${id} (unknown, or its results expired)`);
-    if (state !== 'cancelled') throw conflict(`Job ${id} is already ${state.replace('already:', '')}`);
-    await this.producer.withdrawBatch(id).catch(() => undefined);
-    await this.store.finish(id);
-    return this.status(caller, id);
+  /**
+   * DELETE: a queued or running job is cancelled (finished work kept; its status is returned); a finished
+   * one is deleted with its results and its history (null is returned).
+   */
+  async remove(caller: Caller, id: string): Promise<JobStatus | null> {
+    const job = await this.find(caller, id);
+    if ('live' in job && (job.live.state === 'queued' || job.live.state === 'running')) {
+      const state = await this.guard(() => this.store.cancel(id));
+      if (state === 'cancelled') {
+        await this.producer.withdrawBatch(id).catch(() => undefined);
+        await this.store.finish(id);
+        return this.status(caller, id);
+      }
+    }
+    // Finished (or it finished just now): everything goes, Redis now, the history through its stream.
+    await this.guard(async () => {
+      if ('live' in job) await this.store.remove(job.live);
+      await this.history.append([{ type: 'job-deleted', id, owner: caller.owner }]);
+    });
+    return null;
   }
 
-  /** Another key's job answers exactly as an unknown one: its existence is not for this caller to learn. */
-  private async record(caller: Caller, id: string): Promise<JobRecord> {
+  /**
+   * The job in Redis, else (its results expired there) in the history. Another key's job answers exactly as
+   * an unknown one: its existence is not for this caller to learn.
+   */
+  private async find(caller: Caller, id: string): Promise<{ live: JobRecord } | { archived: JobListItem }> {
     const record = await this.guard(() => this.store.get(id));
-    if (!record || record.owner !== caller.owner) throw notFound(`No job ${id} (unknown, or its results expired)`);
-    return record;
+    if (record) {
+      if (record.owner === caller.owner) return { live: record };
+    } else {
+      const archived = await this.archive.find(caller.owner, id);
+      if (archived) return { archived };
+    }
+    throw notFound(`No job ${id} (unknown, deleted, or expired)`);
   }
 
   private async admit(id: string, caller: Caller, reviews: { id: string; text: string }[]): Promise<void> {

@@ -38,7 +38,8 @@ export interface JobStatus {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  expiresAt: string;
+  /** When the results leave Redis; null once they are served from the history (kept until RETENTION_DAYS). */
+  expiresAt: string | null;
   summary: JobSummary;
   links: JobLinks;
 }
