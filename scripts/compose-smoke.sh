@@ -15,7 +15,8 @@ die() { printf '\033[31m✘\033[0m %s\n' "$*" >&2; exit 1; }
 source scripts/docker/engine.sh
 
 # Secured as an operator must run it: API keys (the UI lends the first one) and a Redis password.
-export API_KEYS="smoke-ui-$(openssl rand -hex 8),smoke-integrator" REDIS_PASSWORD="$(openssl rand -hex 16)"
+export API_KEYS="smoke-ui-$(openssl rand -hex 8),smoke-integrator" REDIS_PASSWORD="$(openssl rand -hex 16)" \
+  POSTGRES_PASSWORD="$(openssl rand -hex 16)"
 compose() { docker-compose -p "$PROJECT" "$@"; }
 cleanup() { step "tear down"; compose down -v --remove-orphans >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -25,7 +26,7 @@ step "docker-compose up --build -d --scale worker=3 (the first build takes sever
 compose up --build -d --scale worker=3
 
 step "waiting for every service to be healthy"
-services="redis model-server api worker frontend"
+services="redis postgres model-server api worker frontend"
 for _ in $(seq 1 120); do
   unhealthy=""
   for service in $services; do
@@ -58,7 +59,7 @@ check "the API refuses a caller without a key (401)"
 status="$(curl -s -o /dev/null -w '%{http_code}' -X POST localhost:3000/api/v1/predictions -H 'Content-Type: application/json' -H 'X-API-Key: smoke-integrator' -d '{"text":"Bien."}')"
 [ "$status" = 200 ] || die "with a key: $status"
 check "and answers one with a key (200)"
-for service in redis api worker frontend model-server; do
+for service in redis postgres api worker frontend model-server; do
   id="$(compose ps -q "$service" | head -1)"
   hardening="$(docker inspect -f '{{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}} read-only:{{.HostConfig.ReadonlyRootfs}}' "$id")"
   case "$hardening" in "[ALL] [no-new-privileges:true] "*) check "$service: $hardening" ;; *) die "$service: $hardening" ;; esac
@@ -81,6 +82,17 @@ assert status["state"] == "completed", status
 assert status["progress"] == {"done": 1000, "total": 1000, "failed": 0}, status
 assert status["summary"] == {"positive": 500, "negative": 500, "errors": 0}, status
 print(f"\033[32m✔\033[0m 1,000-review job completed: {status['summary']}")
+# The history (PostgreSQL service) has the job's rows and the statistics agree.
+deadline = time.time() + 60
+while True:
+    stats = json.load(urllib.request.urlopen(f"{ui}/api/v1/stats?bucket=hour"))
+    if stats["total"]["total"] >= 1001 or time.time() > deadline:
+        break
+    time.sleep(1)
+assert stats["total"]["total"] >= 1001, stats
+jobs = json.load(urllib.request.urlopen(f"{ui}/api/v1/jobs"))
+assert jobs["items"][0]["id"] == job["id"] and jobs["items"][0]["state"] == "completed", jobs
+print(f"\033[32m✔\033[0m history in PostgreSQL: {stats['total']}, job listed")
 PY
 
 # Each of the three workers must have classified part of that job.

@@ -7,7 +7,7 @@ set -euo pipefail
 apt_mirror() {
   { awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/*.sources 2>/dev/null
     awk '/^deb / {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; break}}' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-  } | grep -v -- '-security' | head -1
+  } | grep -v -- '-security' | head -1 || true  # a missing sources file is not an error
 }
 MIRROR="${DEBIAN_MIRROR:-$(apt_mirror)}"
 [ -n "$MIRROR" ] || { echo "no Debian mirror found in apt's sources: set DEBIAN_MIRROR" >&2; exit 1; }
@@ -96,7 +96,21 @@ redis_image() {
     --change 'WORKDIR /data' --change 'USER redis' --change 'CMD ["redis-server"]'
 }
 
+# PostgreSQL from Debian (15 on bookworm) with an entrypoint that does what compose needs of the official one.
+postgres_image() {
+  have "$1" && return
+  base_rootfs
+  local files="$WORK/postgres-files"
+  rm -rf "$files" && mkdir -p "$files/bin"
+  cp "$(dirname "${BASH_SOURCE[0]}")/postgres/docker-entrypoint.sh" "$files/bin/docker-entrypoint.sh"
+  EXTRA="$files" import_image "$1" "$APT_INSTALL postgresql; cp -a /tmp/extra/. /usr/local/; \
+    mkdir -p /var/lib/postgresql/data /var/run/postgresql; chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql" \
+    --change 'ENV PGDATA=/var/lib/postgresql/data LANG=C.UTF-8' --change 'USER postgres' \
+    --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' --change 'CMD []'
+}
+
 python_image "${PYTHON_IMAGE:-python:3.11-slim-bookworm}"
 node_image "${NODE_IMAGE:-node:20-bookworm-slim}"
 nginx_image "${NGINX_IMAGE:-nginx:1.27-bookworm}"
 redis_image "${REDIS_IMAGE:-redis:7-bookworm}"
+postgres_image "${POSTGRES_IMAGE:-postgres:15-bookworm}"
