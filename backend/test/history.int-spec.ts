@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 
 import { loadEnvironment } from './environment';
 
-import { RunningApp, appsClosedAfterEach, freePort, sleep, startApp, until, waitForJob } from './helpers';
+import { RunningApp, appsClosedAfterEach, flakyProxy, freePort, sleep, startApp, until, waitForJob } from './helpers';
 import { freshDatabase, privatePostgres, withClient } from './postgres';
 
 /**
@@ -229,6 +229,35 @@ describe('what the history keeps', () => {
       items = await allPages(second, 'none');
     }
     expect(items.map((item) => item.label)).toEqual(['positive']);
+  });
+});
+
+describe('an expired job with reviews that ended as errors', () => {
+  it('still has every row in its place, the errors with their reasons, and lists only classified ones', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    // The first chunk's model call fails and, with one attempt, its reviews become error rows.
+    const proxy = await flakyProxy(loadEnvironment().modelServerUrl, 1);
+    cleanups.push(() => proxy.close());
+    const target = await app({ DATABASE_URL: database.url, MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '5', JOB_ATTEMPTS: '1', CHUNK_CONCURRENCY: '1' });
+    const reviews = Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, text: POSITIVE }));
+    const created = await target.http.post('/api/v1/jobs').send({ reviews }).expect(202);
+    const status = await waitForJob(target, created.body.id);
+    expect(status.progress).toEqual({ done: 10, total: 10, failed: 5 });
+    await historyOf(target, 'none', 5);
+    await until(async () => ((await target.http.get('/api/v1/jobs')).body as JobList).items[0]?.state === 'completed', 20_000);
+    const redis = new Redis(loadEnvironment().redisUrl);
+    await redis.del(...(await redis.keys(`${target.config.QUEUE_PREFIX}:job:${created.body.id}*`)));
+    redis.disconnect();
+
+    const { body } = await target.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(200);
+    expect(body.items.map((row: { id: string; status: string; error?: { code: string } }) => `${row.id}:${row.status}:${row.error?.code ?? ''}`)).toEqual([
+      ...Array.from({ length: 5 }, (_, i) => `r${i}:error:model_unavailable`),
+      ...Array.from({ length: 5 }, (_, i) => `r${i + 5}:done:`),
+    ]);
+    expect(await allPages(target, 'none')).toHaveLength(5);
+    const stats = (await target.http.get('/api/v1/stats').expect(200)).body as StatsResponse;
+    expect(stats.total.total).toBe(5);
   });
 });
 

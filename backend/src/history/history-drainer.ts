@@ -9,7 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { redisOptions } from '../queue/redis-options';
 import { HistoryDatabaseService } from './history-database';
-import type { HistoryEvent, JobDeletedEvent, JobEvent, PredictionEvent } from './history-events';
+import type { ErrorRowEvent, HistoryEvent, JobDeletedEvent, JobEvent, PredictionEvent } from './history-events';
 import { HistoryLog } from './history-log';
 import type { NewPrediction } from './schema';
 
@@ -118,7 +118,8 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async write(events: HistoryEvent[]): Promise<void> {
-    const predictions = dedupe(events.filter((e): e is PredictionEvent => e.type === 'prediction').map(toRow), (row) => row.event_id);
+    const rows = events.flatMap((e) => (e.type === 'prediction' ? [toRow(e)] : e.type === 'error-row' ? [toErrorRow(e)] : []));
+    const predictions = dedupe(rows, (row) => row.event_id);
     const jobs = dedupe(events.filter((e): e is JobEvent => e.type === 'job'), (job) => job.id);
     const deleted = events.filter((e): e is JobDeletedEvent => e.type === 'job-deleted');
     await this.database.db!.transaction().execute(async (tx) => {
@@ -155,6 +156,10 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
               p_negative: eb.ref('excluded.p_negative'),
               p_positive: eb.ref('excluded.p_positive'),
               uncertain: eb.ref('excluded.uncertain'),
+              model: eb.ref('excluded.model'),
+              model_version: eb.ref('excluded.model_version'),
+              error_code: eb.ref('excluded.error_code'),
+              error_message: eb.ref('excluded.error_message'),
               created_at: eb.ref('excluded.created_at'),
             })),
           )
@@ -198,6 +203,32 @@ function toRow(event: PredictionEvent): NewPrediction {
     latency_ms: event.latencyMs,
     model: event.model,
     model_version: event.version,
+    error_code: null,
+    error_message: null,
+  };
+}
+
+function toErrorRow(event: ErrorRowEvent): NewPrediction {
+  return {
+    event_id: event.eventId,
+    created_at: event.at,
+    owner: event.owner,
+    source: 'job',
+    job_id: event.jobId,
+    position: event.position,
+    review_id: event.reviewId,
+    text: event.text,
+    text_sha256: event.textSha256,
+    label: null,
+    score: null,
+    p_negative: null,
+    p_positive: null,
+    uncertain: null,
+    latency_ms: null,
+    model: null,
+    model_version: null,
+    error_code: event.error.code,
+    error_message: event.error.message,
   };
 }
 

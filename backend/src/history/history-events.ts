@@ -6,7 +6,21 @@ import type { JobListItem, PredictionResult } from '@allocine/contracts';
  * What travels from the request path and the workers to the history database, through a Redis stream:
  * the stream is the durable buffer (on disk with the rest of Redis), so a database outage loses nothing.
  */
-export type HistoryEvent = PredictionEvent | JobEvent | JobDeletedEvent;
+export type HistoryEvent = PredictionEvent | ErrorRowEvent | JobEvent | JobDeletedEvent;
+
+/** A job's review that ended as an error: kept so that the job's results stay whole after Redis lets them go. */
+export interface ErrorRowEvent {
+  type: 'error-row';
+  eventId: string;
+  at: string;
+  owner: string;
+  jobId: string;
+  position: number;
+  reviewId: string;
+  text: string | null;
+  textSha256: string;
+  error: { code: string; message: string };
+}
 
 /** The caller deleted a finished job: its rows and record go too. */
 export interface JobDeletedEvent {
@@ -40,6 +54,25 @@ export interface JobEvent extends JobListItem {
   owner: string;
 }
 
+/** A job's review that ended as an error, as a history event; its text only when STORE_TEXT allows. */
+export function errorRowEvent(
+  error: ErrorRowEvent['error'],
+  context: { eventId: string; owner: string; text: string; storeText: boolean; jobId: string; position: number; reviewId: string; at: Date },
+): ErrorRowEvent {
+  return {
+    type: 'error-row',
+    eventId: context.eventId,
+    at: context.at.toISOString(),
+    owner: context.owner,
+    jobId: context.jobId,
+    position: context.position,
+    reviewId: context.reviewId,
+    text: context.storeText ? context.text : null,
+    textSha256: sha256(context.text),
+    error,
+  };
+}
+
 /** A classified review as a history event; its text only when STORE_TEXT allows. */
 export function predictionEvent(
   result: Omit<PredictionResult, 'latencyMs' | 'truncated'> & { latencyMs?: number },
@@ -54,7 +87,7 @@ export function predictionEvent(
     position: context.position ?? null,
     reviewId: context.reviewId ?? null,
     text: context.storeText ? context.text : null,
-    textSha256: createHash('sha256').update(context.text).digest('hex'),
+    textSha256: sha256(context.text),
     label: result.label,
     score: result.score,
     probabilities: result.probabilities,
@@ -64,3 +97,5 @@ export function predictionEvent(
     version: result.version,
   };
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

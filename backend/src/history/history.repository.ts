@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { HistoryItem, HistoryPage, JobList, JobListItem, JobState, StatsBucket, StatsResponse } from '@allocine/contracts';
+import type { HistoryItem, HistoryPage, JobList, JobListItem, JobResultRow, JobState, StatsBucket, StatsResponse } from '@allocine/contracts';
 import { sql } from 'kysely';
 
 import { unavailable } from '../common/api-errors';
@@ -24,7 +24,8 @@ export class HistoryRepository {
   constructor(private readonly database: HistoryDatabaseService) {}
 
   async predictions(owner: string, filter: HistoryFilter): Promise<HistoryPage> {
-    let query = this.db().selectFrom('predictions').selectAll().where('owner', '=', owner);
+    // Classified reviews only: a job's error rows are kept for its results, not listed as history.
+    let query = this.db().selectFrom('predictions').selectAll().where('owner', '=', owner).where('label', 'is not', null);
     if (filter.label) query = query.where('label', '=', filter.label);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
@@ -52,6 +53,7 @@ export class HistoryRepository {
           sql<number | null>`avg(latency_ms)::float8`.as('mean_latency'),
         ])
         .where('owner', '=', owner)
+        .where('label', 'is not', null)
         .where('created_at', '>=', from)
         .where('created_at', '<', to)
         .groupBy(sql`1`)
@@ -89,8 +91,8 @@ export class HistoryRepository {
     return row ? toJob(row) : null;
   }
 
-  /** A job's classified reviews at places offset .. offset+limit-1 (reviews that errored are not kept). */
-  async jobRows(id: string, offset: number, limit: number): Promise<Map<number, HistoryItem>> {
+  /** A job's rows at places offset .. offset+limit-1: classified reviews, and those that ended as errors. */
+  async jobRows(id: string, offset: number, limit: number): Promise<Map<number, JobResultRow>> {
     const rows = await this.guard(
       this.db()
         .selectFrom('predictions')
@@ -101,7 +103,7 @@ export class HistoryRepository {
         .orderBy('position')
         .execute(),
     );
-    return new Map(rows.map((row) => [row.position as number, toItem(row)]));
+    return new Map(rows.map((row) => [row.position as number, toResultRow(row)]));
   }
 
   private db() {
@@ -124,6 +126,14 @@ export class HistoryRepository {
   }
 }
 
+function toResultRow(row: PredictionRow): JobResultRow {
+  const base = { id: row.review_id ?? String((row.position ?? 0) + 1), text: row.text ?? '' };
+  if (row.label === null) return { ...base, status: 'error', error: { code: row.error_code ?? 'error', message: row.error_message ?? '' } };
+  const item = toItem(row);
+  return { ...base, status: 'done', label: item.label, score: item.score, probabilities: item.probabilities, uncertain: item.uncertain };
+}
+
+/** A classified row (label not null: the queries select only those). */
 function toItem(row: PredictionRow): HistoryItem {
   return {
     id: String(row.id),
@@ -132,13 +142,13 @@ function toItem(row: PredictionRow): HistoryItem {
     jobId: row.job_id,
     reviewId: row.review_id,
     text: row.text,
-    label: row.label,
-    score: row.score,
-    probabilities: { negative: row.p_negative, positive: row.p_positive },
-    uncertain: row.uncertain,
+    label: row.label as HistoryItem['label'],
+    score: row.score as number,
+    probabilities: { negative: row.p_negative as number, positive: row.p_positive as number },
+    uncertain: row.uncertain as boolean,
     latencyMs: row.latency_ms,
-    model: row.model,
-    version: row.model_version,
+    model: row.model as string,
+    version: row.model_version as string,
   };
 }
 

@@ -59,6 +59,20 @@ const migrations: Record<string, Migration> = {
       await sql`drop table jobs`.execute(db);
     },
   },
+  // Reviews of a job that ended as errors are kept too, so an expired job's results stay whole.
+  '2026-11-28-002-error-rows': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      for (const column of ['label', 'score', 'p_negative', 'p_positive', 'uncertain', 'model', 'model_version']) {
+        await sql`alter table predictions alter column ${sql.ref(column)} drop not null`.execute(db);
+      }
+      await sql`alter table predictions add column error_code text, add column error_message text`.execute(db);
+      await sql`alter table predictions add constraint predictions_outcome check ((label is null) = (error_code is not null))`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`delete from predictions where label is null`.execute(db);
+      await sql`alter table predictions drop constraint predictions_outcome, drop column error_code, drop column error_message`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,14 +21,17 @@ export interface PredictionsTable {
   /** Null when STORE_TEXT=false: only the hash is kept. */
   text: string | null;
   text_sha256: string;
-  label: 'positive' | 'negative';
-  score: number;
-  p_negative: number;
-  p_positive: number;
-  uncertain: boolean;
+  /** Null for a job's review that ended as an error (error_code then says why). */
+  label: 'positive' | 'negative' | null;
+  score: number | null;
+  p_negative: number | null;
+  p_positive: number | null;
+  uncertain: boolean | null;
   latency_ms: number | null;
-  model: string;
-  model_version: string;
+  model: string | null;
+  model_version: string | null;
+  error_code: string | null;
+  error_message: string | null;
 }
 
 export interface JobsTable {

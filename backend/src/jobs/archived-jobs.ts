@@ -3,11 +3,12 @@ import type { JobListItem, JobResultRow, JobStatus } from '@allocine/contracts';
 
 import { HistoryRepository } from '../history/history.repository';
 
-const NOT_KEPT = { code: 'not_kept', message: 'this review was not classified; the history keeps only classified reviews' };
+// Only for a job archived before error rows were kept (or a row lost with its retention).
+const NOT_KEPT = { code: 'not_kept', message: 'this review is not in the history' };
 
 /**
  * Finished jobs whose Redis copy has expired, served from the history: status from its job row, results
- * from its classified reviews in their places. Reviews that ended as errors are not in the history.
+ * from its rows (classified reviews and those that ended as errors) in their places.
  */
 @Injectable()
 export class ArchivedJobs {
@@ -38,12 +39,7 @@ export class ArchivedJobs {
     const kept = await this.history.jobRows(job.id, offset, end - offset);
     const rows: JobResultRow[] = [];
     for (let position = offset; position < end; position++) {
-      const item = kept.get(position);
-      rows.push(
-        item
-          ? { id: item.reviewId ?? String(position + 1), text: item.text ?? '', status: 'done', label: item.label, score: item.score, probabilities: item.probabilities, uncertain: item.uncertain }
-          : { id: String(position + 1), text: '', status: 'error', error: NOT_KEPT },
-      );
+      rows.push(kept.get(position) ?? { id: String(position + 1), text: '', status: 'error', error: NOT_KEPT });
     }
     return rows;
   }

@@ -5,7 +5,7 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { HistoryEvent, predictionEvent } from '../history/history-events';
+import { HistoryEvent, errorRowEvent, predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
 import { ChunkCounts, JobStore } from '../jobs/job.store';
 import { MetricsService } from '../metrics/metrics.service';
@@ -98,15 +98,15 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     if (!pending) return { skipped: 'expired' };
 
     let rows: JobResultRow[];
-    let history: HistoryEvent[] = [];
+    let results: ModelResult[] = [];
+    let perReviewMs = 0;
     try {
       const texts = pending.map((row) => row.text);
       const started = performance.now();
-      const results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs() });
-      const perReviewMs = (performance.now() - started) / Math.max(1, texts.length);
+      results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs() });
+      perReviewMs = (performance.now() - started) / Math.max(1, texts.length);
       countPredictions(this.metrics, results);
       rows = pending.map((row, i) => toRow(row, results[i]));
-      history = await this.historyOf(jobId, index, pending, results, perReviewMs);
     } catch (error) {
       const failure = toModelServerError(error);
       const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
@@ -117,22 +117,27 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
       rows = pending.map((row) => ({ id: row.id, text: row.text, status: 'error', error: { code, message: failure.message } }));
     }
     const counts = countRows(rows);
-    await this.store.saveChunk(jobId, index, rows, counts, history);
+    await this.store.saveChunk(jobId, index, rows, counts, await this.historyOf(jobId, index, rows, results, perReviewMs));
     return counts;
   }
 
-  /** The chunk's classified reviews as history events, keyed by place in the job (a retry rewrites them). */
-  private async historyOf(jobId: string, index: number, pending: JobResultRow[], results: ModelResult[], perReviewMs: number): Promise<HistoryEvent[]> {
+  /**
+   * The chunk's rows as history events, keyed by place in the job (a retry rewrites them): classified reviews
+   * with the model that classified them, and those that ended as errors, so the job's results stay whole there.
+   */
+  private async historyOf(jobId: string, index: number, rows: JobResultRow[], results: ModelResult[], perReviewMs: number): Promise<HistoryEvent[]> {
     if (!this.history.enabled) return [];
     const record = await this.store.get(jobId);
     if (!record) return [];
     const at = new Date();
-    return pending.flatMap((row, i) => {
-      const result = results[i];
-      if (!result || isItemError(result)) return [];
+    return rows.map((row, i) => {
       const position = index * record.chunkSize + i;
       const context = { eventId: `${jobId}:${position}`, owner: record.owner, text: row.text, storeText: this.config.STORE_TEXT, jobId, position, reviewId: row.id, at };
-      return [predictionEvent({ ...result, latencyMs: Math.round(perReviewMs * 100) / 100 }, context)];
+      const result = results[i];
+      if (row.status === 'done' && result && !isItemError(result)) {
+        return predictionEvent({ ...result, latencyMs: Math.round(perReviewMs * 100) / 100 }, context);
+      }
+      return errorRowEvent(row.error ?? { code: 'error', message: 'not classified' }, context);
     });
   }
 

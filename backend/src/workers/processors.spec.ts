@@ -119,7 +119,7 @@ describe('BatchProcessor', () => {
       );
     });
 
-    it('with history on, saves one event per classified review, keyed by its place in the job', async () => {
+    it('with history on, saves one event per review (errors included), keyed by its place in the job', async () => {
       const withHistory = new BatchProcessor(
         model as unknown as ModelServerClient,
         profile,
@@ -137,6 +137,7 @@ describe('BatchProcessor', () => {
       const events = store.saveChunk.mock.calls[0][4];
       expect(events).toEqual([
         expect.objectContaining({ type: 'prediction', eventId: 'j:100', owner: 'key:abc', jobId: 'j', position: 100, reviewId: 'a', label: 'positive', text: null }),
+        expect.objectContaining({ type: 'error-row', eventId: 'j:101', position: 101, reviewId: 'b', error: { code: 'empty_text', message: 'empty' }, text: null }),
       ]);
       expect(events[0].textSha256).toMatch(/^[0-9a-f]{64}$/); // STORE_TEXT=false: the hash, never the text
     });
