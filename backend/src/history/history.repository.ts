@@ -84,9 +84,12 @@ export class HistoryRepository {
     return { items: page.map(toJob), nextCursor: rows.length > limit && last ? encodeJobCursor(last) : null };
   }
 
-  /** One of the owner's jobs as the history keeps it (after its Redis copy expired). */
+  /**
+   * One of the owner's jobs as the history keeps it (after its Redis copy expired); null with no history.
+   * A history that is down answers 503: whether the job exists cannot be told.
+   */
   async job(owner: string, id: string): Promise<JobListItem | null> {
-    if (!this.database.db) return null;
+    if (!this.database.enabled) return null;
     const row = await this.guard(this.db().selectFrom('jobs').selectAll().where('id', '=', id).where('owner', '=', owner).executeTakeFirst());
     return row ? toJob(row) : null;
   }

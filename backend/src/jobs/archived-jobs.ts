@@ -14,9 +14,9 @@ const NOT_KEPT = { code: 'not_kept', message: 'this review is not in the history
 export class ArchivedJobs {
   constructor(private readonly history: HistoryRepository) {}
 
-  /** The owner's job in the history; null when unknown there or when there is no history. */
+  /** The owner's job in the history; null when unknown there or when there is no history (503 when it is down). */
   find(owner: string, id: string): Promise<JobListItem | null> {
-    return this.history.job(owner, id).catch(() => null);
+    return this.history.job(owner, id);
   }
 
   status(job: JobListItem, links: JobStatus['links']): JobStatus {
