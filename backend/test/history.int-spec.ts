@@ -212,6 +212,19 @@ describe('what the history keeps', () => {
     expect(await allPages(target, 'none', '&q=bouleversant')).toEqual([]);
   });
 
+  it('goes on writing after Redis lost the stream and its consumer group', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const target = await app({ DATABASE_URL: database.url });
+    await target.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    await historyOf(target, 'none', 1);
+    const redis = new Redis(loadEnvironment().redisUrl);
+    await redis.del(`${target.config.QUEUE_PREFIX}:history`); // what a Redis restart without persistence does
+    redis.disconnect();
+    await target.http.post('/api/v1/predictions').send({ text: NEGATIVE }).expect(200);
+    expect((await historyOf(target, 'none', 2)).map((item) => item.label)).toEqual(['negative', 'positive']);
+  });
+
   it('purges rows older than RETENTION_DAYS and keeps the rest', async () => {
     const database = await freshDatabase();
     cleanups.push(database.drop);

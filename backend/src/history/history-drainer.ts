@@ -78,6 +78,8 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
         // request path less than one per review. The history lags by at most this much more.
         if (written < BATCH / 10) await sleep(GATHER_MS);
       } catch (error) {
+        // The stream and its group are gone (Redis lost its data, or someone deleted the key): make them again.
+        if (/NOGROUP/.test((error as Error).message)) this.groupReady = false;
         this.logger.warn(`history not written yet (${(error as Error).message}); retrying in ${pause} ms`);
         await sleep(pause);
         pause = Math.min(pause * 2, 5_000); // short: the backlog is written soon after the database returns
