@@ -78,7 +78,8 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
 
   it('reports every component ready', async () => {
     const { body } = await target.http.get('/api/v1/health/ready').expect(200);
-    expect(Object.keys(body.details).sort()).toEqual(['modelServer', 'queue', 'redis', 'workers']);
+    expect(Object.keys(body.details).sort()).toEqual(['history', 'modelServer', 'queue', 'redis', 'workers']);
+    expect(body.details.history).toEqual({ status: 'up', backend: 'off' }); // no DATABASE_URL or HISTORY_DIR here
     expect(Object.values(body.details).every((c) => (c as { status: string }).status === 'up')).toBe(true);
     await target.http.get('/api/v1/health/live').expect(200);
   });
@@ -93,6 +94,7 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
       '/api/v1/jobs/{id}/results',
       '/api/v1/model',
       '/api/v1/predictions',
+      '/api/v1/stats',
     ]);
     await target.http.get('/api/docs').expect(200);
   });

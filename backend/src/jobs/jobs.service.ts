@@ -17,7 +17,7 @@ import { JobDetails, JobRecord, JobStore } from './job.store';
 
 const API = '/api/v1/jobs';
 
-/** Batch jobs: accepted whole or not at all, split into chunks, results kept RESULTS_TTL_SECONDS. */
+/** Batch jobs: accepted whole or not at all, split into chunks; results in Redis RESULTS_TTL_SECONDS, then in the history. */
 @Injectable()
 export class JobsService {
   constructor(
