@@ -225,6 +225,28 @@ describe('what the history keeps', () => {
     expect((await historyOf(target, 'none', 2)).map((item) => item.label)).toEqual(['negative', 'positive']);
   });
 
+  it('sets aside an event the database refuses, or cannot read, and goes on writing the others', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const target = await app({ DATABASE_URL: database.url });
+    await target.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    await historyOf(target, 'none', 1);
+    const stream = `${target.config.QUEUE_PREFIX}:history`;
+    const redis = new Redis(loadEnvironment().redisUrl);
+    const poison = { type: 'prediction', eventId: 'poison', at: new Date().toISOString(), owner: 'anonymous', jobId: null, position: null,
+      reviewId: null, text: 'x', textSha256: 'x', label: 'neutral', score: 0.5, probabilities: { negative: 0.5, positive: 0.5 },
+      uncertain: true, latencyMs: 1, model: 'm', version: '1' }; // "neutral": the label check refuses it
+    await redis.xadd(stream, '*', 'e', JSON.stringify(poison));
+    await redis.xadd(stream, '*', 'e', '{not json');
+    await target.http.post('/api/v1/predictions').send({ text: NEGATIVE }).expect(200);
+    expect((await historyOf(target, 'none', 2)).map((item) => item.label)).toEqual(['negative', 'positive']);
+    const dead = await redis.xrange(`${stream}:dead`, '-', '+');
+    redis.disconnect();
+    expect(dead.map(([, fields]) => fields[3])).toEqual([expect.stringMatching(/check constraint/), 'not a history event']);
+    const metrics = await target.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/allocine_history_events_set_aside_total 2/);
+  });
+
   it('purges rows older than RETENTION_DAYS and keeps the rest', async () => {
     const database = await freshDatabase();
     cleanups.push(database.drop);

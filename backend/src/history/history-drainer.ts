@@ -111,12 +111,46 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
       entries = read?.[0]?.[1] ?? [];
     }
     if (entries.length === 0) return 0;
-    const events = entries.map(([, fields]) => JSON.parse(fields[1]) as HistoryEvent);
-    await this.write(events);
+    const written = await this.writeOrSetAside(entries.map(([id, fields]) => ({ id, raw: fields[1] })));
     const ids = entries.map(([id]) => id);
     await redis.multi().xack(this.log.key, GROUP, ...ids).xdel(this.log.key, ...ids).exec();
-    this.metrics.historyWritten.inc(events.length);
-    return events.length;
+    this.metrics.historyWritten.inc(written);
+    return entries.length;
+  }
+
+  /**
+   * Write a batch. If the database answers but refuses it, one event is to blame (a poison event would
+   * otherwise hold the stream forever): write them one by one and set aside, in `<stream>:dead` with the
+   * reason, those it refuses or that cannot be read. A database that does not answer fails the whole batch,
+   * which then waits in the stream. Returns how many events were written.
+   */
+  private async writeOrSetAside(batch: { id: string; raw: string }[]): Promise<number> {
+    const readable = batch.map((entry) => ({ ...entry, event: parse(entry.raw) }));
+    const events = readable.flatMap((entry) => (entry.event ? [entry.event] : []));
+    try {
+      await this.write(events);
+      for (const entry of readable) if (!entry.event) await this.setAside(entry.raw, 'not a history event');
+      return events.length;
+    } catch {
+      await this.database.ping(); // throws while the database is away: not the batch's fault
+      let written = 0;
+      for (const entry of readable) {
+        try {
+          if (!entry.event) throw new Error('not a history event');
+          await this.write([entry.event]);
+          written++;
+        } catch (refused) {
+          await this.setAside(entry.raw, (refused as Error).message);
+        }
+      }
+      return written;
+    }
+  }
+
+  private async setAside(raw: string, reason: string): Promise<void> {
+    await this.redis!.xadd(`${this.log.key}:dead`, '*', 'e', raw, 'reason', reason);
+    this.metrics.historyRefused.inc();
+    this.logger.error(`history event set aside in ${this.log.key}:dead: ${reason}`);
   }
 
   private async write(events: HistoryEvent[]): Promise<void> {
@@ -183,6 +217,15 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
     const jobs = await db.deleteFrom('jobs').where('finished_at', '<', cutoff).executeTakeFirst();
     this.lastPurge = Date.now();
     this.logger.log(`retention (${this.config.RETENTION_DAYS} days): purged ${predictions.numDeletedRows} predictions, ${jobs.numDeletedRows} jobs`);
+  }
+}
+
+function parse(raw: string): HistoryEvent | null {
+  try {
+    const event = JSON.parse(raw) as HistoryEvent;
+    return ['prediction', 'error-row', 'job', 'job-deleted'].includes(event?.type) ? event : null;
+  } catch {
+    return null;
   }
 }
 

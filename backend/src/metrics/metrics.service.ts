@@ -78,6 +78,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly historyRefused = new Counter({
+    name: 'allocine_history_events_set_aside_total',
+    help: 'History events the database refused or that could not be read, kept in the <prefix>:history:dead stream',
+    registers: [this.registry],
+  });
+
   readonly historyBacklog = new Gauge({
     name: 'allocine_history_backlog',
     help: 'History events waiting in Redis for the database (grows while the database is away)',
