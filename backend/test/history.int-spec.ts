@@ -177,6 +177,8 @@ describe('history in PostgreSQL', () => {
 
     await target.http.delete(`/api/v1/jobs/${jobId}`).set(as('bob')).expect(404);
     await target.http.delete(`/api/v1/jobs/${jobId}`).set(as('alice')).expect(204);
+    // Gone at once, although the history drops its copy only a moment later.
+    await target.http.get(`/api/v1/jobs/${jobId}`).set(as('alice')).expect(404);
     await until(async () => (await allPages(target, 'alice', `&source=${jobId}`)).length === 0, 20_000);
     await target.http.get(`/api/v1/jobs/${jobId}`).set(as('alice')).expect(404);
     expect(((await target.http.get('/api/v1/jobs').set(as('alice')).expect(200)).body as JobList).items).toEqual([]);
@@ -245,6 +247,22 @@ describe('what the history keeps', () => {
     expect(dead.map(([, fields]) => fields[3])).toEqual([expect.stringMatching(/check constraint/), 'not a history event']);
     const metrics = await target.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/allocine_history_events_set_aside_total 2/);
+  });
+
+  it('a deleted job is gone at once, even before the history has dropped its copy', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const settings = { DATABASE_URL: database.url, QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}` };
+    const first = await app(settings);
+    const created = await first.http.post('/api/v1/jobs').send({ reviews: [{ text: POSITIVE }, { text: NEGATIVE }] }).expect(202);
+    await waitForJob(first, created.body.id);
+    await until(async () => ((await first.http.get('/api/v1/jobs')).body as JobList).items[0]?.state === 'completed', 20_000);
+    await apps.close(first);
+    // An API without workers: nothing drains the history, so its copy of the job stays until a worker comes.
+    const api = await app({ ...settings, APP_ROLE: 'api' });
+    await api.http.delete(`/api/v1/jobs/${created.body.id}`).expect(204);
+    await api.http.get(`/api/v1/jobs/${created.body.id}`).expect(404);
+    await api.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(404);
   });
 
   it('purges rows older than RETENTION_DAYS and keeps the rest', async () => {

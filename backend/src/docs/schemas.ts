@@ -104,7 +104,7 @@ export const jobStatusSchema: SchemaObject = {
     createdAt: { type: 'string', format: 'date-time' },
     startedAt: { type: 'string', format: 'date-time', nullable: true },
     finishedAt: { type: 'string', format: 'date-time', nullable: true },
-    expiresAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time', nullable: true, description: 'null once served from the history' },
     summary: {
       type: 'object',
       properties: { positive: { type: 'integer' }, negative: { type: 'integer' }, errors: { type: 'integer' } },

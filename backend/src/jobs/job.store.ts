@@ -88,6 +88,7 @@ export class JobStore {
   private meta = (id: string) => `${this.prefix}:${id}`;
   private progress = (id: string) => `${this.prefix}:${id}:progress`;
   private chunk = (id: string, index: number) => `${this.prefix}:${id}:chunk:${index}`;
+  private tombstone = (id: string) => `${this.prefix}:${id}:deleted`;
 
   /**
    * Record a new job and store its reviews as pending rows, one key per chunk: the queue then only
@@ -126,6 +127,21 @@ export class JobStore {
   async remove(record: JobRecord): Promise<void> {
     const chunks = range(record.chunkCount).map((i) => this.chunk(record.id, i));
     await this.redis.client.del(this.meta(record.id), this.progress(record.id), ...chunks);
+  }
+
+  /**
+   * Delete a finished job on its owner's request, leaving a tombstone for the results' retention: the history
+   * drops its copy a moment later (through its stream), and until then the job must not be read from there.
+   */
+  async delete(id: string, record: JobRecord | null): Promise<void> {
+    const keys = record ? [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))] : [];
+    const tx = this.redis.client.multi();
+    if (keys.length) tx.del(...keys);
+    await tx.set(this.tombstone(id), '1', 'EX', this.ttl).exec();
+  }
+
+  async isDeleted(id: string): Promise<boolean> {
+    return (await this.redis.client.exists(this.tombstone(id))) === 1;
   }
 
   /** A chunk's rows: its reviews, pending until the chunk has been classified. */

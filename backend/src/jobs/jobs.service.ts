@@ -92,7 +92,7 @@ export class JobsService {
     }
     // Finished (or it finished just now): everything goes, Redis now, the history through its stream.
     await this.guard(async () => {
-      if ('live' in job) await this.store.remove(job.live);
+      await this.store.delete(id, 'live' in job ? job.live : null);
       await this.history.append([{ type: 'job-deleted', id, owner: caller.owner }]);
     });
     return null;
@@ -106,7 +106,7 @@ export class JobsService {
     const record = await this.guard(() => this.store.get(id));
     if (record) {
       if (record.owner === caller.owner) return { live: record };
-    } else {
+    } else if (!(await this.guard(() => this.store.isDeleted(id)))) {
       const archived = await this.archive.find(caller.owner, id);
       if (archived) return { archived };
     }
