@@ -10,6 +10,9 @@ export interface Caller {
 
 export const ANONYMOUS = 'anonymous';
 
+/** Without keys (or on an open path without one): anonymous, budgeted by client address. */
+export const anonymousCaller = (address: string | undefined): Caller => ({ owner: ANONYMOUS, client: `ip:${address ?? 'unknown'}` });
+
 /** The request fields the key check reads (an Express request has them). */
 export interface KeyedRequest {
   header(name: string): string | undefined;
@@ -33,8 +36,7 @@ export class KeyRing {
 
   /** The caller, or null when keys are required and the request has none that matches. */
   identify(request: KeyedRequest): Caller | null {
-    const address = request.ip ?? 'unknown';
-    if (!this.enabled) return { owner: ANONYMOUS, client: `ip:${address}` };
+    if (!this.enabled) return anonymousCaller(request.ip);
     const given = presentedKey(request);
     if (given === undefined) return null;
     const bytes = Buffer.from(given);

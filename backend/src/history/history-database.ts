@@ -13,6 +13,11 @@ import type { HistoryDatabase } from './schema';
 
 export type HistoryBackend = 'postgres' | 'embedded' | 'off';
 
+/** Where the configuration puts the history: the one rule every history piece follows. */
+export function historyBackend(config: Pick<AppConfig, 'DATABASE_URL' | 'HISTORY_DIR'>): HistoryBackend {
+  return config.DATABASE_URL ? 'postgres' : config.HISTORY_DIR ? 'embedded' : 'off';
+}
+
 const RETRY_MS = 5_000;
 
 /**
@@ -30,7 +35,7 @@ export class HistoryDatabaseService implements OnModuleInit, OnApplicationShutdo
   private closing = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.backend = config.DATABASE_URL ? 'postgres' : config.HISTORY_DIR ? 'embedded' : 'off';
+    this.backend = historyBackend(config);
   }
 
   get enabled(): boolean {

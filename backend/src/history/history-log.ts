@@ -4,6 +4,7 @@ import type { ChainableCommander } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RedisService } from '../redis/redis.service';
+import { historyBackend } from './history-database';
 import type { HistoryEvent } from './history-events';
 
 /**
@@ -21,7 +22,7 @@ export class HistoryLog {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.key = `${config.QUEUE_PREFIX}:history`;
-    this.enabled = Boolean(config.DATABASE_URL || config.HISTORY_DIR);
+    this.enabled = historyBackend(config) !== 'off';
   }
 
   /** Add the events to a MULTI/pipeline the caller executes. */

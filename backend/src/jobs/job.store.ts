@@ -89,6 +89,8 @@ export class JobStore {
   private progress = (id: string) => `${this.prefix}:${id}:progress`;
   private chunk = (id: string, index: number) => `${this.prefix}:${id}:chunk:${index}`;
   private tombstone = (id: string) => `${this.prefix}:${id}:deleted`;
+  /** Every key holding a job: its record, its progress, its chunks (the meta key first: FINISH reads it). */
+  private keysOf = (id: string, chunkCount: number) => [this.meta(id), this.progress(id), ...range(chunkCount).map((i) => this.chunk(id, i))];
 
   /**
    * Record a new job and store its reviews as pending rows, one key per chunk: the queue then only
@@ -125,8 +127,7 @@ export class JobStore {
 
   /** Undo `create` when the job could not be queued. */
   async remove(record: JobRecord): Promise<void> {
-    const chunks = range(record.chunkCount).map((i) => this.chunk(record.id, i));
-    await this.redis.client.del(this.meta(record.id), this.progress(record.id), ...chunks);
+    await this.redis.client.del(...this.keysOf(record.id, record.chunkCount));
   }
 
   /**
@@ -134,7 +135,7 @@ export class JobStore {
    * drops its copy a moment later (through its stream), and until then the job must not be read from there.
    */
   async delete(id: string, record: JobRecord | null): Promise<void> {
-    const keys = record ? [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))] : [];
+    const keys = record ? this.keysOf(id, record.chunkCount) : [];
     const tx = this.redis.client.multi();
     if (keys.length) tx.del(...keys);
     await tx.set(this.tombstone(id), '1', 'EX', this.ttl).exec();
@@ -235,7 +236,7 @@ export class JobStore {
     const expiresAt = new Date(now.getTime() + this.ttl * 1000).toISOString();
     // `done` counts every classified review, errors included: a job fails when all of its reviews errored.
     const outcome: JobState = counts.failed === record.total ? 'failed' : 'completed';
-    const keys = [this.meta(id), this.progress(id), ...range(record.chunkCount).map((i) => this.chunk(id, i))];
+    const keys = this.keysOf(id, record.chunkCount);
     const state = (await this.redis.client.eval(FINISH, keys.length, ...keys, outcome, now.toISOString(), expiresAt, this.ttl)) as JobState | null;
     if (!state) return null;
     const closed = await this.get(id);
