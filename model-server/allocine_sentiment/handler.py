@@ -19,6 +19,7 @@ from ts.torch_handler.base_handler import BaseHandler
 from allocine_sentiment.predictor import Prediction, load_predictor
 from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ItemError, ParsedRequest, parse_request
 from allocine_sentiment.runtimes import pick_device
+from allocine_sentiment.scoring import predict_each
 from allocine_sentiment.serving_profile import INTERACTIVE_SUFFIX, load_profile
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,6 @@ DEADLINE_HEADER = "X-Deadline-Ms"
 BULK_NICENESS = 10
 Answer = tuple[ParsedRequest, list[Prediction | ItemError]]
 EXPIRED = ItemError("deadline_exceeded", "the caller's deadline passed before the review was classified")
-FAILED = ItemError("model_error", "the model could not classify this review")
 
 
 class SentimentHandler(BaseHandler):
@@ -69,23 +69,8 @@ class SentimentHandler(BaseHandler):
 
     def inference(self, requests: list[ParsedRequest], *args, **kwargs) -> list[Answer]:
         texts = [item for request in requests for item in request.items if isinstance(item, str)]
-        predictions = iter(self._predict(texts))
+        predictions = iter(predict_each(self.predictor, texts))
         return [(r, [item if isinstance(item, ItemError) else next(predictions) for item in r.items]) for r in requests]
-
-    def _predict(self, texts: list[str]) -> list[Prediction | ItemError]:
-        """The batch at once; if it raises, each review alone, so only the one at fault gets an error."""
-        try:
-            return list(self.predictor.predict(texts))
-        except Exception:
-            logger.exception("a batch of %d reviews failed; retrying them one by one", len(texts))
-        answers: list[Prediction | ItemError] = []
-        for text in texts:
-            try:
-                answers.extend(self.predictor.predict([text]))
-            except Exception as error:  # the review's text is never logged
-                logger.error("one review failed on its own: %s", type(error).__name__)
-                answers.append(FAILED)
-        return answers
 
     def postprocess(self, answers: list[Answer]) -> list:
         responses = []

@@ -28,7 +28,11 @@ class ParsedRequest:
     describe: bool = False
 
 
-def _item(value: object, max_chars: int) -> str | ItemError:
+def check_text(value: object, max_chars: int = DEFAULT_MAX_CHARS) -> str | ItemError:
+    """One review as sent (a string or ``{"text": ...}``) → its text, or why it cannot be classified.
+
+    The model server and the Spark job share these rules, so a review gets the same answer from both.
+    """
     if isinstance(value, dict):
         if "text" not in value:
             return ItemError("missing_text", 'expected a string or an object with a "text" field')
@@ -83,5 +87,5 @@ def parse_request(row: dict, max_chars: int = DEFAULT_MAX_CHARS) -> ParsedReques
     if isinstance(decoded, list):
         if not decoded:
             return ParsedRequest([ItemError("empty_list", "the list of reviews is empty")])
-        return ParsedRequest([_item(value, max_chars) for value in decoded], is_list=True)
-    return ParsedRequest([_item(decoded, max_chars)])
+        return ParsedRequest([check_text(value, max_chars) for value in decoded], is_list=True)
+    return ParsedRequest([check_text(decoded, max_chars)])

@@ -6,7 +6,7 @@ VENV="$ROOT/.venv"
 REQS="$ROOT/model-server/requirements-dev.txt"
 STAMP="$VENV/.requirements.sha256"
 CONSTRAINTS="$ROOT/model-server/constraints.txt"
-want="$(cat "$ROOT/model-server/requirements.txt" "$REQS" "$CONSTRAINTS" | sha256sum | cut -d' ' -f1)"
+want="$(cat "$ROOT/model-server/requirements.txt" "$ROOT/model-server/requirements-spark.txt" "$REQS" "$CONSTRAINTS" | sha256sum | cut -d' ' -f1)"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
   exit 0
 fi

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ os.environ.setdefault("ALLOCINE_BULK_NICE", "0")
 from allocine_sentiment.paths import shared_data_dir  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TORCHSERVE_PORTS = {"inference": 18080, "management": 18081, "metrics": 18082}
+TORCHSERVE_BASE = f"http://127.0.0.1:{TORCHSERVE_PORTS['inference']}"
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +33,29 @@ def shared_data() -> Path:
     path = shared_data_dir()
     assert (path / "allocine" / "train.jsonl").is_file(), f"shared data not found at {path} (set ALLOCINE_DATA_DIR)"
     return path
+
+
+@pytest.fixture(scope="session")
+def torchserve(tmp_path_factory):
+    """A real TorchServe serving the committed embedded model, shared by the tests that compare against it."""
+    work = tmp_path_factory.mktemp("torchserve")
+    env = {
+        **os.environ,
+        "MODEL_STORE": str(work / "store"),
+        "LOG_LOCATION": str(work / "logs"),
+        "METRICS_LOCATION": str(work / "logs"),
+        "TMPDIR": str(work),  # TorchServe keeps its pid file in the temp dir: one per instance
+        **{f"TS_{name.upper()}_ADDRESS": f"http://127.0.0.1:{port}" for name, port in TORCHSERVE_PORTS.items()},
+        # gRPC ports of its own (7070/7071 by default), so it runs beside a developer's `npm start`.
+        "TS_GRPC_INFERENCE_PORT": "18083",
+        "TS_GRPC_MANAGEMENT_PORT": "18084",
+    }
+    scripts = MODEL_SERVER / "scripts"
+    subprocess.run(["bash", str(scripts / "build-mar.sh")], env=env, check=True, capture_output=True)
+    started = subprocess.run(["bash", str(scripts / "start.sh")], env=env, capture_output=True, text=True)
+    assert started.returncode == 0, started.stdout + started.stderr
+    yield env
+    subprocess.run(["bash", str(scripts / "stop.sh")], env=env, capture_output=True)
 
 
 class RecordingMetrics:

@@ -1,48 +1,26 @@
 """Real TorchServe with the committed embedded model: start, classify concurrently, check batching, stop.
 
-Runs on its own ports and pid file so it never touches a TorchServe a developer already has running.
+The ``torchserve`` fixture (conftest) runs it on its own ports and pid file, so it never touches a TorchServe a
+developer already has running.
 """
 
 from __future__ import annotations
 
 import configparser
 import json
-import os
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
+from conftest import TORCHSERVE_BASE as BASE
+from conftest import TORCHSERVE_PORTS as PORTS
 
 HERE = Path(__file__).resolve().parent.parent
-PORTS = {"inference": 18080, "management": 18081, "metrics": 18082}
-BASE = f"http://127.0.0.1:{PORTS['inference']}"
 POSITIVE = "Un film magnifique, des acteurs bouleversants."
 NEGATIVE = "Nul, ennuyeux, je me suis endormi."
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def torchserve(tmp_path_factory):
-    work = tmp_path_factory.mktemp("torchserve")
-    env = {
-        **os.environ,
-        "MODEL_STORE": str(work / "store"),
-        "LOG_LOCATION": str(work / "logs"),
-        "METRICS_LOCATION": str(work / "logs"),
-        "TMPDIR": str(work),  # TorchServe keeps its pid file in the temp dir: one per instance
-        **{f"TS_{name.upper()}_ADDRESS": f"http://127.0.0.1:{port}" for name, port in PORTS.items()},
-        # gRPC ports of its own (7070/7071 by default), so it runs beside a developer's `npm start`.
-        "TS_GRPC_INFERENCE_PORT": "18083",
-        "TS_GRPC_MANAGEMENT_PORT": "18084",
-    }
-    subprocess.run(["bash", str(HERE / "scripts" / "build-mar.sh")], env=env, check=True, capture_output=True)
-    started = subprocess.run(["bash", str(HERE / "scripts" / "start.sh")], env=env, capture_output=True, text=True)
-    assert started.returncode == 0, started.stdout + started.stderr
-    yield env
-    subprocess.run(["bash", str(HERE / "scripts" / "stop.sh")], env=env, capture_output=True)
 
 
 def predict(body, content_type="application/json"):
