@@ -27,8 +27,8 @@ function proxy(request, response) {
     answer.pipe(response);
   });
   proxied.on('error', () => {
-    if (!response.headersSent) response.writeHead(502, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ statusCode: 502, error: 'Bad Gateway', message: 'API unreachable' }));
+    if (!response.headersSent) response.writeHead(502, { 'Content-Type': 'application/problem+json' });
+    response.end(JSON.stringify({ type: '/api/v1/problems/unavailable', title: 'API unreachable', status: 502, detail: 'The UI server could not reach the API', instance: request.url }));
   });
   request.pipe(proxied);
 }

@@ -14,6 +14,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelInfoModule } from './model-info/model-info.module';
 import { PredictionsModule } from './predictions/predictions.module';
+import { ProblemsModule } from './problems/problems.module';
 import { RedisModule } from './redis/redis.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -21,7 +22,7 @@ import { WorkersModule } from './workers/workers.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const api: Type[] = [PredictionsModule, JobsModule, ModelInfoModule];
+    const api: Type[] = [PredictionsModule, JobsModule, ModelInfoModule, ProblemsModule];
     const workers: Type[] = [WorkersModule];
     return {
       module: AppModule,

@@ -10,7 +10,8 @@ import helmet from 'helmet';
 
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
-import { errorSchema } from './docs/schemas';
+import { asProblemResponses, problemTypesDescription } from './docs/problem-docs';
+import { problemSchema } from './docs/schemas';
 import { AccessGuard } from './access/access.guard';
 import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -47,7 +48,7 @@ function protectDocs(app: NestExpressApplication, config: AppConfig): void {
   if (config.DOCS_PUBLIC || config.API_KEYS.length === 0) return;
   const access = app.get(AccessGuard);
   app.use(['/api/docs', '/api/docs-json'], (request: express.Request, response: express.Response, next: express.NextFunction) => {
-    access.admit(request).then(() => next(), (error: unknown) => sendError(response, error));
+    access.admit(request).then(() => next(), (error: unknown) => sendError(request, response, error));
   });
 }
 
@@ -56,7 +57,9 @@ function setUpDocs(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Allociné Sentiment API')
-      .setDescription('Positive or negative for French movie reviews: one at a time, or ten thousand as a job.')
+      .setDescription(
+        'Positive or negative for French movie reviews: one at a time, or ten thousand as a job.\n\n' + problemTypesDescription(),
+      )
       .setVersion('1.0')
       .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The same API key, as a Bearer token' }, 'bearer')
@@ -64,12 +67,12 @@ function setUpDocs(app: INestApplication): void {
       .addSecurityRequirements('api-key')
       .addSecurityRequirements('bearer')
       .addGlobalResponse(
-        { status: 401, description: 'Missing or invalid API key (when the API has keys)', schema: errorSchema },
-        { status: 429, description: 'Too many requests, or too many wrong keys from this address (Retry-After)', schema: errorSchema },
+        { status: 401, description: 'Missing or invalid API key (when the API has keys)', schema: problemSchema },
+        { status: 429, description: 'Too many requests, or too many wrong keys from this address (Retry-After)', schema: problemSchema },
       )
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, asProblemResponses(document), { jsonDocumentUrl: 'api/docs-json' });
 }
 
 /** In production the API can serve the built Angular app (STATIC_DIR) with client-side routing. */

@@ -19,10 +19,13 @@ describe('API keys', () => {
   it('needs a key, in X-API-Key or as a Bearer token, except on health and (by default) metrics and docs', async () => {
     const target = await app({ API_KEYS: 'k-one,k-two' });
     const denied = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(401);
+    expect(denied.type).toBe('application/problem+json');
     expect(denied.body).toEqual({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)',
+      type: '/api/v1/problems/unauthorized',
+      title: 'API key required',
+      status: 401,
+      detail: 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)',
+      instance: '/api/v1/predictions',
     });
     await target.http.post('/api/v1/predictions').set('X-API-Key', 'wrong').send({ text: REVIEW }).expect(401);
     await target.http.post('/api/v1/predictions').set('X-API-Key', 'k-two').send({ text: REVIEW }).expect(200);
@@ -50,7 +53,7 @@ describe('API keys', () => {
     const unknown = await target.http.get(`/api/v1/jobs/${randomUUID()}`).set('X-API-Key', 'bob').expect(404);
     for (const path of [`/api/v1/jobs/${id}`, `/api/v1/jobs/${id}/results`, `/api/v1/jobs/${id}/results?format=csv`]) {
       const foreign = await target.http.get(path).set('X-API-Key', 'bob').expect(404);
-      expect(foreign.body.message).toBe(unknown.body.message.replace(/[0-9a-f-]{36}/, id));
+      expect(foreign.body.detail).toBe(unknown.body.detail.replace(/[0-9a-f-]{36}/, id));
     }
     await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'bob').expect(404);
     const own = await target.http.get(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice').expect(200);
@@ -66,7 +69,8 @@ describe('API keys', () => {
     }
     const refused = await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', 'guess-3').expect(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    expect(refused.body.message).toMatch(/wrong or missing API key/);
+    expect(refused.body).toMatchObject({ type: '/api/v1/problems/auth-failures', status: 429 });
+    expect(refused.body.detail).toMatch(/wrong or missing API key/);
     await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', 'right').expect(429);
     await target.http.get('/api/v1/model').set(from('198.51.100.8')).set('X-API-Key', 'right').expect(200);
   });
@@ -114,7 +118,8 @@ describe('admission of jobs', () => {
     const first = await submit('alice').expect(202);
     await submit('alice').expect(202);
     const refused = await submit('alice').expect(429);
-    expect(refused.body.message).toMatch(/already have 2 jobs queued or running/);
+    expect(refused.body.type).toBe('/api/v1/problems/too-many-jobs');
+    expect(refused.body.detail).toMatch(/already have 2 jobs queued or running/);
     expect(refused.headers['retry-after']).toBe('30');
     await submit('bob').expect(202);
     await target.http.delete(`/api/v1/jobs/${first.body.id}`).set('X-API-Key', 'alice').expect(200);
@@ -127,9 +132,9 @@ describe('admission of jobs', () => {
     const first = await target.http.post('/api/v1/jobs').send(job(text, 3)).expect(202);
     const full = await target.http.post('/api/v1/jobs').send(job(text, 2)).expect(503);
     expect(full.headers['retry-after']).toBe('30');
-    expect(full.body.message).toMatch(/already holds 3003 bytes of review text/);
+    expect(full.body.detail).toMatch(/already holds 3003 bytes of review text/);
     const huge = await target.http.post('/api/v1/jobs').send(job(text, 5)).expect(413);
-    expect(huge.body.message).toMatch(/more than the service accepts at once/);
+    expect(huge.body.detail).toMatch(/more than the service accepts at once/);
     await target.http.delete(`/api/v1/jobs/${first.body.id}`).expect(200);
     await target.http.post('/api/v1/jobs').send(job(text, 2)).expect(202);
   });
@@ -140,7 +145,7 @@ describe('admission of jobs', () => {
     const started = Date.now();
     const refused = await target.http.post('/api/v1/jobs').set('Content-Type', 'application/json').send(body).expect(400);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(refused.body.details).toEqual([{ path: 'reviews', message: 'at most 10000 reviews per job' }]);
+    expect(refused.body.errors).toEqual([{ path: 'reviews', message: 'at most 10000 reviews per job' }]);
   });
 });
 

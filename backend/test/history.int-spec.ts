@@ -187,7 +187,7 @@ describe('history in PostgreSQL', () => {
   it('refuses bad filters with 400 naming them', async () => {
     const bad = async (query: string, path: string) => {
       const { body } = await target.http.get(`/api/v1/${query}`).set(as('alice')).expect(400);
-      expect(body.details.map((d: { path: string }) => d.path)).toContain(path);
+      expect(body.errors.map((d: { path: string }) => d.path)).toContain(path);
     };
     await bad('predictions?label=neutral', 'label');
     await bad('predictions?cursor=abc', 'cursor');

@@ -51,6 +51,26 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     expect(agreed.length).toBeGreaterThanOrEqual(fixtures.length - 3);
   });
 
+  it('answers 202 with a Location, and an Idempotency-Key makes a retried POST return the same job', async () => {
+    const body = { reviews: reviews(30), name: 'retry-safe' };
+    const first = await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-42').send(body).expect(202);
+    expect(first.headers.location).toBe(`/api/v1/jobs/${first.body.id}`);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    // Two retries at once (a client that timed out twice): still the one job.
+    const [again, concurrent] = await Promise.all([
+      target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-42').send(body).expect(202),
+      target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-42').send(body).expect(202),
+    ]);
+    expect([again.body.id, concurrent.body.id]).toEqual([first.body.id, first.body.id]);
+    expect(again.headers.location).toBe(first.headers.location);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const other = await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-42').send({ reviews: reviews(31) }).expect(422);
+    expect(other.body).toMatchObject({ type: '/api/v1/problems/idempotency-mismatch', status: 422 });
+    await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-43').send(body).expect(202);
+    const bad = await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'a b').send(body).expect(400);
+    expect(bad.body.errors[0].message).toBe('Idempotency-Key must be printable ASCII without spaces');
+  });
+
   it('accepts a CSV upload and streams the results back as CSV', async () => {
     const lines = ['ref;avis', ...fixtures.map((f, i) => `c${i};"${f.review.replace(/"/g, '""')}"`)];
     const created = await target.http
@@ -77,7 +97,8 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
       .post('/api/v1/jobs')
       .attach('file', Buffer.from('comment\nsuper\n'), { filename: 'x.csv', contentType: 'text/csv' })
       .expect(400);
-    expect(body.message).toMatch(/no column .*columns found: comment/);
+    expect(body.detail).toMatch(/no column .*columns found: comment/);
+    expect(body.columns).toEqual(['comment']);
   });
 
   it('rejects a job with bad reviews whole, listing them, and creates nothing', async () => {
@@ -85,19 +106,19 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
       .post('/api/v1/jobs')
       .send({ reviews: [{ text: 'Bien' }, { text: '' }, { id: 'x', text: 'a' }, { id: 'x', text: 'b' }] })
       .expect(400);
-    expect(body.details).toEqual([{ path: 'reviews.1.text', message: 'text is empty' }]);
+    expect(body.errors).toEqual([{ path: 'reviews.1.text', message: 'text is empty' }]);
     const dup = await target.http
       .post('/api/v1/jobs')
       .send({ reviews: [{ id: 'x', text: 'a' }, { id: 'x', text: 'b' }] })
       .expect(400);
-    expect(dup.body).toMatchObject({ message: 'Review ids must be unique', details: [{ path: 'reviews.1.id', message: 'duplicate id "x"' }] });
+    expect(dup.body).toMatchObject({ detail: 'Review ids must be unique', errors: [{ path: 'reviews.1.id', message: 'duplicate id "x"' }] });
     await target.http.post('/api/v1/jobs').send({ reviews: [] }).expect(400);
     await target.http.post('/api/v1/jobs').send({ reviews: reviews(10_001) }).expect(400);
   });
 
   it('answers 404 for unknown jobs and 400 for ids that are not job ids', async () => {
     const missing = await target.http.get('/api/v1/jobs/7b0c2f8e-2d1f-4c3a-9a57-7b2a1c0d9e11').expect(404);
-    expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(missing.body).toMatchObject({ type: '/api/v1/problems/not-found', status: 404, title: 'Not found' });
     await target.http.get('/api/v1/jobs/not-a-uuid').expect(400);
     await target.http.delete('/api/v1/jobs/7b0c2f8e-2d1f-4c3a-9a57-7b2a1c0d9e11').expect(404);
   });
@@ -122,8 +143,8 @@ describe('cancellation', () => {
     await apiOnly.http.get(`/api/v1/jobs/${created.body.id}`).expect(404);
     await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(404);
     const { body: counts } = await apiOnly.http.get('/api/v1/health/ready').expect(503);
-    expect(counts.details.queue.waiting).toBe(0); // the chunks were withdrawn from the queue
-    expect(counts.details.workers.status).toBe('down');
+    expect(counts.checks.queue.waiting).toBe(0); // the chunks were withdrawn from the queue
+    expect(counts.checks.workers.status).toBe('down');
   });
 });
 

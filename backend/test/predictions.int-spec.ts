@@ -30,27 +30,44 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
   it('answers bad input with 400 and the one error shape, without touching the queue', async () => {
     const { body } = await target.http.post('/api/v1/predictions').send({ text: '   ' }).expect(400);
     expect(body).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid prediction request',
-      details: [{ path: 'text', message: 'text is empty' }],
+      type: '/api/v1/problems/invalid-request',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'Invalid prediction request',
+      instance: '/api/v1/predictions',
+      errors: [{ path: 'text', message: 'text is empty' }],
     });
     const long = await target.http.post('/api/v1/predictions').send({ text: 'a'.repeat(5001) }).expect(400);
-    expect(long.body.details).toEqual([{ path: 'text', message: 'text is longer than 5000 characters' }]);
+    expect(long.body.errors).toEqual([{ path: 'text', message: 'text is longer than 5000 characters' }]);
     const many = await target.http.post('/api/v1/predictions').send({ texts: Array(101).fill('bien') }).expect(400);
-    expect(many.body.details).toEqual([{ path: 'texts', message: 'at most 100 texts per request' }]);
+    expect(many.body.errors).toEqual([{ path: 'texts', message: 'at most 100 texts per request' }]);
     const notJson = await target.http.post('/api/v1/predictions').set('Content-Type', 'application/json').send('{oops').expect(400);
-    expect(notJson.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Request body is not valid JSON' });
+    expect(notJson.body).toMatchObject({ type: '/api/v1/problems/invalid-request', status: 400, detail: 'Request body is not valid JSON' });
+    expect(notJson.type).toBe('application/problem+json');
   });
 
   it('refuses bodies over the limit with 413', async () => {
     const { body } = await target.http.post('/api/v1/predictions').send({ text: 'a'.repeat(1_100_000) }).expect(413);
-    expect(body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(body).toEqual({
+      type: '/api/v1/problems/payload-too-large',
+      title: 'Payload too large',
+      status: 413,
+      detail: 'Request body is too large',
+      instance: '/api/v1/predictions',
+    });
   });
 
   it('answers unknown routes with 404 in the same shape and never a stack trace', async () => {
     const { body } = await target.http.get('/api/v1/nothing-here').expect(404);
-    expect(body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /api/v1/nothing-here' });
+    expect(body).toEqual({
+      type: '/api/v1/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'Cannot GET /api/v1/nothing-here',
+      instance: '/api/v1/nothing-here',
+    });
+    const described = await target.http.get('/api/v1/problems/not-found').expect(200);
+    expect(described.body).toMatchObject({ type: '/api/v1/problems/not-found', status: 404, title: 'Not found' });
   });
 
   it('batches concurrent single predictions (batch-size metric above 1)', async () => {
@@ -94,8 +111,17 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
       '/api/v1/jobs/{id}/results',
       '/api/v1/model',
       '/api/v1/predictions',
+      '/api/v1/problems',
+      '/api/v1/problems/{name}',
       '/api/v1/stats',
     ]);
+    // Every documented error is the one RFC 9457 problem schema, served as application/problem+json.
+    const errors = Object.values(body.paths as Record<string, Record<string, { responses: Record<string, { content?: object }> }>>)
+      .flatMap((item) => Object.values(item))
+      .flatMap((operation) => Object.entries(operation.responses).filter(([status]) => Number(status) >= 400));
+    expect(errors.length).toBeGreaterThan(20);
+    for (const [, response] of errors) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
+    expect(body.info.description).toContain('| `/api/v1/problems/idempotency-mismatch` | 422 |');
     await target.http.get('/api/docs').expect(200);
   });
 });

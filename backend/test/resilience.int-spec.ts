@@ -153,7 +153,7 @@ describe('back-pressure', () => {
       await target.http.post('/api/v1/jobs').send({ reviews }).expect(202);
       const refused = await target.http.post('/api/v1/jobs').send({ reviews }).expect(503);
       expect(refused.headers['retry-after']).toBe('30');
-      expect(refused.body.message).toMatch(/Too much work queued/);
+      expect(refused.body.detail).toMatch(/Too much work queued/);
       const sync = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(503);
       expect(sync.headers['retry-after']).toBeDefined();
     } finally {
@@ -168,9 +168,9 @@ describe('synchronous timeout', () => {
     const target = await startApp({ APP_ROLE: 'api', PREDICT_TIMEOUT_MS: '300' });
     try {
       const { body } = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(504);
-      expect(body).toEqual({ statusCode: 504, error: 'Gateway Timeout', message: 'Prediction timed out: no result within 300 ms' });
+      expect(body).toMatchObject({ type: '/api/v1/problems/model-timeout', status: 504, detail: 'Prediction timed out: no result within 300 ms' });
       const ready = await target.http.get('/api/v1/health/ready').expect(503);
-      expect(ready.body.details.queue).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+      expect(ready.body.checks.queue).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
     } finally {
       await target.close();
     }
@@ -198,9 +198,9 @@ describe('Redis outage', () => {
       const down = await target.http.post('/api/v1/predictions').send({ text: REVIEW });
       expect(down.status).toBe(503);
       expect(down.headers['retry-after']).toBeDefined();
-      expect(down.body.message).toMatch(/Queue unavailable|Redis/);
+      expect(down.body.detail).toMatch(/Queue unavailable|Redis/);
       const ready = await target.http.get('/api/v1/health/ready').expect(503);
-      expect(ready.body.details.redis.status).toBe('down');
+      expect(ready.body.checks.redis.status).toBe('down');
       redis = startRedis(port);
       await until(async () => (await target.http.post('/api/v1/predictions').send({ text: REVIEW })).status === 200, 30_000);
       const created = await target.http.post('/api/v1/jobs').send({ reviews: [{ text: REVIEW }, { text: 'Nul.' }] }).expect(202);
@@ -264,11 +264,12 @@ describe('model server outage', () => {
     stopTorchServe(torchServeEnv);
     try {
       const { body } = await target.http.get('/api/v1/health/ready').expect(503);
-      expect(body.status).toBe('error');
-      expect(body.details.modelServer.status).toBe('down');
-      expect(body.details.redis.status).toBe('up');
+      // A readiness failure is a problem too, its per-component report in `checks`.
+      expect(body).toMatchObject({ type: '/api/v1/problems/not-ready', status: 503, detail: 'Not ready: modelServer down' });
+      expect(body.checks.modelServer.status).toBe('down');
+      expect(body.checks.redis.status).toBe('up');
       const predict = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(503);
-      expect(predict.body.message).toMatch(/Model server unavailable/);
+      expect(predict.body.detail).toMatch(/Model server unavailable/);
       expect(predict.headers['retry-after']).toBe('10');
     } finally {
       startTorchServe(torchServeEnv);
@@ -338,7 +339,7 @@ describe('a model server without the model registered', () => {
       await until(async () => (await torchServe.get('/ping')).body.status === 'Healthy', 60_000);
       target = await startApp({ APP_ROLE: 'api', MODEL_SERVER_URL: `http://127.0.0.1:${inference}` });
       const { body } = await target.http.get('/api/v1/health/ready').expect(503);
-      expect(body.details.modelServer).toMatchObject({ status: 'down', torchserve: 'model server answered 404' });
+      expect(body.checks.modelServer).toMatchObject({ status: 'down', torchserve: 'model server answered 404' });
     } finally {
       await target?.close();
       execFileSync(torchserve, ['--stop'], { env, stdio: 'ignore' });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
@@ -92,7 +93,10 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
   await page.getByRole('radio', { name: 'Fichier CSV / TXT' }).click();
   await page.getByTestId('file-input').setInputFiles(csvPath);
   await page.getByText('200 ligne(s)').waitFor();
+  const upload = page.waitForRequest((r) => r.url().endsWith('/api/v1/jobs') && r.method() === 'POST');
   await page.getByTestId('submit-job').click();
+  // The file itself goes to the API (multipart), so its size is bounded by the file limit, not the JSON one.
+  assert.match((await upload).headers()['content-type'], /^multipart\/form-data/);
   await page.waitForURL(/\/lot\/[0-9a-f-]{36}$/);
   await page.getByTestId('job-state').filter({ hasText: 'Terminé' }).waitFor({ timeout: 60_000 });
   assert.equal((await page.getByTestId('job-percent').textContent()).trim(), '100 %');
@@ -196,6 +200,8 @@ test('when the model server crashes, the UI says so, and npm start brings it bac
   // Nobody restarts it by hand: npm start's supervisor does, and the page sees it come back.
   await page.getByTestId('status-modelServer').filter({ hasText: 'opérationnel' }).waitFor({ timeout: 120_000 });
   assert.match(stack.output(), /TorchServe is gone; starting it again in 8 s/);
+  // The page may see it answer a moment before the supervisor's start script returns and logs it.
+  for (let waited = 0; !/TorchServe is back/.test(stack.output()) && waited < 60_000; waited += 500) await sleep(500);
   assert.match(stack.output(), /TorchServe is back/);
   await page.goto(`${UI}/analyser`);
   await page.getByTestId('review-input').fill('Un film magnifique.');

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 
 import { ApiError } from '../common/api-errors';
@@ -28,7 +28,7 @@ export class AccessGuard implements CanActivate {
     private readonly failures: WindowCounter,
   ) {
     this.keyRing = new KeyRing(config.API_KEYS);
-    this.open = [/^\/api\/v1\/health\//, ...(config.METRICS_PUBLIC ? [/^\/metrics$/] : [])];
+    this.open = [/^\/api\/v1\/(health|problems)(\/|$)/, ...(config.METRICS_PUBLIC ? [/^\/metrics$/] : [])];
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,11 +47,11 @@ export class AccessGuard implements CanActivate {
     const caller = this.keyRing.identify(request);
     if (caller) return caller;
     await this.failures.hit(failuresKey, MINUTE_MS).catch(() => undefined);
-    throw new ApiError(HttpStatus.UNAUTHORIZED, 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)');
+    throw new ApiError('unauthorized', 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)');
   }
 }
 
 function tooManyFailures(msLeft: number): ApiError {
   const seconds = Math.max(1, Math.ceil(msLeft / 1000));
-  return new ApiError(HttpStatus.TOO_MANY_REQUESTS, `Too many requests with a wrong or missing API key; try again in ${seconds} s`, undefined, seconds);
+  return new ApiError('auth-failures', `Too many requests with a wrong or missing API key; try again in ${seconds} s`, undefined, seconds);
 }

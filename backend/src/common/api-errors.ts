@@ -1,37 +1,39 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
+import type { ProblemType } from '@allocine/contracts';
+
+import { PROBLEM_CATALOGUE } from './problem-types';
 
 /**
- * The backend's error taxonomy. Each maps to one status code; `details` carries what a client
- * needs to fix the request (never a stack trace).
+ * The backend's errors, each of one problem type (its status comes from the catalogue). `extra` carries what a
+ * client needs to fix the request — per-field `errors`, or members such as `columns` — never a stack trace.
  */
 export class ApiError extends HttpException {
   constructor(
-    status: HttpStatus,
+    readonly type: ProblemType,
     message: string,
-    readonly details?: unknown,
+    readonly extra?: unknown,
     readonly retryAfterSeconds?: number,
   ) {
-    super(message, status);
+    super(message, PROBLEM_CATALOGUE[type].status);
   }
 }
 
-export const invalidRequest = (message: string, details?: unknown) =>
-  new ApiError(HttpStatus.BAD_REQUEST, message, details);
+export const invalidRequest = (message: string, extra?: unknown) => new ApiError('invalid-request', message, extra);
 
-export const payloadTooLarge = (message: string) => new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, message);
+export const payloadTooLarge = (message: string) => new ApiError('payload-too-large', message);
 
-export const notFound = (message: string) => new ApiError(HttpStatus.NOT_FOUND, message);
+export const notFound = (message: string) => new ApiError('not-found', message);
 
-export const conflict = (message: string) => new ApiError(HttpStatus.CONFLICT, message);
+export const conflict = (message: string) => new ApiError('conflict', message);
 
 /** This client has used its share (rate, backlog): it may try again after `retryAfterSeconds`. */
-export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
-  new ApiError(HttpStatus.TOO_MANY_REQUESTS, message, undefined, retryAfterSeconds);
+export const tooManyJobs = (message: string, retryAfterSeconds: number) =>
+  new ApiError('too-many-jobs', message, undefined, retryAfterSeconds);
 
 /** Queue or model server unavailable, or the queue is full: try again later. */
 export const unavailable = (message: string, retryAfterSeconds = 5) =>
-  new ApiError(HttpStatus.SERVICE_UNAVAILABLE, message, undefined, retryAfterSeconds);
+  new ApiError('unavailable', message, undefined, retryAfterSeconds);
 
-export const upstreamError = (message: string) => new ApiError(HttpStatus.BAD_GATEWAY, message);
+export const upstreamError = (message: string) => new ApiError('model-rejected', message);
 
-export const upstreamTimeout = (message: string) => new ApiError(HttpStatus.GATEWAY_TIMEOUT, message);
+export const upstreamTimeout = (message: string) => new ApiError('model-timeout', message);

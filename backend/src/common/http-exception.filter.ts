@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { ApiErrorBody } from '@allocine/contracts';
+import type { Problem, ProblemType } from '@allocine/contracts';
 import type { NextFunction, Request, Response } from 'express';
 
 import { ApiError } from './api-errors';
+import { PROBLEM_BASE, PROBLEM_CATALOGUE, PROBLEM_CONTENT_TYPE, problemTypeForStatus } from './problem-types';
 
 /** Errors thrown by Express middleware (body parser, multer) before Nest sees the request. */
 interface MiddlewareError {
@@ -13,58 +14,58 @@ interface MiddlewareError {
   message?: string;
 }
 
-const MIDDLEWARE_ERRORS: Record<string, { status: number; message: string }> = {
-  'entity.too.large': { status: HttpStatus.PAYLOAD_TOO_LARGE, message: 'Request body is too large' },
-  'entity.parse.failed': { status: HttpStatus.BAD_REQUEST, message: 'Request body is not valid JSON' },
-  LIMIT_FILE_SIZE: { status: HttpStatus.PAYLOAD_TOO_LARGE, message: 'Uploaded file is too large' },
-  LIMIT_UNEXPECTED_FILE: { status: HttpStatus.BAD_REQUEST, message: 'Unexpected file field; send the CSV as "file"' },
+const MIDDLEWARE_ERRORS: Record<string, { type: ProblemType; detail: string }> = {
+  'entity.too.large': { type: 'payload-too-large', detail: 'Request body is too large' },
+  'entity.parse.failed': { type: 'invalid-request', detail: 'Request body is not valid JSON' },
+  LIMIT_FILE_SIZE: { type: 'payload-too-large', detail: 'Uploaded file is too large' },
+  LIMIT_UNEXPECTED_FILE: { type: 'invalid-request', detail: 'Unexpected file field; send the CSV as "file"' },
 };
 
-/** One response shape for every error: `{statusCode, error, message, details}`. */
+/** Every error, whatever threw it, answers as an RFC 9457 problem. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
-    sendError(host.switchToHttp().getResponse<Response>(), exception);
+    const http = host.switchToHttp();
+    sendError(http.getRequest<Request>(), http.getResponse<Response>(), exception);
   }
 }
 
 /** Express error middleware for failures before Nest routes the request (body parsing). */
-export function middlewareErrorHandler(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+export function middlewareErrorHandler(error: unknown, request: Request, response: Response, next: NextFunction): void {
   if (response.headersSent) return next(error);
-  sendError(response, error);
+  sendError(request, response, error);
 }
 
 const logger = new Logger('HttpError');
 
-export function sendError(response: Response, exception: unknown): void {
+export function sendError(request: Request, response: Response, exception: unknown): void {
   if (response.headersSent) {
     response.end();
     return;
   }
-  if (isHealthReport(exception)) {
-    // Readiness failures keep terminus's per-component report: that body is the point of the endpoint.
-    response.status(HttpStatus.SERVICE_UNAVAILABLE).json(exception.getResponse());
-    return;
-  }
-  const body = toBody(exception);
+  const problem = toProblem(exception, request.originalUrl?.split('?')[0] ?? request.path);
   if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
     response.setHeader('Retry-After', String(exception.retryAfterSeconds));
   }
-  if (body.statusCode === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {
+  if (problem.status === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {
     response.setHeader('Retry-After', '60');
   }
-  response.status(body.statusCode).json(body);
+  response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 
-function isHealthReport(exception: unknown): exception is HttpException {
-  if (!(exception instanceof HttpException) || exception.getStatus() !== HttpStatus.SERVICE_UNAVAILABLE) return false;
+/** terminus's readiness failure: a 503 whose body reports each component. */
+function healthReport(exception: unknown): Record<string, unknown> | null {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== HttpStatus.SERVICE_UNAVAILABLE) return null;
   const body = exception.getResponse();
-  return typeof body === 'object' && body !== null && 'details' in body && 'status' in body;
+  return typeof body === 'object' && body !== null && 'details' in body && 'status' in body ? (body as Record<string, unknown>) : null;
 }
 
-function toBody(exception: unknown): ApiErrorBody {
-  if (exception instanceof ApiError) {
-    return shape(exception.getStatus(), exception.message, exception.details);
+function toProblem(exception: unknown, instance: string): Problem {
+  if (exception instanceof ApiError) return problem(exception.type, exception.message, instance, exception.extra);
+  const report = healthReport(exception);
+  if (report) {
+    const down = Object.keys((report.error as object | undefined) ?? {});
+    return { ...problem('not-ready', `Not ready: ${down.join(', ') || 'a component'} down`, instance), checks: report.details as Record<string, unknown> };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -73,22 +74,18 @@ function toBody(exception: unknown): ApiErrorBody {
       typeof response === 'object' && response !== null && 'message' in response
         ? (response as { message: string | string[] }).message
         : exception.message;
-    return Array.isArray(message)
-      ? shape(status, 'Invalid request', message)
-      : shape(status, String(message));
+    return { ...problem(problemTypeForStatus(status), Array.isArray(message) ? 'Invalid request' : String(message), instance), status };
   }
   const middleware = exception as MiddlewareError;
   const known = MIDDLEWARE_ERRORS[middleware?.type ?? middleware?.code ?? ''];
-  if (known) return shape(known.status, known.message);
+  if (known) return problem(known.type, known.detail, instance);
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-  return shape(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
+  return problem('internal', 'Internal server error', instance);
 }
 
-function shape(statusCode: number, message: string, details?: unknown): ApiErrorBody {
-  const error = HttpStatus[statusCode]?.toString() ?? 'Error';
-  const readable = error
-    .split('_')
-    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
-    .join(' ');
-  return details === undefined ? { statusCode, error: readable, message } : { statusCode, error: readable, message, details };
+function problem(type: ProblemType, detail: string, instance: string, extra?: unknown): Problem {
+  const { status, title } = PROBLEM_CATALOGUE[type];
+  const base: Problem = { type: `${PROBLEM_BASE}${type}`, title, status, detail, instance };
+  if (Array.isArray(extra)) return { ...base, errors: extra };
+  return extra && typeof extra === 'object' ? { ...extra, ...base } : base;
 }

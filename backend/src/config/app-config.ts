@@ -57,6 +57,8 @@ export const configSchema = z.object({
   RETRY_MAX_BACKOFF_MS: integer(10_000, 1),
   PREDICT_TIMEOUT_MS: integer(15_000, 100),
   RESULTS_TTL_SECONDS: integer(24 * 3600, 60),
+  /** How long an Idempotency-Key on POST /jobs answers with its first job. */
+  IDEMPOTENCY_TTL_SECONDS: integer(24 * 3600, 60),
   MAX_QUEUE_DEPTH: integer(2_000, 1),
   MAX_TEXT_CHARS: integer(5_000, 1),
   MAX_TEXTS_PER_REQUEST: integer(100, 1),

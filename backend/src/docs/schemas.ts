@@ -42,17 +42,36 @@ export const predictManySchema: SchemaObject = {
   properties: { results: { type: 'array', items: predictionSchema }, latencyMs: { type: 'integer' } },
 };
 
-export const errorSchema: SchemaObject = {
+/** RFC 9457 problem details: the body of every error (`application/problem+json`). */
+export const problemSchema: SchemaObject = {
   type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'instance'],
   properties: {
-    statusCode: { type: 'integer', example: 400 },
-    error: { type: 'string', example: 'Bad Request' },
-    message: { type: 'string', example: 'Invalid prediction request' },
-    details: {
+    type: { type: 'string', format: 'uri-reference', example: '/api/v1/problems/invalid-request', description: 'GET it for what it means' },
+    title: { type: 'string', example: 'Invalid request' },
+    status: { type: 'integer', example: 400 },
+    detail: { type: 'string', example: 'Invalid prediction request' },
+    instance: { type: 'string', example: '/api/v1/predictions', description: 'The request path' },
+    errors: {
       type: 'array',
-      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+      description: 'invalid-request: one entry per field',
+      items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
       example: [{ path: 'text', message: 'text is empty' }],
     },
+    checks: { type: 'object', additionalProperties: true, description: 'not-ready: the report of each component' },
+  },
+  additionalProperties: true,
+};
+
+export const problemTypeDocSchema: SchemaObject = {
+  type: 'object',
+  required: ['type', 'name', 'status', 'title', 'description'],
+  properties: {
+    type: { type: 'string', example: '/api/v1/problems/invalid-request' },
+    name: { type: 'string', example: 'invalid-request' },
+    status: { type: 'integer', example: 400 },
+    title: { type: 'string' },
+    description: { type: 'string' },
   },
 };
 

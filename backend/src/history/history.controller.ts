@@ -4,7 +4,7 @@ import type { HistoryPage, StatsResponse } from '@allocine/contracts';
 
 import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
-import { errorSchema, historyPageSchema, statsSchema } from '../docs/schemas';
+import { problemSchema, historyPageSchema, statsSchema } from '../docs/schemas';
 import { parseOrThrow } from '../validation/parse';
 import { historyQuery, statsQuery } from './history-queries';
 import { HistoryRepository } from './history.repository';
@@ -26,8 +26,8 @@ export class HistoryController {
   @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..500, default 50' })
   @ApiResponse({ status: 200, schema: historyPageSchema })
-  @ApiResponse({ status: 400, description: 'Invalid filter', schema: errorSchema })
-  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: errorSchema })
+  @ApiResponse({ status: 400, description: 'Invalid filter', schema: problemSchema })
+  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: problemSchema })
   predictions(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<HistoryPage> {
     return this.history.predictions(caller.owner, parseOrThrow(historyQuery, query, 'history query'));
   }
@@ -38,8 +38,8 @@ export class HistoryController {
   @ApiQuery({ name: 'from', required: false, type: String, description: 'ISO 8601; default: 7 days before to' })
   @ApiQuery({ name: 'to', required: false, type: String, description: 'ISO 8601; default: now' })
   @ApiResponse({ status: 200, schema: statsSchema })
-  @ApiResponse({ status: 400, description: 'Invalid period', schema: errorSchema })
-  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: errorSchema })
+  @ApiResponse({ status: 400, description: 'Invalid period', schema: problemSchema })
+  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: problemSchema })
   stats(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<StatsResponse> {
     const { bucket, from, to } = parseOrThrow(statsQuery, query, 'stats query');
     return this.history.stats(caller.owner, bucket, from, to);

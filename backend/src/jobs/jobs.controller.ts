@@ -15,7 +15,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { JobList, JobStatus } from '@allocine/contracts';
 import type { Response } from 'express';
 
@@ -23,11 +23,11 @@ import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { createJobSchema, csvUploadSchema, errorSchema, jobListSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
+import { createJobSchema, csvUploadSchema, problemSchema, jobListSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
 import { jobListQuery } from '../history/history-queries';
 import { HistoryRepository } from '../history/history.repository';
 import { parseOrThrow } from '../validation/parse';
-import { createJobRequest, resultsQuery } from '../validation/schemas';
+import { createJobRequest, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
 import { CsvOptions, UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
 import { JobsService } from './jobs.service';
 
@@ -51,17 +51,38 @@ export class JobsController {
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: { oneOf: [createJobSchema, csvUploadSchema] } })
-  @ApiResponse({ status: 202, description: 'Accepted; poll links.self', schema: jobStatusSchema })
-  @ApiResponse({ status: 400, description: 'Invalid reviews or CSV', schema: errorSchema })
-  @ApiResponse({ status: 413, description: 'Body or file over the limit', schema: errorSchema })
-  @ApiResponse({ status: 429, description: 'Too many unfinished jobs for this client, or too many requests (Retry-After)', schema: errorSchema })
-  @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: errorSchema })
-  async create(@CurrentCaller() caller: Caller, @Body() body: unknown, @UploadedFile() file?: Express.Multer.File): Promise<JobStatus> {
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retry-safe creation: the same key with the same body returns the first job (Idempotent-Replayed: true); with another body, 422',
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted; poll the Location (links.self)',
+    schema: jobStatusSchema,
+    headers: { Location: { description: 'The job: /api/v1/jobs/{id}', schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 422, description: 'Idempotency-Key already used with another body', schema: problemSchema })
+  @ApiResponse({ status: 400, description: 'Invalid reviews or CSV', schema: problemSchema })
+  @ApiResponse({ status: 413, description: 'Body or file over the limit', schema: problemSchema })
+  @ApiResponse({ status: 429, description: 'Too many unfinished jobs for this client, or too many requests (Retry-After)', schema: problemSchema })
+  @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: problemSchema })
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+    @UploadedFile() file?: Express.Multer.File,
+  ): Promise<JobStatus> {
+    const key = idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, idempotencyKey, 'Idempotency-Key header');
     const limits = { maxRows: this.config.MAX_REVIEWS_PER_JOB, maxTextChars: this.config.MAX_TEXT_CHARS };
     const form = body as CsvOptions & { name?: string };
     const input = file ? { reviews: reviewsFromCsv(file.buffer, form, limits), ...(form.name ? { name: form.name } : {}) } : body;
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
-    return this.jobs.create(caller, request.reviews, { name: request.name, metadata: request.metadata });
+    const { job, replayed } = await this.jobs.create(caller, request.reviews, { name: request.name, metadata: request.metadata }, key);
+    response.setHeader('Location', job.links.self);
+    if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return job;
   }
 
   @Get()
@@ -69,7 +90,7 @@ export class JobsController {
   @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
   @ApiResponse({ status: 200, schema: jobListSchema })
-  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: errorSchema })
+  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: problemSchema })
   list(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<JobList> {
     const { cursor, limit } = parseOrThrow(jobListQuery, query, 'job list query');
     return this.history.jobs(caller.owner, cursor, limit);
@@ -78,7 +99,7 @@ export class JobsController {
   @Get(':id')
   @ApiOperation({ summary: 'Job state, progress and summary' })
   @ApiResponse({ status: 200, schema: jobStatusSchema })
-  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
   status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
     return this.jobs.status(caller, id);
   }
@@ -94,7 +115,7 @@ export class JobsController {
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'excel'] })
   @ApiProduces('application/json', 'text/csv')
   @ApiResponse({ status: 200, schema: jobResultsSchema })
-  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: errorSchema })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
   async results(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -125,7 +146,7 @@ export class JobsController {
   })
   @ApiResponse({ status: 200, description: 'Cancelled', schema: jobStatusSchema })
   @ApiResponse({ status: 204, description: 'Deleted: results and history gone' })
-  @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job', schema: errorSchema })
+  @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job', schema: problemSchema })
   async remove(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,

@@ -9,6 +9,7 @@ import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobAdmission } from './admission';
 import { ArchivedJobs } from './archived-jobs';
+import { IdempotencyKeys } from './idempotency';
 import { JobStoreModule } from './job-store.module';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -28,6 +29,6 @@ import { JobsService } from './jobs.service';
     }),
   ],
   controllers: [JobsController],
-  providers: [JobsService, JobAdmission, ArchivedJobs],
+  providers: [JobsService, JobAdmission, ArchivedJobs, IdempotencyKeys],
 })
 export class JobsModule {}

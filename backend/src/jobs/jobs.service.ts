@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JobListItem, JobResultRow, JobResultsPage, JobStatus } from '@allocine/contracts';
 
 import type { Caller } from '../access/key-ring';
-import { invalidRequest, notFound, payloadTooLarge, tooManyRequests, unavailable } from '../common/api-errors';
+import { ApiError, invalidRequest, notFound, payloadTooLarge, tooManyJobs, unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ServingProfileService } from '../model-server/serving-profile.service';
@@ -13,6 +13,7 @@ import { QueueStats } from '../queue/queue-stats.service';
 import { HistoryLog } from '../history/history-log';
 import { JobAdmission } from './admission';
 import { ArchivedJobs } from './archived-jobs';
+import { IdempotencyKeys } from './idempotency';
 import { JobDetails, JobRecord, JobStore } from './job.store';
 
 const API = '/api/v1/jobs';
@@ -28,14 +29,30 @@ export class JobsService {
     private readonly admission: JobAdmission,
     private readonly archive: ArchivedJobs,
     private readonly history: HistoryLog,
+    private readonly idempotency: IdempotencyKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(caller: Caller, reviews: { id?: string; text: string }[], details: Partial<JobDetails> = {}): Promise<JobStatus> {
+  /** A new job, or with an `Idempotency-Key` seen before for the same request, that request's job. */
+  async create(
+    caller: Caller,
+    reviews: { id?: string; text: string }[],
+    details: Partial<JobDetails> = {},
+    idempotencyKey?: string,
+  ): Promise<{ job: JobStatus; replayed: boolean }> {
     const withIds = reviews.map((review, index) => ({ id: review.id ?? String(index + 1), text: review.text }));
     assertUniqueIds(withIds);
+    const accept = (id: string) => this.accept(caller, id, withIds, details);
+    if (!idempotencyKey) return { job: await accept(randomUUID()), replayed: false };
+    const fingerprint = IdempotencyKeys.fingerprint({ reviews: withIds, name: details.name ?? null, metadata: details.metadata ?? null });
+    const { value, replayed } = await this.idempotency.once(caller.owner, idempotencyKey, fingerprint, randomUUID(), accept, (id) =>
+      this.statusOnceVisible(caller, id),
+    );
+    return { job: value, replayed };
+  }
+
+  private async accept(caller: Caller, id: string, withIds: { id: string; text: string }[], details: Partial<JobDetails>): Promise<JobStatus> {
     await this.refuseWhenOverloaded();
-    const id = randomUUID();
     await this.admit(id, caller, withIds);
     let record: JobRecord | undefined;
     try {
@@ -48,6 +65,18 @@ export class JobsService {
       throw unavailable('Queue unavailable (Redis is not answering); the job was not accepted');
     }
     return this.status(caller, id);
+  }
+
+  /** A replayed key's job: a concurrent first request may still be writing it, for a moment. */
+  private async statusOnceVisible(caller: Caller, id: string): Promise<JobStatus> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.status(caller, id);
+      } catch (error) {
+        if (attempt >= 30 || !(error instanceof ApiError && error.type === 'not-found')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   async status(caller: Caller, id: string): Promise<JobStatus> {
@@ -121,7 +150,7 @@ export class JobsService {
     const verdict = await this.guard(() => this.admission.admit(id, caller.client, bytes));
     if (verdict.admitted) return;
     if (verdict.reason === 'client') {
-      throw tooManyRequests(
+      throw tooManyJobs(
         `You already have ${verdict.activeJobs} jobs queued or running (at most ${this.config.MAX_ACTIVE_JOBS_PER_CLIENT}); submit more when one has finished`,
         30,
       );

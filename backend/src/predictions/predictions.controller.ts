@@ -6,7 +6,7 @@ import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { errorSchema, predictRequestSchema, predictionSchema } from '../docs/schemas';
+import { problemSchema, predictRequestSchema, predictionSchema } from '../docs/schemas';
 import { parseOrThrow } from '../validation/parse';
 import { predictRequestSchemas } from '../validation/schemas';
 import { PredictionsService } from './predictions.service';
@@ -31,9 +31,9 @@ export class PredictionsController {
   })
   @ApiBody({ schema: predictRequestSchema })
   @ApiOkResponse({ description: 'One result, or {results, latencyMs} for "texts"', schema: predictionSchema })
-  @ApiResponse({ status: 400, description: 'Invalid text(s)', schema: errorSchema })
-  @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded', schema: errorSchema })
-  @ApiResponse({ status: 504, description: 'No result in time', schema: errorSchema })
+  @ApiResponse({ status: 400, description: 'Invalid text(s)', schema: problemSchema })
+  @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded', schema: problemSchema })
+  @ApiResponse({ status: 504, description: 'No result in time', schema: problemSchema })
   async predict(@CurrentCaller() caller: Caller, @Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
     const request = parseOrThrow(this.schemaFor(body), body, 'prediction request');
     if ('texts' in request) {

@@ -9,7 +9,7 @@ function details(run: () => unknown): unknown {
   try {
     run();
   } catch (error) {
-    return (error as ApiError).details;
+    return (error as ApiError).extra;
   }
   throw new Error('expected a validation error');
 }

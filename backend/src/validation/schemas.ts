@@ -65,6 +65,13 @@ export const createJobRequest = (limits: Limits) =>
     jsonObject,
   );
 
+/** Printable ASCII, as HTTP headers carry; long enough for a UUID or a client's own request id. */
+export const idempotencyKeyHeader = z
+  .string()
+  .min(1, 'Idempotency-Key is empty')
+  .max(255, 'Idempotency-Key is longer than 255 characters')
+  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces');
+
 export const resultsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),

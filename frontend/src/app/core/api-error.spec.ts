@@ -4,33 +4,38 @@ import { toUiError } from './api-error';
 
 const error = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new HttpErrorResponse({ status, error: body, headers: new HttpHeaders(headers) });
+const problem = (name: string, status: number, extra: object = {}) => ({
+  type: `/api/v1/problems/${name}`, title: 'T', status, detail: 'English detail for developers', instance: '/api/v1/x', ...extra,
+});
 
 describe('toUiError', () => {
-  it('explains validation errors with their details', () => {
-    const ui = toUiError(error(400, { statusCode: 400, error: 'Bad Request', message: 'Invalid prediction request', details: [{ path: 'text', message: 'text is empty' }] }));
+  it('says the problem in French from its type, never the English detail, and lists field errors', () => {
+    const ui = toUiError(error(400, problem('invalid-request', 400, { errors: [{ path: 'text', message: 'text is empty' }] })));
     expect(ui.kind).toBe('invalid');
-    expect(ui.message).toBe('Requête refusée : Invalid prediction request.');
+    expect(ui.message).toBe('Requête refusée : le texte ou le fichier ne convient pas.');
+    expect(ui.message).not.toContain('English');
     expect(ui.details).toEqual(['text : text is empty']);
   });
 
   it('reads Retry-After when the service is unavailable', () => {
-    const ui = toUiError(error(503, { message: 'Model server unavailable' }, { 'Retry-After': '10' }));
-    expect(ui).toMatchObject({ kind: 'unavailable', retryAfterSeconds: 10 });
-    expect(ui.message).toContain('Model server unavailable');
+    const ui = toUiError(error(503, problem('unavailable', 503), { 'Retry-After': '10' }));
+    expect(ui).toMatchObject({ kind: 'unavailable', retryAfterSeconds: 10, message: 'Service momentanément indisponible.' });
   });
 
-  it('says when the API wants a key the UI server did not lend, and when an address is locked out', () => {
-    const denied = toUiError(error(401, { message: 'Missing or invalid API key' }));
+  it('tells two 429s apart by their type: a locked-out address and a busy client', () => {
+    const denied = toUiError(error(401, problem('unauthorized', 401)));
     expect(denied.kind).toBe('unauthorized');
     expect(denied.message).toContain('UI_API_KEY');
-    const locked = toUiError(error(429, { message: 'Too many requests with a wrong or missing API key; try again in 40 s' }, { 'Retry-After': '40' }));
+    const locked = toUiError(error(429, problem('auth-failures', 429), { 'Retry-After': '40' }));
     expect(locked).toMatchObject({ kind: 'unauthorized', retryAfterSeconds: 40 });
-    expect(toUiError(error(429, { message: 'Too many requests' })).kind).toBe('unavailable');
+    expect(toUiError(error(429, problem('too-many-jobs', 429))).message).toContain('Trop de lots en cours');
+    expect(toUiError(error(429, problem('rate-limited', 429))).kind).toBe('unavailable');
   });
 
-  it('tells a network failure from a timeout', () => {
+  it('tells a network failure from a timeout, and copes with bodies that are not problems', () => {
     expect(toUiError(error(0, null)).kind).toBe('network');
     expect(toUiError(error(504, {})).kind).toBe('timeout');
+    expect(toUiError(error(418, 'teapot')).message).toBe('Erreur 418.');
     expect(toUiError(new Error('x')).kind).toBe('unknown');
   });
 });

@@ -1,5 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import type { ApiErrorBody } from '@allocine/contracts';
+import type { Problem, ProblemType } from '@allocine/contracts';
+
+import { PROBLEM_MESSAGES_FR } from './i18n/problems.fr';
 
 /** An HTTP failure turned into something the UI can say in French. */
 export interface UiError {
@@ -9,40 +11,44 @@ export interface UiError {
   retryAfterSeconds?: number;
 }
 
+const KIND: Record<ProblemType, UiError['kind']> = {
+  'invalid-request': 'invalid',
+  'payload-too-large': 'invalid',
+  'idempotency-mismatch': 'invalid',
+  conflict: 'invalid',
+  unauthorized: 'unauthorized',
+  'auth-failures': 'unauthorized',
+  'not-found': 'not-found',
+  'rate-limited': 'unavailable',
+  'too-many-jobs': 'unavailable',
+  unavailable: 'unavailable',
+  'not-ready': 'unavailable',
+  'model-rejected': 'unavailable',
+  'model-timeout': 'timeout',
+  internal: 'unknown',
+};
+
+/** The problem's type when the body is an RFC 9457 problem the UI knows, else one guessed from the status. */
+function problemType(status: number, body: Partial<Problem> | null): ProblemType | null {
+  const named = typeof body?.type === 'string' ? (body.type.split('/').pop() ?? '') : '';
+  if (Object.hasOwn(PROBLEM_MESSAGES_FR, named)) return named as ProblemType;
+  const byStatus: Partial<Record<number, ProblemType>> = {
+    400: 'invalid-request', 401: 'unauthorized', 403: 'unauthorized', 404: 'not-found', 413: 'payload-too-large',
+    422: 'invalid-request', 429: 'rate-limited', 502: 'model-rejected', 503: 'unavailable', 504: 'model-timeout',
+  };
+  return byStatus[status] ?? null;
+}
+
 export function toUiError(error: unknown): UiError {
   if (!(error instanceof HttpErrorResponse)) return { kind: 'unknown', message: 'Erreur inattendue.', details: [] };
-  const body = (typeof error.error === 'object' && error.error) as Partial<ApiErrorBody> | false;
-  const details = body && Array.isArray(body.details)
-    ? (body.details as { path?: string; message?: string }[]).map((d) => (d.path ? `${d.path} : ${d.message}` : String(d.message)))
-    : [];
+  if (error.status === 0) {
+    return { kind: 'network', message: "Impossible de joindre l'API. Vérifiez que le service tourne.", details: [] };
+  }
+  const body = typeof error.error === 'object' && error.error ? (error.error as Partial<Problem>) : null;
+  const details = (body?.errors ?? []).map((e) => (e.path ? `${e.path} : ${e.message}` : e.message));
   const retryAfter = Number(error.headers?.get('Retry-After'));
   const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
-  switch (true) {
-    case error.status === 0:
-      return { kind: 'network', message: "Impossible de joindre l'API. Vérifiez que le service tourne.", details };
-    case error.status === 400 || error.status === 413 || error.status === 422:
-      return { kind: 'invalid', message: `Requête refusée : ${(body && body.message) || 'entrée invalide'}.`, details };
-    case error.status === 401 || error.status === 403:
-      // The UI holds no key: the server in front of it lends one (UI_API_KEY). Reaching here means it has none.
-      return {
-        kind: 'unauthorized',
-        message: "Accès refusé : l'API exige une clé et le serveur de l'interface n'en fournit pas (UI_API_KEY, voir le README).",
-        details,
-      };
-    case error.status === 429 && body && /API key/.test(body.message ?? ''):
-      return { kind: 'unauthorized', message: 'Trop de tentatives avec une clé invalide : réessayez plus tard.', details, retryAfterSeconds };
-    case error.status === 404:
-      return { kind: 'not-found', message: (body && body.message) || 'Introuvable.', details };
-    case error.status === 504:
-      return { kind: 'timeout', message: "Le modèle n'a pas répondu à temps. Réessayez.", details };
-    case error.status === 429 || error.status === 502 || error.status === 503:
-      return {
-        kind: 'unavailable',
-        message: `Service momentanément indisponible${body && body.message ? ` (${body.message})` : ''}.`,
-        details,
-        retryAfterSeconds,
-      };
-    default:
-      return { kind: 'unknown', message: `Erreur ${error.status} : ${(body && body.message) || error.message}`, details };
-  }
+  const type = problemType(error.status, body);
+  if (!type) return { kind: 'unknown', message: `Erreur ${error.status}.`, details };
+  return { kind: KIND[type], message: PROBLEM_MESSAGES_FR[type], details, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
 }

@@ -1,9 +1,10 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { HealthReport } from '@allocine/contracts';
+import type { HealthReport, Problem } from '@allocine/contracts';
 import { Observable, catchError, of, throwError } from 'rxjs';
 
-/** `/api/v1/health/ready`: a 503 still carries the per-component report, so it is a result, not an error. */
+/** `/api/v1/health/ready`: a 503 (a `not-ready` problem) still carries the per-component report in `checks`,
+ * so it is a result, not an error. */
 @Injectable({ providedIn: 'root' })
 export class HealthApi {
   private readonly http = inject(HttpClient);
@@ -11,10 +12,16 @@ export class HealthApi {
   ready(): Observable<HealthReport> {
     return this.http.get<HealthReport>('/api/v1/health/ready').pipe(
       catchError((error: unknown) =>
-        error instanceof HttpErrorResponse && error.status === 503 && error.error?.details
-          ? of(error.error as HealthReport)
+        error instanceof HttpErrorResponse && error.status === 503 && error.error?.checks
+          ? of(notReady(error.error as Problem))
           : throwError(() => error),
       ),
     );
   }
+}
+
+function notReady(problem: Problem): HealthReport {
+  const details = problem.checks as HealthReport['details'];
+  const down = Object.fromEntries(Object.entries(details).filter(([, component]) => component.status === 'down'));
+  return { status: 'error', error: down, details };
 }

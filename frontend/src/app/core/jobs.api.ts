@@ -5,13 +5,28 @@ import { Observable, expand, map, reduce, EMPTY } from 'rxjs';
 
 const PAGE = 1000;
 
+export type JobSubmission =
+  | { reviews: JobReviewInput[] }
+  | { file: File; textColumn: string; idColumn: string; delimiter?: string };
+
 /** `/api/v1/jobs`: submit, poll, read results, cancel. */
 @Injectable({ providedIn: 'root' })
 export class JobsApi {
   private readonly http = inject(HttpClient);
 
-  create(reviews: JobReviewInput[]): Observable<JobStatus> {
-    return this.http.post<JobStatus>('/api/v1/jobs', { reviews });
+  /**
+   * Pasted reviews go as JSON; a CSV file goes as it is, multipart, so its size is bounded by the API's file
+   * limit and not by the JSON body limit (the API parses it, in UTF-8 or Windows-1252).
+   */
+  create(submission: JobSubmission): Observable<JobStatus> {
+    if ('reviews' in submission) return this.http.post<JobStatus>('/api/v1/jobs', { reviews: submission.reviews });
+    const form = new FormData();
+    form.append('file', submission.file, submission.file.name);
+    form.append('textColumn', submission.textColumn);
+    if (submission.idColumn) form.append('idColumn', submission.idColumn);
+    if (submission.delimiter) form.append('delimiter', submission.delimiter);
+    form.append('name', submission.file.name);
+    return this.http.post<JobStatus>('/api/v1/jobs', form);
   }
 
   status(id: string): Observable<JobStatus> {

@@ -1,7 +1,41 @@
-/** The one error shape every API error has. */
-export interface ApiErrorBody {
-  statusCode: number;
-  error: string;
+/**
+ * Every error the API answers is an RFC 9457 problem (`application/problem+json`), health included.
+ * `type` is a URI reference, `/api/v1/problems/<name>`, that describes the problem when dereferenced.
+ * (Types only: the backend's catalogue and the UI's messages are each a `Record<ProblemType, …>`, so the
+ * compiler keeps both complete.)
+ */
+export type ProblemType =
+  | 'invalid-request'
+  | 'unauthorized'
+  | 'auth-failures'
+  | 'not-found'
+  | 'conflict'
+  | 'payload-too-large'
+  | 'idempotency-mismatch'
+  | 'rate-limited'
+  | 'too-many-jobs'
+  | 'unavailable'
+  | 'not-ready'
+  | 'model-rejected'
+  | 'model-timeout'
+  | 'internal';
+
+/** One field a request got wrong: where (`reviews.1.text`) and what. */
+export interface FieldError {
+  path: string;
   message: string;
-  details?: unknown;
+}
+
+export interface Problem {
+  /** `/api/v1/problems/<ProblemType>` */
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The request path that answered this problem. */
+  instance: string;
+  /** Per-field errors, for `invalid-request`. */
+  errors?: FieldError[];
+  /** Per-component report, for `not-ready`. */
+  checks?: Record<string, unknown>;
 }

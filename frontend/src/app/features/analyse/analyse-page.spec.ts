@@ -41,7 +41,7 @@ describe('AnalysePage', () => {
   it('says when the service is unavailable instead of showing nothing', async () => {
     const { fixture, element, http } = await typeAndAnalyse('Nul.');
     http.expectOne('/api/v1/predictions').flush(
-      { statusCode: 503, error: 'Service Unavailable', message: 'Model server unavailable' },
+      { type: '/api/v1/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'Model server unavailable', instance: '/api/v1/predictions' },
       { status: 503, statusText: 'Service Unavailable', headers: { 'Retry-After': '10' } },
     );
     await fixture.whenStable();

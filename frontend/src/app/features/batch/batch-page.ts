@@ -5,12 +5,12 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
-import type { JobResultRow, JobReviewInput, JobStatus } from '@allocine/contracts';
+import type { JobResultRow, JobStatus } from '@allocine/contracts';
 import { Subscription } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { downloadText } from '../../core/download';
-import { JobsApi } from '../../core/jobs.api';
+import { JobSubmission, JobsApi } from '../../core/jobs.api';
 import { JobCharts } from './job-charts';
 import { isActive, pollJob } from './job-poller';
 import { JobResults } from './job-results';
@@ -62,10 +62,10 @@ export class BatchPage {
     });
   }
 
-  protected submit(reviews: JobReviewInput[]): void {
+  protected submit(submission: JobSubmission): void {
     this.submitting.set(true);
     this.error.set(null);
-    this.api.create(reviews).subscribe({
+    this.api.create(submission).subscribe({
       next: (status) => {
         this.submitting.set(false);
         void this.router.navigate(['/lot', status.id]);

@@ -8,6 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import type { JobReviewInput } from '@allocine/contracts';
 
+import type { JobSubmission } from '../../core/jobs.api';
 import { ParsedFile, guessIdColumn, guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
 
 const MAX_REVIEWS = 10_000;
@@ -63,7 +64,7 @@ const MAX_REVIEWS = 10_000;
         }
       </mat-card-content>
       <mat-card-actions>
-        <button mat-flat-button type="button" data-testid="submit-job" [disabled]="!!problem() || !reviews().length || busy()" (click)="submitted.emit(reviews())">
+        <button mat-flat-button type="button" data-testid="submit-job" [disabled]="!!problem() || !reviews().length || busy()" (click)="submitted.emit(submission())">
           Lancer l'analyse de {{ reviews().length }} critique(s)
         </button>
       </mat-card-actions>
@@ -76,12 +77,13 @@ const MAX_REVIEWS = 10_000;
 })
 export class JobSubmit {
   readonly busy = input(false);
-  readonly submitted = output<JobReviewInput[]>();
+  readonly submitted = output<JobSubmission>();
 
   protected readonly mode = signal<'paste' | 'file'>('paste');
   protected readonly pasted = signal('');
   protected readonly file = signal<ParsedFile | null>(null);
   protected readonly fileName = signal('');
+  private readonly chosen = signal<File | null>(null);
   protected readonly textColumn = signal('');
   protected readonly idColumn = signal('');
 
@@ -89,6 +91,16 @@ export class JobSubmit {
     if (this.mode() === 'paste') return linesOf(this.pasted()).map((text, i) => ({ id: String(i + 1), text }));
     const file = this.file();
     return file && this.textColumn() ? toReviews(file, this.textColumn(), this.idColumn()) : [];
+  });
+
+  /** A CSV is sent as the file itself (multipart); pasted lines and TXT files as JSON reviews. */
+  protected readonly submission = computed<JobSubmission>(() => {
+    const file = this.file();
+    const chosen = this.chosen();
+    if (this.mode() === 'file' && file?.delimiter && chosen) {
+      return { file: chosen, textColumn: this.textColumn(), idColumn: this.idColumn(), delimiter: file.delimiter };
+    }
+    return { reviews: this.reviews() };
   });
 
   protected readonly problem = computed(() => {
@@ -104,6 +116,7 @@ export class JobSubmit {
     if (!chosen) return;
     const parsed = parseReviewFile(chosen.name, await chosen.text());
     this.fileName.set(chosen.name);
+    this.chosen.set(chosen);
     this.file.set(parsed);
     this.textColumn.set(guessTextColumn(parsed.columns));
     this.idColumn.set(guessIdColumn(parsed.columns));

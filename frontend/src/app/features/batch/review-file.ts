@@ -4,6 +4,8 @@ import type { JobReviewInput } from '@allocine/contracts';
 export interface ParsedFile {
   columns: string[];
   rows: Record<string, string>[];
+  /** The CSV's delimiter as papaparse detected it; absent for TXT. */
+  delimiter?: string;
 }
 
 /** CSV with a header (delimiter detected by papaparse), or TXT with one review per line. */
@@ -12,7 +14,7 @@ export function parseReviewFile(name: string, content: string): ParsedFile {
     return { columns: ['text'], rows: linesOf(content).map((text) => ({ text })) };
   }
   const parsed = Papa.parse<Record<string, string>>(content, { header: true, skipEmptyLines: 'greedy' });
-  return { columns: parsed.meta.fields ?? [], rows: parsed.data };
+  return { columns: parsed.meta.fields ?? [], rows: parsed.data, delimiter: parsed.meta.delimiter };
 }
 
 export function linesOf(content: string): string[] {

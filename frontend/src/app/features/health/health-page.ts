@@ -8,6 +8,7 @@ import { catchError, of, switchMap, timer } from 'rxjs';
 import { UiError, toUiError } from '../../core/api-error';
 import { HealthApi } from '../../core/health.api';
 import { PredictionsApi } from '../../core/predictions.api';
+import { DetailLine, detailLines } from './health-details';
 
 const REFRESH_MS = 5_000;
 const NAMES: Partial<Record<string, string>> = {
@@ -64,8 +65,8 @@ export class HealthPage {
       });
   }
 
-  protected details(component: ComponentHealth): [string, unknown][] {
-    return Object.entries(component).filter(([key]) => key !== 'status');
+  protected details(component: ComponentHealth): DetailLine[] {
+    return detailLines(component);
   }
 
   private loadModel(): void {

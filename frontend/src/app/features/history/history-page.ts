@@ -14,6 +14,7 @@ import { BaseChartDirective } from 'ng2-charts';
 import { Subscription } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
+import { bucketLabel } from './bucket-label';
 import { downloadText } from '../../core/download';
 import { HistoryApi, HistoryFilter, historyToCsv } from '../../core/history.api';
 
@@ -70,9 +71,8 @@ export class HistoryPage {
   protected readonly perBucket = computed<ChartConfiguration<'bar'>['data']>(() => {
     const stats = this.stats();
     const buckets = stats?.buckets ?? [];
-    const format: Intl.DateTimeFormatOptions = stats?.bucket === 'day' ? { day: '2-digit', month: '2-digit' } : { day: '2-digit', month: '2-digit', hour: '2-digit' };
     return {
-      labels: buckets.map((b) => new Date(b.start).toLocaleString('fr-FR', format) + (stats?.bucket === 'hour' ? ' h' : '')),
+      labels: buckets.map((b) => bucketLabel(b.start, stats?.bucket ?? 'hour')),
       datasets: [
         { data: buckets.map((b) => b.positive), label: 'Positives', backgroundColor: '#1b7f3b', stack: 'sentiment' },
         { data: buckets.map((b) => b.negative), label: 'Négatives', backgroundColor: '#b3261e', stack: 'sentiment' },

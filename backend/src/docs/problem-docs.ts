@@ -1,0 +1,36 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_BASE, PROBLEM_CATALOGUE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../common/problem-types';
+import { problemSchema } from './schemas';
+
+/** Markdown for the document's description: every problem type, its status and what to do. */
+export function problemTypesDescription(): string {
+  const rows = PROBLEM_TYPES.map((name) => {
+    const { status, title, description } = PROBLEM_CATALOGUE[name];
+    return `| \`${PROBLEM_BASE}${name}\` | ${status} | ${title}: ${description.replace(/\|/g, '\\|')} |`;
+  });
+  return [
+    'Every error is an RFC 9457 problem (`application/problem+json`: `type`, `title`, `status`, `detail`, `instance`, and',
+    '`errors` per field). `GET` a `type` URI for its description.',
+    '',
+    '| type | status | meaning |',
+    '|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/**
+ * Every documented error response (status ≥ 400) is the one problem schema, as `application/problem+json`;
+ * controllers and terminus describe them loosely, this makes the document say what the API sends.
+ */
+export function asProblemResponses(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item)) {
+      const responses = (operation as { responses?: Record<string, { content?: unknown }> }).responses;
+      if (!responses) continue;
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) >= 400) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } };
+      }
+    }
+  }
+  return document;
+}

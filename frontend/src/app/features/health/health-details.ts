@@ -1,0 +1,30 @@
+/** One line of a component's report on the Santé page, in French with its unit. */
+export interface DetailLine {
+  label: string;
+  value: string;
+}
+
+const LABELS: Partial<Record<string, { label: string; format?: (value: unknown) => string }>> = {
+  latencyMs: { label: 'Temps de réponse', format: (v) => `${v} ms` },
+  count: { label: 'Processus actifs', format: (v) => String(v) },
+  waiting: { label: 'En attente', format: (v) => `${v} lot(s)` },
+  active: { label: 'En cours', format: (v) => `${v} lot(s)` },
+  delayed: { label: 'Reportés', format: (v) => `${v} lot(s)` },
+  failed: { label: 'En échec', format: (v) => `${v} lot(s)` },
+  degraded: { label: 'Mode dégradé', format: (v) => (v ? 'oui' : 'non') },
+  backend: { label: 'Stockage', format: (v) => ({ postgres: 'PostgreSQL', pglite: 'PostgreSQL embarqué', off: 'désactivé' })[String(v)] ?? String(v) },
+  model: { label: 'Modèle' },
+  url: { label: 'Adresse' },
+  torchserve: { label: 'Dernière vérification' },
+  message: { label: 'Détail' },
+};
+
+/** The report's entries (all but `status`) as French label and value; unknown keys keep their name. */
+export function detailLines(component: Record<string, unknown>): DetailLine[] {
+  return Object.entries(component)
+    .filter(([key]) => key !== 'status')
+    .map(([key, value]) => {
+      const known = LABELS[key];
+      return { label: known?.label ?? key, value: known?.format ? known.format(value) : String(value) };
+    });
+}
