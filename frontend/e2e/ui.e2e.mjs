@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 
+import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 
 import { ROOT, UI, killModelServer, startStack } from './stack.mjs';
@@ -181,6 +182,44 @@ test('the health page shows every component up', async () => {
   }
   await page.screenshot({ path: join(ARTIFACTS, 'sante.png'), fullPage: true });
   assert.deepEqual(consoleErrors, [], 'no console errors while everything is up');
+});
+
+test('accessibility: no serious or critical axe violation on any page, in the light and the dark theme', async () => {
+  const jobs = await page.request.get(`${UI}/api/v1/jobs?limit=1`);
+  const lastJob = (await jobs.json()).items?.[0]?.id;
+  const pages = ['/analyser', lastJob ? `/lot/${lastJob}` : '/lot', '/lots', '/historique', '/sante'];
+  const found = [];
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    for (const path of pages) {
+      await page.goto(`${UI}${path}`);
+      if (path === '/analyser') await analyse('Un chef-d\'œuvre, bouleversant du début à la fin.');
+      await page.waitForLoadState('networkidle');
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+        found.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      }
+    }
+    await page.screenshot({ path: join(ARTIFACTS, `theme-${colorScheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.deepEqual(found, []);
+});
+
+test('the theme follows the system until the user picks one, and the choice is remembered', async () => {
+  await page.goto(`${UI}/analyser`);
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme ?? 'system');
+  assert.equal(await theme(), 'system');
+  await page.getByTestId('theme-toggle').click();
+  assert.equal(await theme(), 'light');
+  await page.getByTestId('theme-toggle').click();
+  assert.equal(await theme(), 'dark');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).colorScheme), 'dark');
+  await page.reload();
+  assert.equal(await theme(), 'dark');
+  assert.match(await page.getByTestId('theme-toggle').textContent(), /Thème : sombre/);
+  await page.getByTestId('theme-toggle').click();
+  assert.equal(await theme(), 'system');
 });
 
 test('when the model server crashes, the UI says so, and npm start brings it back', async () => {

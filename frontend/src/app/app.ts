@@ -1,7 +1,11 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+
+import { ThemeService } from './core/theme';
+
+const THEME_LABELS = { system: 'Thème : système', light: 'Thème : clair', dark: 'Thème : sombre' } as const;
 
 @Component({
   selector: 'app-root',
@@ -16,6 +20,10 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
           <a mat-button [routerLink]="link.path" routerLinkActive="active" ariaCurrentWhenActive="page">{{ link.label }}</a>
         }
       </nav>
+      <span class="spacer"></span>
+      <button mat-stroked-button type="button" data-testid="theme-toggle" (click)="theme.cycle()" [attr.aria-label]="themeLabels[theme.choice()] + ' (changer)'">
+        {{ themeLabels[theme.choice()] }}
+      </button>
     </mat-toolbar>
     <main id="main" tabindex="-1"><router-outlet /></main>
   `,
@@ -25,11 +33,13 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
     .nav { display: flex; flex-wrap: wrap; gap: 4px; }
     .nav a.active { background: var(--mat-sys-secondary-container); }
     .skip { position: absolute; left: -999px; }
-    .skip:focus { left: 8px; top: 8px; z-index: 3; background: white; padding: 8px; }
+    .skip:focus { left: 8px; top: 8px; z-index: 3; background: var(--mat-sys-surface); color: var(--mat-sys-on-surface); padding: 8px; }
     main:focus { outline: none; }
   `,
 })
 export class App {
+  protected readonly theme = inject(ThemeService);
+  protected readonly themeLabels = THEME_LABELS;
   protected readonly links = [
     { path: '/analyser', label: 'Analyser' },
     { path: '/lot', label: 'Lot' },

@@ -3,23 +3,27 @@ import type { JobResultRow } from '@allocine/contracts';
 import type { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
 
+import { ChartTable } from '../../shared/chart-table';
+
 const GREEN = '#1b7f3b';
 const RED = '#b3261e';
 
 /** Donut of positive/negative and a histogram of confidence for a job's results. */
 @Component({
   selector: 'app-job-charts',
-  imports: [BaseChartDirective],
+  imports: [BaseChartDirective, ChartTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="grid-2">
       <figure>
         <figcaption>Répartition</figcaption>
         <canvas baseChart type="doughnut" [data]="split()" [options]="donutOptions" aria-label="Répartition positif / négatif" role="img"></canvas>
+        <app-chart-table [data]="split()" caption="Répartition" labelHeader="Sentiment" />
       </figure>
       <figure>
         <figcaption>Confiance</figcaption>
         <canvas baseChart type="bar" [data]="histogram()" [options]="barOptions" aria-label="Histogramme de la confiance" role="img"></canvas>
+        <app-chart-table [data]="histogram()" caption="Confiance" labelHeader="Confiance" />
       </figure>
     </div>
   `,

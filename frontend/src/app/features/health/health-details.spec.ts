@@ -5,9 +5,9 @@ describe('detailLines', () => {
     expect(detailLines({ status: 'up', latencyMs: 4 })).toEqual([{ label: 'Temps de réponse', value: '4 ms' }]);
     expect(detailLines({ status: 'up', count: 2 })).toEqual([{ label: 'Processus actifs', value: '2' }]);
     expect(detailLines({ status: 'up', waiting: 0, active: 1, delayed: 0, failed: 0 }).map((l) => l.label)).toEqual([
-      'En attente', 'En cours', 'Reportés', 'En échec',
+      'En attente', 'En cours', 'Reportées', 'En échec',
     ]);
-    expect(detailLines({ status: 'up', backend: 'pglite', degraded: true })).toEqual([
+    expect(detailLines({ status: 'up', backend: 'embedded', degraded: true })).toEqual([
       { label: 'Stockage', value: 'PostgreSQL embarqué' },
       { label: 'Mode dégradé', value: 'oui' },
     ]);

@@ -7,12 +7,13 @@ export interface DetailLine {
 const LABELS: Partial<Record<string, { label: string; format?: (value: unknown) => string }>> = {
   latencyMs: { label: 'Temps de réponse', format: (v) => `${v} ms` },
   count: { label: 'Processus actifs', format: (v) => String(v) },
-  waiting: { label: 'En attente', format: (v) => `${v} lot(s)` },
-  active: { label: 'En cours', format: (v) => `${v} lot(s)` },
-  delayed: { label: 'Reportés', format: (v) => `${v} lot(s)` },
-  failed: { label: 'En échec', format: (v) => `${v} lot(s)` },
+  // Queue entries are single predictions and job chunks: "tâches", not "lots".
+  waiting: { label: 'En attente', format: (v) => `${v} tâche(s)` },
+  active: { label: 'En cours', format: (v) => `${v} tâche(s)` },
+  delayed: { label: 'Reportées', format: (v) => `${v} tâche(s)` },
+  failed: { label: 'En échec', format: (v) => `${v} tâche(s)` },
   degraded: { label: 'Mode dégradé', format: (v) => (v ? 'oui' : 'non') },
-  backend: { label: 'Stockage', format: (v) => ({ postgres: 'PostgreSQL', pglite: 'PostgreSQL embarqué', off: 'désactivé' })[String(v)] ?? String(v) },
+  backend: { label: 'Stockage', format: (v) => ({ postgres: 'PostgreSQL', embedded: 'PostgreSQL embarqué', off: 'désactivé' })[String(v)] ?? String(v) },
   model: { label: 'Modèle' },
   url: { label: 'Adresse' },
   torchserve: { label: 'Dernière vérification' },

@@ -28,8 +28,8 @@ const NAMES: Partial<Record<string, string>> = {
   styles: `
     .components { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
     .component { padding: 12px 16px; border-radius: 10px; border: 1px solid var(--mat-sys-outline-variant); }
-    .component.up { border-left: 6px solid #1b7f3b; }
-    .component.down { border-left: 6px solid #b3261e; }
+    .component.up { border-left: 6px solid var(--app-positive); }
+    .component.down { border-left: 6px solid var(--app-negative); }
     dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 0.9rem; }
     dt { color: var(--mat-sys-on-surface-variant); }
     dd { margin: 0; overflow-wrap: anywhere; }

@@ -14,6 +14,7 @@ import { BaseChartDirective } from 'ng2-charts';
 import { Subscription } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
+import { ChartTable } from '../../shared/chart-table';
 import { bucketLabel } from './bucket-label';
 import { downloadText } from '../../core/download';
 import { HistoryApi, HistoryFilter, historyToCsv } from '../../core/history.api';
@@ -28,7 +29,7 @@ const PERIODS: Record<Period, { hours: number; bucket: 'hour' | 'day' }> = {
 /** What was classified, by anyone using this service's key: read from the server, the same in every browser. */
 @Component({
   selector: 'app-history-page',
-  imports: [DatePipe, DecimalPipe, PercentPipe, FormsModule, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule, BaseChartDirective],
+  imports: [DatePipe, DecimalPipe, PercentPipe, FormsModule, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule, BaseChartDirective, ChartTable],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history-page.html',
   styles: `
