@@ -76,6 +76,8 @@ class SentimentHandler(BaseHandler):
         responses = []
         for request_index, (request, items) in enumerate(answers):
             body = [self._result(item) for item in items]
+            if request.explain and isinstance(items[0], Prediction):
+                body[0]["explanation"] = self._explain(request.items[0])
             responses.append(self.describe() if request.describe else body if request.is_list else body[0])
             # Lets clients (and the integration test) see that dynamic batching grouped requests.
             self.context.set_response_header(request_index, BATCH_HEADER, str(len(answers)))
@@ -92,6 +94,11 @@ class SentimentHandler(BaseHandler):
             "device": self.device,
             "profile": self.profile.to_dict(),
         }
+
+    def _explain(self, text: str) -> dict | None:
+        """Exact word weights for the embedded model; None for a family that cannot explain itself yet."""
+        explain = getattr(self.predictor, "explain", None)
+        return explain(text) if explain else None
 
     def _result(self, item: Prediction | ItemError) -> dict:
         if isinstance(item, ItemError):

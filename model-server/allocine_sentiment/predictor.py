@@ -78,6 +78,12 @@ class EmbeddedPredictor:
             return []
         return to_predictions(self.logits(texts), self.temperature, self.uncertain_below, [False] * len(texts))
 
+    def explain(self, text: str) -> dict | None:
+        """Each word's exact signed weight in the decision (``explain.explain_linear``); None for the MLP variant."""
+        from .explain import explain_linear
+
+        return explain_linear(self.model, self.featuriser, text) if self.model.linear else None
+
 
 def load_predictor(model_dir: str | Path, **options) -> Predictor:
     """Pick the family from the files present: ``embedded_model.json`` or a Hugging Face ``config.json``.

@@ -26,6 +26,7 @@ class ParsedRequest:
     items: list[str | ItemError] = field(default_factory=list)
     is_list: bool = False
     describe: bool = False
+    explain: bool = False  # ``{"text": ..., "explain": true}``: the answer says which words weighed how much
 
 
 def check_text(value: object, max_chars: int = DEFAULT_MAX_CHARS) -> str | ItemError:
@@ -84,6 +85,8 @@ def parse_request(row: dict, max_chars: int = DEFAULT_MAX_CHARS) -> ParsedReques
         return ParsedRequest([decoded])
     if decoded == {"describe": True}:
         return ParsedRequest(describe=True)
+    if isinstance(decoded, dict) and decoded.get("explain") is True:
+        return ParsedRequest([check_text(decoded, max_chars)], explain=True)
     if isinstance(decoded, list):
         if not decoded:
             return ParsedRequest([ItemError("empty_list", "the list of reviews is empty")])

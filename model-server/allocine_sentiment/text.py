@@ -26,6 +26,11 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
 
 
+def token_matches(normalised: str) -> list[re.Match[str]]:
+    """The word tokens of already-normalised text with their positions (what ``tokenise`` returns, located)."""
+    return list(_TOKEN.finditer(normalised))
+
+
 def tokenise(text: str) -> list[str]:
     """Split normalised text into word tokens (elisions such as ``j'ai`` become ``j``, ``ai``)."""
     return _TOKEN.findall(normalise(text))

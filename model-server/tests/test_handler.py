@@ -162,3 +162,12 @@ def test_workers_use_their_lane_s_thread_count(tiny_model: Path, context_for, mo
         assert torch.get_num_threads() == 1  # the embedded profile: one thread per worker
     finally:
         torch.set_num_threads(before)
+
+
+def test_a_review_sent_with_explain_gets_its_words_weights(handler):
+    explained, plain = run(handler, [{"body": {"text": POSITIVE, "explain": True}}, {"body": {"text": POSITIVE}}])
+    assert "explanation" not in plain and set(plain) == RESULT_KEYS
+    explanation = explained["explanation"]
+    assert explained["label"] == plain["label"] == "positive"
+    assert [w["text"] for w in explanation["words"]] == ["Un", "film", "magnifique", "des", "acteurs", "bouleversants"]
+    assert explanation["method"] == "linear-exact"

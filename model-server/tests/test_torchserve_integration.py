@@ -97,3 +97,10 @@ def test_interactive_lane_deadline_and_describe_over_http(torchserve):
         f"{BASE}/predictions/allocine-sentiment", json=[POSITIVE], headers={"X-Deadline-Ms": "1"}, timeout=60
     ).json()
     assert expired == [{"error": {"code": "deadline_exceeded", "message": expired[0]["error"]["message"]}}]
+
+
+def test_explain_over_http_returns_exact_word_weights(torchserve):
+    answer = predict({"text": "Un scénario nul mais des acteurs magnifiques.", "explain": True}).json()
+    weights = {w["text"]: w["weight"] for w in answer["explanation"]["words"]}
+    assert weights["magnifiques"] > 0 > weights["nul"]
+    assert "explanation" not in predict({"text": POSITIVE}).json()

@@ -31,7 +31,14 @@ export class IdempotencyKeys {
    * `create(newId)` the first time this key is used; the first job's `replay(jobId)` when the same request
    * comes again; 422 when the key comes with another request. A refused creation frees the key.
    */
-  async once<T>(owner: string, key: string, fingerprint: string, newId: string, create: (id: string) => Promise<T>, replay: (id: string) => Promise<T>): Promise<{ value: T; replayed: boolean }> {
+  async once<T>(
+    owner: string,
+    key: string,
+    fingerprint: string,
+    newId: string,
+    create: (id: string) => Promise<T>,
+    replay: (id: string) => Promise<T>,
+  ): Promise<{ value: T; replayed: boolean }> {
     const claim = await this.claim(owner, key, fingerprint, newId).catch(() => {
       throw unavailable('Job store unavailable (Redis is not answering)');
     });
