@@ -27,6 +27,24 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
     expect(body.results.map((r: { label: string }) => r.label)).toEqual(['negative', 'positive', 'negative']);
   });
 
+  it('explains a review on request: each word as written, with its signed weight', async () => {
+    const text = 'Un scénario NUL mais des acteurs magnifiques.';
+    const { body } = await target.http.post('/api/v1/predictions').send({ text, explain: true }).expect(200);
+    expect(body.explanation.method).toBe('linear-exact');
+    const words = body.explanation.words as { text: string; start: number; end: number; weight: number }[];
+    expect(words.map((w) => w.text)).toEqual(['Un', 'scénario', 'NUL', 'mais', 'des', 'acteurs', 'magnifiques']);
+    for (const w of words) expect(text.slice(w.start, w.end)).toBe(w.text);
+    const weight = (word: string) => words.find((w) => w.text === word)!.weight;
+    expect(weight('magnifiques')).toBeGreaterThan(0);
+    expect(weight('NUL')).toBeLessThan(0);
+    const plain = await target.http.post('/api/v1/predictions').send({ text }).expect(200);
+    expect(plain.body.explanation).toBeUndefined();
+    expect(plain.body.label).toBe(body.label);
+    const bad = await target.http.post('/api/v1/predictions').send({ text, explain: 'yes' }).expect(400);
+    expect(bad.body.errors).toEqual([{ path: 'explain', message: 'explain must be true or false' }]);
+    await target.http.post('/api/v1/predictions').send({ texts: [text], explain: true }).expect(400);
+  });
+
   it('answers bad input with 400 and the one error shape, without touching the queue', async () => {
     const { body } = await target.http.post('/api/v1/predictions').send({ text: '   ' }).expect(400);
     expect(body).toEqual({

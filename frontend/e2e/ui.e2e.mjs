@@ -81,6 +81,12 @@ test('analyses a positive and a negative French review', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'analyser-positif.png'), fullPage: true });
   assert.equal(await analyse('Nul, ennuyeux, je me suis endormi au bout de vingt minutes.'), 'Négatif');
   assert.match(await page.getByTestId('result').textContent(), /allocine-embedded-ngram/);
+  // Why: the review is shown whole with its words highlighted, red for those that pushed towards negative.
+  const highlighted = page.getByTestId('highlighted');
+  assert.equal((await highlighted.textContent()).trim(), 'Nul, ennuyeux, je me suis endormi au bout de vingt minutes.');
+  const negative = await highlighted.locator('mark.negative').allTextContents();
+  assert.ok(negative.includes('Nul') && negative.includes('ennuyeux'), `negative words: ${negative}`);
+  assert.match(await page.getByTestId('legend').textContent(), /pousse vers « négatif »/);
   await page.screenshot({ path: join(ARTIFACTS, 'analyser-negatif.png'), fullPage: true });
 });
 

@@ -1,4 +1,4 @@
-"""Why this label: the exact share of each word of a review in the embedded model's decision.
+"""Why this label: each word's share in the decision — exact for the embedded model, by occlusion for others.
 
 The embedded model is linear: logit(positive) − logit(negative) = bias + Σ_b w_b · (W[b, pos] − W[b, neg]) over
 the hashed n-gram buckets b of the review, with w_b its tf-idf weight. Each bucket's term is split evenly between
@@ -75,3 +75,27 @@ def explain_linear(model, featuriser, text: str) -> dict:
         for (start, end), weight in zip(_spans(text, normalised), word_weights, strict=True)
     ]
     return {"method": "linear-exact", "unit": UNIT, "bias": round(bias, 6), "words": words}
+
+
+OCCLUSION_BUDGET = 32  # texts through the model per explanation, besides the review itself
+
+
+def explain_by_occlusion(predictor, text: str, budget: int = OCCLUSION_BUDGET) -> dict:
+    """For models that are not linear (transformers): how much the decision drops when each word is taken out.
+
+    Cost: at most ``budget`` extra texts through the model in one call. A longer review is cut into ``budget``
+    runs of consecutive words, each taken out at once, and a run's drop is shared evenly by its words.
+    """
+    spans = _spans(text, normalise(text))
+    if not spans:
+        return {"method": "occlusion", "unit": "logit difference lost without the word", "bias": 0.0, "words": []}
+    size = -(-len(spans) // budget)  # words per run, rounded up
+    runs = [spans[i : i + size] for i in range(0, len(spans), size)]
+    variants = [text[: run[0][0]] + " " + text[run[-1][1] :] for run in runs]
+    logits = predictor.logits([text, *variants]).double()
+    difference = (logits[:, 1] - logits[:, 0]).tolist()
+    words = []
+    for run, without in zip(runs, difference[1:], strict=True):
+        share = (difference[0] - without) / len(run)
+        words += [{"text": text[s:e], "start": s, "end": e, "weight": round(share, 6)} for s, e in run]
+    return {"method": "occlusion", "unit": "logit difference lost without the word", "bias": 0.0, "words": words}

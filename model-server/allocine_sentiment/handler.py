@@ -76,8 +76,9 @@ class SentimentHandler(BaseHandler):
         responses = []
         for request_index, (request, items) in enumerate(answers):
             body = [self._result(item) for item in items]
-            if request.explain and isinstance(items[0], Prediction):
-                body[0]["explanation"] = self._explain(request.items[0])
+            for index, wanted in enumerate(request.explain):
+                if wanted and isinstance(items[index], Prediction):
+                    body[index]["explanation"] = self._explain(request.items[index])
             responses.append(self.describe() if request.describe else body if request.is_list else body[0])
             # Lets clients (and the integration test) see that dynamic batching grouped requests.
             self.context.set_response_header(request_index, BATCH_HEADER, str(len(answers)))

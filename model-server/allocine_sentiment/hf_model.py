@@ -132,6 +132,12 @@ class HuggingFacePredictor:
         summed = torch.zeros(len(texts), 2).index_add_(0, reviews, logits * lengths[:, None])
         return summed / torch.zeros(len(texts)).index_add_(0, reviews, lengths)[:, None]
 
+    def explain(self, text: str) -> dict:
+        """Occlusion within a fixed budget of model calls (``explain.explain_by_occlusion``)."""
+        from .explain import explain_by_occlusion
+
+        return explain_by_occlusion(self, text)
+
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         if not texts:
             return []

@@ -26,7 +26,8 @@ class ParsedRequest:
     items: list[str | ItemError] = field(default_factory=list)
     is_list: bool = False
     describe: bool = False
-    explain: bool = False  # ``{"text": ..., "explain": true}``: the answer says which words weighed how much
+    # Per item: ``{"text": ..., "explain": true}`` asks which words weighed how much in its answer.
+    explain: list[bool] = field(default_factory=list)
 
 
 def check_text(value: object, max_chars: int = DEFAULT_MAX_CHARS) -> str | ItemError:
@@ -85,10 +86,12 @@ def parse_request(row: dict, max_chars: int = DEFAULT_MAX_CHARS) -> ParsedReques
         return ParsedRequest([decoded])
     if decoded == {"describe": True}:
         return ParsedRequest(describe=True)
-    if isinstance(decoded, dict) and decoded.get("explain") is True:
-        return ParsedRequest([check_text(decoded, max_chars)], explain=True)
     if isinstance(decoded, list):
         if not decoded:
             return ParsedRequest([ItemError("empty_list", "the list of reviews is empty")])
-        return ParsedRequest([check_text(value, max_chars) for value in decoded], is_list=True)
-    return ParsedRequest([check_text(decoded, max_chars)])
+        return ParsedRequest([check_text(value, max_chars) for value in decoded], True, explain=_explain_flags(decoded))
+    return ParsedRequest([check_text(decoded, max_chars)], explain=_explain_flags([decoded]))
+
+
+def _explain_flags(values: list) -> list[bool]:
+    return [isinstance(value, dict) and value.get("explain") is True for value in values]

@@ -38,3 +38,19 @@ def test_the_words_that_carry_the_sentiment_weigh_the_most(predictor):
     assert by_text["magnifiques"] > 0 > by_text["nul"]
     assert max(words, key=lambda w: abs(w["weight"]))["text"] in ("nul", "magnifiques")
     assert [w["text"] for w in words] == ["Un", "scénario", "nul", "mais", "des", "acteurs", "magnifiques"]
+
+
+def test_a_transformer_explains_by_occlusion_within_its_budget(tiny_camembert):
+    camembert = load_predictor(tiny_camembert)
+    calls = []
+    real = camembert.logits
+    camembert.logits = lambda texts: calls.append(len(texts)) or real(texts)
+    text = " ".join(["Un film vraiment magnifique, des acteurs bouleversants."] * 10)  # 70 words
+    explanation = camembert.explain(text)
+    assert explanation["method"] == "occlusion"
+    assert len(explanation["words"]) == 70
+    assert len(calls) == 1 and calls[0] <= 1 + 32  # the review and at most 32 variants, in one call
+    for word in explanation["words"]:
+        assert text[word["start"] : word["end"]] == word["text"]
+    short = camembert.explain("Nul.")
+    assert [w["text"] for w in short["words"]] == ["Nul"]

@@ -171,3 +171,7 @@ def test_a_review_sent_with_explain_gets_its_words_weights(handler):
     assert explained["label"] == plain["label"] == "positive"
     assert [w["text"] for w in explanation["words"]] == ["Un", "film", "magnifique", "des", "acteurs", "bouleversants"]
     assert explanation["method"] == "linear-exact"
+    # In a list (how the backend sends reviews), per item: only the one that asked is explained.
+    (listed,) = run(handler, [{"body": [{"text": NEGATIVE, "explain": True}, NEGATIVE, {"text": "", "explain": True}]}])
+    assert "explanation" in listed[0] and "explanation" not in listed[1]
+    assert listed[2]["error"]["code"] == "empty_text"

@@ -17,6 +17,24 @@ export const predictionSchema: SchemaObject = {
     model: { type: 'string', example: 'allocine-embedded-ngram' },
     version: { type: 'string', example: '1.0' },
     latencyMs: { type: 'integer', example: 12 },
+    explanation: {
+      type: 'object',
+      nullable: true,
+      description: 'With "explain": true. The embedded model: each word\'s exact signed weight (> 0 towards positive; start/end count in the text with surrounding whitespace trimmed); the weights plus bias are the logit difference. null when the served model cannot explain itself.',
+      properties: {
+        method: { type: 'string', example: 'linear-exact' },
+        unit: { type: 'string' },
+        bias: { type: 'number' },
+        words: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['text', 'start', 'end', 'weight'],
+            properties: { text: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, weight: { type: 'number' } },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -25,8 +43,11 @@ export const predictRequestSchema: SchemaObject = {
     {
       type: 'object',
       required: ['text'],
-      properties: { text: { type: 'string', minLength: 1, maxLength: 5000 } },
-      example: { text: "Un chef-d'œuvre, bouleversant du début à la fin." },
+      properties: {
+        text: { type: 'string', minLength: 1, maxLength: 5000 },
+        explain: { type: 'boolean', description: 'Also say which words pushed the decision, and how much' },
+      },
+      example: { text: "Un chef-d'œuvre, bouleversant du début à la fin.", explain: true },
     },
     {
       type: 'object',

@@ -23,6 +23,8 @@ export interface PredictOptions {
   timeoutMs: number;
   /** The waiting caller's deadline (epoch ms), passed down so nobody computes for a caller who has gone. */
   deadline?: number;
+  /** Each review is sent as `{"text", "explain": true}`: its result carries `explanation`. */
+  explain?: boolean;
 }
 
 /** The only module that knows TorchServe's URLs and payloads. */
@@ -40,7 +42,10 @@ export class ModelServerClient {
     const headers = options.deadline ? { [DEADLINE_HEADER]: String(Math.floor(options.deadline)) } : {};
     try {
       const response = await firstValueFrom(
-        this.http.post<unknown>(this.url(options.lane), texts, { timeout: options.timeoutMs, headers }),
+        this.http.post<unknown>(this.url(options.lane), options.explain ? texts.map((text) => ({ text, explain: true })) : texts, {
+          timeout: options.timeoutMs,
+          headers,
+        }),
       );
       stopTimer({ outcome: 'ok' });
       const results = response.data;

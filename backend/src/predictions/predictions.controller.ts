@@ -40,7 +40,7 @@ export class PredictionsController {
       const results = await this.predictions.predict(caller, request.texts);
       return { results, latencyMs: results[0]?.latencyMs ?? 0 };
     }
-    const [result] = await this.predictions.predict(caller, [request.text]);
+    const [result] = await this.predictions.predict(caller, [request.text], request.explain ?? false);
     return result;
   }
 }

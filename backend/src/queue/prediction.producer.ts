@@ -27,10 +27,10 @@ export class PredictionProducer {
    * Queue texts and wait for their results. On timeout the job is withdrawn if no worker took it yet,
    * so nothing half-done is left behind; a job already running finishes and is then discarded.
    */
-  async predict(texts: string[]): Promise<ModelResult[]> {
+  async predict(texts: string[], explain = false): Promise<ModelResult[]> {
     // The deadline travels with the job: a worker (or a retry) never computes for a caller who has gone.
     const deadline = Date.now() + this.config.PREDICT_TIMEOUT_MS;
-    const job = await this.queue.add(JobName.Predict, { texts, deadline } satisfies PredictJobData, {
+    const job = await this.queue.add(JobName.Predict, { texts, deadline, ...(explain ? { explain } : {}) } satisfies PredictJobData, {
       attempts: this.config.PREDICT_ATTEMPTS,
       backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
       removeOnComplete: { age: 60, count: 1_000 },

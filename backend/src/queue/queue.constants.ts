@@ -17,6 +17,8 @@ export interface PredictJobData {
   texts: string[];
   /** Epoch ms when the HTTP caller stops waiting: no work is done for it after that. */
   deadline: number;
+  /** Ask the model server for each review's word weights too. */
+  explain?: boolean;
 }
 
 /** Reviews stay in the job store; the queue carries only where to find them. */

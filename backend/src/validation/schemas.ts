@@ -22,7 +22,7 @@ const jsonObject = {
  * form the client meant rather than about a failed union. Built once per app, used per request.
  */
 export function predictRequestSchemas(limits: Limits) {
-  const single = z.strictObject({ text: reviewText(limits) }, jsonObject);
+  const single = z.strictObject({ text: reviewText(limits), explain: z.boolean({ error: 'explain must be true or false' }).optional() }, jsonObject);
   const many = z.strictObject(
     {
       texts: z

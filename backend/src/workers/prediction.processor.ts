@@ -65,7 +65,7 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
   }
 
   private async predict(job: Job<PredictJobData>): Promise<ModelResult[]> {
-    const { texts, deadline } = job.data;
+    const { texts, deadline, explain } = job.data;
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       this.metrics.expired.inc();
@@ -73,7 +73,7 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
     }
     try {
       const timeoutMs = Math.min(this.profile.modelCallTimeoutMs(), remaining);
-      const results = await this.model.predict(texts, { lane: 'interactive', timeoutMs, deadline });
+      const results = await this.model.predict(texts, { lane: 'interactive', timeoutMs, deadline, explain });
       countPredictions(this.metrics, results);
       return results;
     } catch (error) {

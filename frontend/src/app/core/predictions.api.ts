@@ -8,8 +8,9 @@ import { Observable } from 'rxjs';
 export class PredictionsApi {
   private readonly http = inject(HttpClient);
 
+  /** One review, with the words that pushed the decision (`explanation`) when the model can say. */
   predict(text: string): Observable<PredictionResult> {
-    return this.http.post<PredictionResult>('/api/v1/predictions', { text });
+    return this.http.post<PredictionResult>('/api/v1/predictions', { text, explain: true });
   }
 
   model(): Observable<ModelInfo> {

@@ -20,11 +20,32 @@ export interface PredictionResult {
   model: string;
   version: string;
   latencyMs: number;
+  /** With `"explain": true`: the words that pushed the decision, and how much. */
+  explanation?: Explanation | null;
+}
+
+/** One word of the review as written (`text.trim().slice(start, end)`: offsets count from the trimmed text) and its
+ * signed weight: > 0 towards positive. */
+export interface WordWeight {
+  text: string;
+  start: number;
+  end: number;
+  weight: number;
+}
+
+export interface Explanation {
+  /** `linear-exact`: the model's own decomposition (the weights plus `bias` are its logit difference). */
+  method: string;
+  unit: string;
+  bias: number;
+  words: WordWeight[];
 }
 
 export interface PredictRequest {
   text?: string;
   texts?: string[];
+  /** Single review only: also return its explanation. */
+  explain?: boolean;
 }
 
 export interface PredictManyResponse {

@@ -29,13 +29,32 @@ describe('AnalysePage', () => {
   it('shows Positif with the confidence (the server keeps it in the history; the browser keeps nothing)', async () => {
     const { fixture, element, http } = await typeAndAnalyse('Un film magnifique.');
     const request = http.expectOne('/api/v1/predictions');
-    expect(request.request.body).toEqual({ text: 'Un film magnifique.' });
+    expect(request.request.body).toEqual({ text: 'Un film magnifique.', explain: true });
     request.flush({ label: 'positive', score: 0.93, probabilities: { negative: 0.07, positive: 0.93 }, uncertain: false, truncated: false, model: 'allocine-embedded-ngram', version: '1.0', latencyMs: 12 });
     await fixture.whenStable();
     expect(element.querySelector('[data-testid="verdict"]')?.textContent).toBe('Positif');
     expect(element.querySelector('[data-testid="result"]')?.textContent).toContain('93');
     expect(element.querySelector('[data-testid="result"]')?.textContent).toContain('allocine-embedded-ngram 1.0');
     expect(localStorage.getItem('allocine-sentiment.history.v1')).toBeNull();
+  });
+
+  it('highlights the words that pushed the decision, with a legend', async () => {
+    const { fixture, element, http } = await typeAndAnalyse('Un film magnifique.');
+    const words = [
+      { text: 'Un', start: 0, end: 2, weight: 0.01 },
+      { text: 'film', start: 3, end: 7, weight: -0.2 },
+      { text: 'magnifique', start: 8, end: 18, weight: 0.9 },
+    ];
+    http.expectOne('/api/v1/predictions').flush({
+      label: 'positive', score: 0.93, probabilities: { negative: 0.07, positive: 0.93 }, uncertain: false, truncated: false,
+      model: 'allocine-embedded-ngram', version: '1.0', latencyMs: 12, explanation: { method: 'linear-exact', unit: 'logit', bias: 0.1, words },
+    });
+    await fixture.whenStable();
+    const highlighted = element.querySelector('[data-testid="highlighted"]')!;
+    expect(highlighted.textContent).toBe('Un film magnifique.');
+    expect(highlighted.querySelector('mark.positive')?.textContent).toBe('magnifique');
+    expect(highlighted.querySelector('mark.negative')?.textContent).toBe('film');
+    expect(element.querySelector('[data-testid="legend"]')?.textContent).toContain('pousse vers « positif »');
   });
 
   it('says when the service is unavailable instead of showing nothing', async () => {

@@ -14,6 +14,7 @@ import { catchError, map, of } from 'rxjs';
 import { UiError, toUiError } from '../../core/api-error';
 import { PredictionsApi } from '../../core/predictions.api';
 import { EXAMPLES } from './examples';
+import { segments, strongest } from './highlight';
 
 /** Until the API says otherwise (GET /api/v1/model reports the configured limit). */
 const DEFAULT_MAX_CHARS = 5000;
@@ -40,6 +41,19 @@ export class AnalysePage {
   protected readonly loading = signal(false);
   protected readonly result = signal<PredictionResult | null>(null);
   protected readonly error = signal<UiError | null>(null);
+  /** The result's explanation, ready to draw: the review in runs, and the strongest words each way. */
+  protected readonly explained = computed(() => {
+    const result = this.result();
+    const words = result?.explanation?.words;
+    if (!result?.explanation || !words?.length) return null;
+    return {
+      runs: segments(this.analysedText(), words),
+      positive: strongest(words, 'positive'),
+      negative: strongest(words, 'negative'),
+      method: result.explanation.method === 'linear-exact' ? 'décomposition exacte' : result.explanation.method,
+    };
+  });
+  private readonly analysedText = signal('');
 
   protected readonly length = computed(() => this.text().trim().length);
   protected readonly tooLong = computed(() => this.text().length > this.maxChars());
@@ -61,6 +75,7 @@ export class AnalysePage {
   protected analyse(): void {
     if (!this.canSubmit()) return;
     const text = this.text().trim();
+    this.analysedText.set(text);
     this.loading.set(true);
     this.error.set(null);
     this.api.predict(text).subscribe({
