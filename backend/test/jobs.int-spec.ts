@@ -51,6 +51,30 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     expect(agreed.length).toBeGreaterThanOrEqual(fixtures.length - 3);
   });
 
+  it('streams a job\'s progress as Server-Sent Events until it ends', async () => {
+    const created = await target.http.post('/api/v1/jobs').send({ reviews: reviews(600) }).expect(202);
+    const stream = await target.http
+      .get(`/api/v1/jobs/${created.body.id}/events`)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+    const events = (stream.body as string)
+      .split('\n\n')
+      .filter((block) => block.startsWith('event:'))
+      .map((block) => ({ name: /^event: (\w+)/.exec(block)![1], status: JSON.parse(/\ndata: (.*)$/m.exec(block)![1]) }));
+    expect(events[0].name).toBe('progress');
+    expect(events.at(-1)).toMatchObject({ name: 'end', status: { state: 'completed', progress: { done: 600, total: 600 } } });
+    const done = events.map((e) => e.status.progress.done as number);
+    expect(done).toEqual([...done].sort((a, b) => a - b)); // never goes back
+    expect(events.filter((e) => e.name === 'end')).toHaveLength(1);
+    await target.http.get(`/api/v1/jobs/00000000-0000-4000-8000-000000000000/events`).expect(404);
+  });
+
   it('answers 202 with a Location, and an Idempotency-Key makes a retried POST return the same job', async () => {
     const body = { reviews: reviews(30), name: 'retry-safe' };
     const first = await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-42').send(body).expect(202);

@@ -101,10 +101,13 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
   await page.getByTestId('file-input').setInputFiles(csvPath);
   await page.getByText('200 ligne(s)').waitFor();
   const upload = page.waitForRequest((r) => r.url().endsWith('/api/v1/jobs') && r.method() === 'POST');
+  const events = page.waitForRequest((r) => /\/api\/v1\/jobs\/[0-9a-f-]{36}\/events$/.test(r.url()));
   await page.getByTestId('submit-job').click();
   // The file itself goes to the API (multipart), so its size is bounded by the file limit, not the JSON one.
   assert.match((await upload).headers()['content-type'], /^multipart\/form-data/);
   await page.waitForURL(/\/lot\/[0-9a-f-]{36}$/);
+  // Progress comes as Server-Sent Events through the UI's server (polling only if the stream fails).
+  assert.equal((await (await events).response()).headers()['content-type'], 'text/event-stream; charset=utf-8');
   await page.getByTestId('job-state').filter({ hasText: 'Terminé' }).waitFor({ timeout: 60_000 });
   assert.equal((await page.getByTestId('job-percent').textContent()).trim(), '100 %');
   await page.getByTestId('results-table').waitFor();

@@ -10,6 +10,7 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
   UploadedFile,
   UseInterceptors,
@@ -17,7 +18,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { JobList, JobStatus } from '@allocine/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
@@ -29,6 +30,7 @@ import { HistoryRepository } from '../history/history.repository';
 import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
 import { CsvOptions, UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
+import { streamJobEvents } from './job-events';
 import { JobsService } from './jobs.service';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
@@ -102,6 +104,23 @@ export class JobsController {
   @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
   status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
     return this.jobs.status(caller, id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'Live progress as Server-Sent Events: "progress" events (the job status) at each change, then one "end" event',
+    description: 'text/event-stream; reconnecting starts again from the current status. Falls back to polling GET /jobs/{id} where SSE cannot pass.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'event: progress / event: end, data: the job status (as GET /jobs/{id})' })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
+  async events(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await streamJobEvents(request, response, () => this.jobs.status(caller, id));
   }
 
   @Get(':id/results')

@@ -12,7 +12,7 @@ import { UiError, toUiError } from '../../core/api-error';
 import { downloadText } from '../../core/download';
 import { JobSubmission, JobsApi } from '../../core/jobs.api';
 import { JobCharts } from './job-charts';
-import { isActive, pollJob } from './job-poller';
+import { followJob, isActive } from './job-poller';
 import { JobResults } from './job-results';
 import { JobSubmit } from './job-submit';
 
@@ -104,7 +104,7 @@ export class BatchPage {
     this.rows.set(null);
     this.error.set(null);
     if (!id) return;
-    this.polling = pollJob(() => this.api.status(id))
+    this.polling = followJob(`/api/v1/jobs/${id}/events`, () => this.api.status(id))
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (status) => {

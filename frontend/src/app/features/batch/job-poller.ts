@@ -1,5 +1,5 @@
 import type { JobStatus } from '@allocine/contracts';
-import { Observable, defer, expand, takeWhile, timer, switchMap } from 'rxjs';
+import { Observable, Subscription, defer, expand, takeWhile, timer, switchMap } from 'rxjs';
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 5_000;
@@ -23,3 +23,46 @@ export function pollJob(fetch: () => Observable<JobStatus>): Observable<JobStatu
 }
 
 export const isActive = (status: JobStatus) => status.state === 'queued' || status.state === 'running';
+
+/** The part of EventSource `followJob` uses (a fake one in tests). */
+export interface EventStream {
+  addEventListener(type: 'progress' | 'end', listener: (event: MessageEvent<string>) => void): void;
+  onerror: ((event: Event) => void) | null;
+  close(): void;
+}
+
+/**
+ * A job's status as it changes: the server's event stream (`/jobs/:id/events`), and if that cannot be opened or
+ * breaks (a proxy that buffers, an old browser), polling from then on. Completes once the job has ended.
+ */
+export function followJob(
+  url: string,
+  poll: () => Observable<JobStatus>,
+  open: ((url: string) => EventStream) | null = typeof EventSource === 'undefined' ? null : (u) => new EventSource(u) as EventStream,
+): Observable<JobStatus> {
+  return new Observable<JobStatus>((subscriber) => {
+    let stream: EventStream | null = null;
+    let fallback: Subscription | null = null;
+    const toPolling = () => {
+      stream?.close();
+      stream = null;
+      fallback ??= pollJob(poll).subscribe(subscriber);
+    };
+    if (!open) {
+      toPolling();
+    } else {
+      stream = open(url);
+      stream.addEventListener('progress', (event) => subscriber.next(JSON.parse(event.data) as JobStatus));
+      stream.addEventListener('end', (event) => {
+        subscriber.next(JSON.parse(event.data) as JobStatus);
+        stream?.close();
+        subscriber.complete();
+      });
+      stream.onerror = toPolling;
+    }
+    return () => {
+      stream?.close();
+      fallback?.unsubscribe();
+    };
+  });
+}
