@@ -73,6 +73,20 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     expect(done).toEqual([...done].sort((a, b) => a - b)); // never goes back
     expect(events.filter((e) => e.name === 'end')).toHaveLength(1);
     await target.http.get(`/api/v1/jobs/00000000-0000-4000-8000-000000000000/events`).expect(404);
+    // A job cancelled while someone watches: the stream ends with the cancelled status, and closes.
+    const watched = await target.http.post('/api/v1/jobs').send({ reviews: reviews(3000) }).expect(202);
+    const watching = target.http
+      .get(`/api/v1/jobs/${watched.body.id}/events`)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      })
+      .then((answer) => answer.body as string);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await target.http.delete(`/api/v1/jobs/${watched.body.id}`).expect(200);
+    expect(await watching).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
   });
 
   it('answers 202 with a Location, and an Idempotency-Key makes a retried POST return the same job', async () => {

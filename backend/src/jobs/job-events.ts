@@ -1,6 +1,8 @@
 import type { JobStatus } from '@allocine/contracts';
 import type { Request, Response } from 'express';
 
+import { ApiError } from '../common/api-errors';
+
 /** How often the stream looks at the job (any replica may be doing the work), and keeps the line open. */
 const CHECK_MS = 500;
 const HEARTBEAT_MS = 15_000;
@@ -25,13 +27,16 @@ export async function streamJobEvents(request: Request, response: Response, read
   send('progress', status);
   let lastSent = JSON.stringify(status);
   let lastWrite = Date.now();
-  while (!closed && !TERMINAL.has(status.state)) {
+  let gone = false;
+  while (!closed && !gone && !TERMINAL.has(status.state)) {
     await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
     if (closed) break;
     try {
       status = await read();
-    } catch {
-      continue; // Redis away for a moment: keep the stream, look again
+    } catch (error) {
+      // Deleted meanwhile: say so and close. Anything else (Redis away a moment): keep the stream, look again.
+      gone = error instanceof ApiError && error.type === 'not-found';
+      continue;
     }
     const current = JSON.stringify(status);
     if (current !== lastSent) {
@@ -43,6 +48,7 @@ export async function streamJobEvents(request: Request, response: Response, read
       lastWrite = Date.now();
     }
   }
-  if (!closed) send('end', status);
+  if (gone) response.write('event: gone\ndata: {}\n\n');
+  else if (!closed) send('end', status);
   response.end();
 }
