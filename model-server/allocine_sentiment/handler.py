@@ -97,9 +97,14 @@ class SentimentHandler(BaseHandler):
         }
 
     def _explain(self, text: str) -> dict | None:
-        """Exact word weights for the embedded model; None for a family that cannot explain itself yet."""
+        """Word weights (exact for the embedded model, occlusion for transformers), or None: an explanation that
+        fails must not cost the batch its predictions."""
         explain = getattr(self.predictor, "explain", None)
-        return explain(text) if explain else None
+        try:
+            return explain(text) if explain else None
+        except Exception as error:  # the review's text is never logged
+            logger.error("an explanation failed: %s", type(error).__name__)
+            return None
 
     def _result(self, item: Prediction | ItemError) -> dict:
         if isinstance(item, ItemError):

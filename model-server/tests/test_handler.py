@@ -175,3 +175,13 @@ def test_a_review_sent_with_explain_gets_its_words_weights(handler):
     (listed,) = run(handler, [{"body": [{"text": NEGATIVE, "explain": True}, NEGATIVE, {"text": "", "explain": True}]}])
     assert "explanation" in listed[0] and "explanation" not in listed[1]
     assert listed[2]["error"]["code"] == "empty_text"
+
+
+def test_an_explanation_that_fails_costs_nothing_but_itself(handler, monkeypatch):
+    def broken(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(handler.predictor, "explain", broken)
+    explained, other = run(handler, [{"body": {"text": POSITIVE, "explain": True}}, {"body": NEGATIVE}])
+    assert explained["label"] == "positive" and explained["explanation"] is None
+    assert other["label"] == "negative"
