@@ -126,6 +126,7 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
       '/api/v1/health/ready',
       '/api/v1/jobs',
       '/api/v1/jobs/{id}',
+      '/api/v1/jobs/{id}/events',
       '/api/v1/jobs/{id}/results',
       '/api/v1/model',
       '/api/v1/predictions',
