@@ -19,6 +19,18 @@ function reviews(n: number) {
   return Array.from({ length: n }, (_, i) => ({ id: `rev-${i}`, text: fixtures[i % fixtures.length].review }));
 }
 
+/** GET a job's event stream, its body read whole as text once the server ends it. */
+function eventStream(target: RunningApp, id: string) {
+  return target.http
+    .get(`/api/v1/jobs/${id}/events`)
+    .buffer(true)
+    .parse((response, done) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => done(null, text));
+    });
+}
+
 describe('batch jobs (real Redis, real TorchServe)', () => {
   let target: RunningApp;
 
@@ -53,15 +65,7 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
 
   it('streams a job\'s progress as Server-Sent Events until it ends', async () => {
     const created = await target.http.post('/api/v1/jobs').send({ reviews: reviews(600) }).expect(202);
-    const stream = await target.http
-      .get(`/api/v1/jobs/${created.body.id}/events`)
-      .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => done(null, text));
-      })
-      .expect(200);
+    const stream = await eventStream(target, created.body.id).expect(200);
     expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
     const events = (stream.body as string)
       .split('\n\n')
@@ -75,15 +79,7 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     await target.http.get(`/api/v1/jobs/00000000-0000-4000-8000-000000000000/events`).expect(404);
     // A job cancelled while someone watches: the stream ends with the cancelled status, and closes.
     const watched = await target.http.post('/api/v1/jobs').send({ reviews: reviews(3000) }).expect(202);
-    const watching = target.http
-      .get(`/api/v1/jobs/${watched.body.id}/events`)
-      .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => done(null, text));
-      })
-      .then((answer) => answer.body as string);
+    const watching = eventStream(target, watched.body.id).then((answer) => answer.body as string);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await target.http.delete(`/api/v1/jobs/${watched.body.id}`).expect(200);
     expect(await watching).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
