@@ -155,4 +155,22 @@ describe('production', () => {
     const worker = await app({ NODE_ENV: 'production', APP_ROLE: 'worker' });
     await request(worker.app.getHttpServer()).get('/api/v1/health/live').expect(200);
   });
+
+  it('a worker stopped as soon as it has started shuts down without an unhandled Redis error', async () => {
+    // An orchestrator may stop a pod that has just started: closing BullMQ's blocking connection while it
+    // is still initialising used to reject its pending commands with nobody listening ("Connection is closed").
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const worker = await startApp({ APP_ROLE: 'worker' });
+        await worker.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+    expect(unhandled.map(String)).toEqual([]);
+  });
 });

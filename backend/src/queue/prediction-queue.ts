@@ -3,6 +3,7 @@ import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { settled } from './close-settled';
 import { BATCH_QUEUE, PREDICTION_QUEUE } from './queue.constants';
 import { failFastRedisOptions, redisOptions } from './redis-options';
 
@@ -36,12 +37,13 @@ export class PredictionQueue implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
-      [this.events, this.flows, this.batch, this.queue].map((handle) =>
-        handle.close().catch((error: Error) => {
+      [this.events, this.flows, this.batch, this.queue].map(async (handle) => {
+        await settled(handle);
+        return handle.close().catch((error: Error) => {
           this.logger.warn(`closing ${handle.constructor.name} while Redis is unreachable: ${error.message}`);
           return handle.disconnect();
-        }),
-      ),
+        });
+      }),
     );
   }
 }
