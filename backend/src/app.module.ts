@@ -16,13 +16,14 @@ import { ModelInfoModule } from './model-info/model-info.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ProblemsModule } from './problems/problems.module';
 import { RedisModule } from './redis/redis.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
 
 /** The role decides what runs: the HTTP API, the queue workers, or both (the default). */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const api: Type[] = [PredictionsModule, JobsModule, ModelInfoModule, ProblemsModule];
+    const api: Type[] = [PredictionsModule, JobsModule, ModelInfoModule, ProblemsModule, WebhooksModule];
     const workers: Type[] = [WorkersModule];
     return {
       module: AppModule,

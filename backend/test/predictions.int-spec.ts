@@ -133,6 +133,7 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
       '/api/v1/problems',
       '/api/v1/problems/{name}',
       '/api/v1/stats',
+      '/api/v1/webhooks/secret',
     ]);
     // Every documented error is the one RFC 9457 problem schema, served as application/problem+json.
     const errors = Object.values(body.paths as Record<string, Record<string, { responses: Record<string, { content?: object }> }>>)

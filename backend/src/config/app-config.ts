@@ -90,6 +90,20 @@ export const configSchema = z.object({
   /** Review text accepted and not yet finished, all jobs together; past it new jobs get 503 + Retry-After. */
   ACCEPTED_WORK_BYTES: bytes.default('256mb'),
   SHUTDOWN_GRACE_MS: integer(30_000, 0),
+  /**
+   * Webhooks: each API key's signing secret is derived from this (GET /api/v1/webhooks/secret); unset, jobs
+   * refuse a callbackUrl. At least 32 characters, from a secret store.
+   */
+  WEBHOOK_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Hosts callbacks may go to (`hooks.example.com`, `*.example.com`); empty: any public host. */
+  WEBHOOK_ALLOWED_HOSTS: list,
+  /** Callbacks to loopback, private or link-local addresses (SSRF): only for tests and closed networks. */
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
+  WEBHOOK_MAX_ATTEMPTS: integer(8, 1),
+  /** Retries wait twice as long each time from this, up to WEBHOOK_MAX_BACKOFF_MS (8 attempts span ~1 h). */
+  WEBHOOK_BACKOFF_MS: integer(30_000, 1),
+  WEBHOOK_MAX_BACKOFF_MS: integer(30 * 60_000, 1),
+  WEBHOOK_TIMEOUT_MS: integer(10_000, 100),
   STATIC_DIR: z.string().default(''),
   /** History in PostgreSQL (postgres://user:password@host:5432/db); takes precedence over HISTORY_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),

@@ -110,6 +110,12 @@ export const createJobSchema: SchemaObject = {
       },
     },
     name: { type: 'string', maxLength: 200, description: 'Shown in job lists' },
+    callbackUrl: {
+      type: 'string',
+      format: 'uri',
+      maxLength: 2000,
+      description: 'POSTed once the job has finished, signed (see GET /api/v1/webhooks/secret); the host must be allowed, and public',
+    },
     metadata: { type: 'object', additionalProperties: true, description: 'Yours, kept with the job (at most 4 KB as JSON)' },
   },
   example: { name: 'Critiques de mars', reviews: [{ id: 'a1', text: 'Un film magnifique.' }, { text: 'Nul, ennuyeux.' }] },
@@ -124,6 +130,7 @@ export const csvUploadSchema: SchemaObject = {
     idColumn: { type: 'string', description: 'Optional column holding your ids' },
     delimiter: { type: 'string', description: 'Field delimiter (default ",")' },
     name: { type: 'string', maxLength: 200, description: 'Shown in job lists' },
+    callbackUrl: { type: 'string', format: 'uri', description: 'As in the JSON form' },
   },
 };
 
@@ -150,6 +157,37 @@ export const jobStatusSchema: SchemaObject = {
       properties: { positive: { type: 'integer' }, negative: { type: 'integer' }, errors: { type: 'integer' } },
     },
     links,
+    webhook: {
+      type: 'object',
+      description: 'Only for a job created with callbackUrl: every delivery attempt, and when the next is due',
+      properties: {
+        url: { type: 'string' },
+        state: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+        nextAttemptAt: { type: 'string', format: 'date-time', nullable: true },
+        attempts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              attempt: { type: 'integer' },
+              at: { type: 'string', format: 'date-time' },
+              status: { type: 'integer', nullable: true, description: "The receiver's HTTP status; null when unreachable" },
+              error: { type: 'string', nullable: true },
+              durationMs: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+export const webhookSecretSchema: SchemaObject = {
+  type: 'object',
+  properties: {
+    secret: { type: 'string', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: "This key's signing secret" },
+    scheme: { type: 'string', example: 'standard-webhooks-v1' },
+    headers: { type: 'object', properties: { id: { type: 'string' }, timestamp: { type: 'string' }, signature: { type: 'string' } } },
   },
 };
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobResultRow, JobState, JobStatus } from '@allocine/contracts';
+import type { JobResultRow, JobState, JobStatus, WebhookDelivery } from '@allocine/contracts';
 
 import { AppConfig } from '../config/app-config';
 import { ANONYMOUS } from '../access/key-ring';
@@ -34,7 +34,16 @@ export interface JobRecord extends JobDetails {
   startedAt: string | null;
   finishedAt: string | null;
   expiresAt: string;
+  /** Where the finished job's status is POSTed; null without a callback. */
+  callbackUrl: string | null;
+  webhook: WebhookDelivery | null;
 }
+
+// Writes a job's callback record only while the job exists (a deleted job is not brought back without a TTL).
+const SAVE_WEBHOOK = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'webhook', ARGV[1])
+return 1`;
 
 // Moves queued → running once; never revives a cancelled job.
 const MARK_RUNNING = `
@@ -96,7 +105,14 @@ export class JobStore {
    * Record a new job and store its reviews as pending rows, one key per chunk: the queue then only
    * carries (job id, chunk index), and a chunk's input survives any number of retries or restarts.
    */
-  async create(id: string, owner: string, reviews: { id: string; text: string }[], chunkSize: number, details: JobDetails): Promise<JobRecord> {
+  async create(
+    id: string,
+    owner: string,
+    reviews: { id: string; text: string }[],
+    chunkSize: number,
+    details: JobDetails,
+    callbackUrl: string | null = null,
+  ): Promise<JobRecord> {
     const total = reviews.length;
     const now = new Date();
     const record: JobRecord = {
@@ -111,8 +127,11 @@ export class JobStore {
       startedAt: null,
       finishedAt: null,
       expiresAt: new Date(now.getTime() + this.ttl * 1000).toISOString(),
+      callbackUrl,
+      webhook: callbackUrl ? { url: callbackUrl, state: 'pending', attempts: [], nextAttemptAt: null } : null,
     };
-    const fields = Object.entries({ ...record, metadata: record.metadata && JSON.stringify(record.metadata) }).filter(([, value]) => value !== null);
+    const stored = { ...record, metadata: record.metadata && JSON.stringify(record.metadata), webhook: record.webhook && JSON.stringify(record.webhook) };
+    const fields = Object.entries(stored).filter(([, value]) => value !== null);
     const tx = this.redis.client.multi().hset(this.meta(id), Object.fromEntries(fields)).expire(this.meta(id), this.ttl);
     this.history.appendTo(tx, [jobEvent(record, { done: 0, failed: 0, positive: 0, negative: 0 })]);
     for (const index of range(record.chunkCount)) {
@@ -167,7 +186,14 @@ export class JobStore {
       startedAt: raw.startedAt ?? null,
       finishedAt: raw.finishedAt ?? null,
       expiresAt: raw.expiresAt,
+      callbackUrl: raw.callbackUrl ?? null,
+      webhook: raw.webhook ? (JSON.parse(raw.webhook) as WebhookDelivery) : null,
     };
+  }
+
+  /** Record a callback attempt's outcome on the job (false when the job is gone). */
+  async saveWebhook(id: string, delivery: WebhookDelivery): Promise<boolean> {
+    return (await this.redis.client.eval(SAVE_WEBHOOK, 1, this.meta(id), JSON.stringify(delivery))) === 1;
   }
 
   async counts(id: string): Promise<ChunkCounts> {
@@ -198,6 +224,7 @@ export class JobStore {
       expiresAt: record.expiresAt,
       summary: { positive: counts.positive, negative: counts.negative, errors: counts.failed },
       links,
+      ...(record.webhook ? { webhook: record.webhook } : {}),
     };
   }
 

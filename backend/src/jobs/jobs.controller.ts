@@ -78,10 +78,12 @@ export class JobsController {
   ): Promise<JobStatus> {
     const key = idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, idempotencyKey, 'Idempotency-Key header');
     const limits = { maxRows: this.config.MAX_REVIEWS_PER_JOB, maxTextChars: this.config.MAX_TEXT_CHARS };
-    const form = body as CsvOptions & { name?: string };
-    const input = file ? { reviews: reviewsFromCsv(file.buffer, form, limits), ...(form.name ? { name: form.name } : {}) } : body;
+    const form = body as CsvOptions & { name?: string; callbackUrl?: string };
+    const fromForm = { ...(form.name ? { name: form.name } : {}), ...(form.callbackUrl ? { callbackUrl: form.callbackUrl } : {}) };
+    const input = file ? { reviews: reviewsFromCsv(file.buffer, form, limits), ...fromForm } : body;
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
-    const { job, replayed } = await this.jobs.create(caller, request.reviews, { name: request.name, metadata: request.metadata }, key);
+    const details = { name: request.name, metadata: request.metadata, callbackUrl: request.callbackUrl };
+    const { job, replayed } = await this.jobs.create(caller, request.reviews, details, key);
     response.setHeader('Location', job.links.self);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return job;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobListItem, JobResultRow, JobResultsPage, JobStatus } from '@allocine/contracts';
 
 import type { Caller } from '../access/key-ring';
@@ -11,16 +11,18 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
 import { HistoryLog } from '../history/history-log';
+import { refusalOf } from '../webhooks/callback-target';
 import { JobAdmission } from './admission';
 import { ArchivedJobs } from './archived-jobs';
 import { IdempotencyKeys } from './idempotency';
 import { JobDetails, JobRecord, JobStore } from './job.store';
-
-const API = '/api/v1/jobs';
+import { jobLinks } from './job-links';
 
 /** Batch jobs: accepted whole or not at all, split into chunks; results in Redis RESULTS_TTL_SECONDS, then in the history. */
 @Injectable()
 export class JobsService {
+  private readonly logger = new Logger(JobsService.name);
+
   constructor(
     private readonly store: JobStore,
     private readonly producer: PredictionProducer,
@@ -37,27 +39,47 @@ export class JobsService {
   async create(
     caller: Caller,
     reviews: { id?: string; text: string }[],
-    details: Partial<JobDetails> = {},
+    details: Partial<JobDetails> & { callbackUrl?: string } = {},
     idempotencyKey?: string,
   ): Promise<{ job: JobStatus; replayed: boolean }> {
     const withIds = reviews.map((review, index) => ({ id: review.id ?? String(index + 1), text: review.text }));
     assertUniqueIds(withIds);
+    if (details.callbackUrl) await this.assertCallbackAllowed(details.callbackUrl);
     const accept = (id: string) => this.accept(caller, id, withIds, details);
     if (!idempotencyKey) return { job: await accept(randomUUID()), replayed: false };
-    const fingerprint = IdempotencyKeys.fingerprint({ reviews: withIds, name: details.name ?? null, metadata: details.metadata ?? null });
+    const fingerprint = IdempotencyKeys.fingerprint({
+      reviews: withIds,
+      name: details.name ?? null,
+      metadata: details.metadata ?? null,
+      callbackUrl: details.callbackUrl ?? null,
+    });
     const { value, replayed } = await this.idempotency.once(caller.owner, idempotencyKey, fingerprint, randomUUID(), accept, (id) =>
       this.statusOnceVisible(caller, id),
     );
     return { job: value, replayed };
   }
 
-  private async accept(caller: Caller, id: string, withIds: { id: string; text: string }[], details: Partial<JobDetails>): Promise<JobStatus> {
+  /** Webhooks on, the host allowed, and (unless allowed) a public address: else a 400 naming the field. */
+  private async assertCallbackAllowed(url: string): Promise<void> {
+    const policy = { allowedHosts: this.config.WEBHOOK_ALLOWED_HOSTS, allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE };
+    const refusal = this.config.WEBHOOK_SECRET
+      ? await refusalOf(url, policy)
+      : 'webhooks are off on this server (the operator has not set WEBHOOK_SECRET)';
+    if (refusal) throw invalidRequest('Invalid job request', [{ path: 'callbackUrl', message: refusal }]);
+  }
+
+  private async accept(
+    caller: Caller,
+    id: string,
+    withIds: { id: string; text: string }[],
+    details: Partial<JobDetails> & { callbackUrl?: string },
+  ): Promise<JobStatus> {
     await this.refuseWhenOverloaded();
     await this.admit(id, caller, withIds);
     let record: JobRecord | undefined;
     try {
       const attached = { name: details.name ?? null, metadata: details.metadata ?? null };
-      record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize(), attached);
+      record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize(), attached, details.callbackUrl ?? null);
       await this.producer.enqueueBatch(id, record.chunkCount);
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);
@@ -81,8 +103,8 @@ export class JobsService {
 
   async status(caller: Caller, id: string): Promise<JobStatus> {
     const job = await this.find(caller, id);
-    if ('archived' in job) return this.archive.status(job.archived, links(id));
-    return this.guard(() => this.store.status(job.live, links(id)));
+    if ('archived' in job) return this.archive.status(job.archived, jobLinks(id));
+    return this.guard(() => this.store.status(job.live, jobLinks(id)));
   }
 
   async results(caller: Caller, id: string, offset: number, limit: number): Promise<JobResultsPage> {
@@ -116,6 +138,10 @@ export class JobsService {
       if (state === 'cancelled') {
         await this.producer.withdrawBatch(id).catch(() => undefined);
         await this.store.finish(id);
+        // Best effort: the cancel stands either way, and a finalize still running queues the same callback.
+        if (job.live.callbackUrl) {
+          await this.producer.enqueueCallback(id).catch((error: Error) => this.logger.warn(`job ${id}: callback not queued: ${error.message}`));
+        }
         return this.status(caller, id);
       }
     }
@@ -173,10 +199,6 @@ export class JobsService {
       throw unavailable('Job store unavailable (Redis is not answering)');
     }
   }
-}
-
-function links(id: string): JobStatus['links'] {
-  return { self: `${API}/${id}`, results: `${API}/${id}/results`, csv: `${API}/${id}/results?format=csv` };
 }
 
 function assertUniqueIds(reviews: { id: string }[]): void {

@@ -4,7 +4,7 @@ import { FlowProducer, Queue, QueueEvents } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { settled } from './close-settled';
-import { BATCH_QUEUE, PREDICTION_QUEUE } from './queue.constants';
+import { BATCH_QUEUE, PREDICTION_QUEUE, WEBHOOK_QUEUE } from './queue.constants';
 import { failFastRedisOptions, redisOptions } from './redis-options';
 
 /**
@@ -19,6 +19,8 @@ export class PredictionQueue implements OnApplicationShutdown {
   readonly queue: Queue;
   /** Batch-job chunks and their finalize step. */
   readonly batch: Queue;
+  /** Completion callbacks of jobs. */
+  readonly webhooks: Queue;
   readonly flows: FlowProducer;
   readonly events: QueueEvents;
 
@@ -26,18 +28,20 @@ export class PredictionQueue implements OnApplicationShutdown {
     const prefix = config.QUEUE_PREFIX;
     this.queue = new Queue(PREDICTION_QUEUE, { connection: failFastRedisOptions(config.REDIS_URL), prefix });
     this.batch = new Queue(BATCH_QUEUE, { connection: failFastRedisOptions(config.REDIS_URL), prefix });
+    this.webhooks = new Queue(WEBHOOK_QUEUE, { connection: failFastRedisOptions(config.REDIS_URL), prefix });
     this.flows = new FlowProducer({ connection: failFastRedisOptions(config.REDIS_URL), prefix });
     this.events = new QueueEvents(PREDICTION_QUEUE, { connection: redisOptions(config.REDIS_URL), prefix });
     // Outages surface on the commands that hit them; these listeners keep reconnect noise out of the logs.
     this.queue.on('error', () => undefined);
     this.batch.on('error', () => undefined);
+    this.webhooks.on('error', () => undefined);
     this.flows.on('error', () => undefined);
     this.events.on('error', () => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(
-      [this.events, this.flows, this.batch, this.queue].map(async (handle) => {
+      [this.events, this.flows, this.webhooks, this.batch, this.queue].map(async (handle) => {
         await settled(handle);
         return handle.close().catch((error: Error) => {
           this.logger.warn(`closing ${handle.constructor.name} while Redis is unreachable: ${error.message}`);

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ModelResult } from '../model-server/model-server.types';
 import { PredictionQueue } from './prediction-queue';
 import { CAPPED_BACKOFF } from './backoff';
-import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName, PredictJobData } from './queue.constants';
+import { BATCH_QUEUE, CallbackJobData, ChunkJobData, FinalizeJobData, JobName, PredictJobData } from './queue.constants';
 
 /** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
 export class PredictionTimeoutError extends Error {}
@@ -73,6 +73,20 @@ export class PredictionProducer {
           ...retention,
         },
       })),
+    });
+  }
+
+  /**
+   * Queue a finished job's callback. Its id is derived from the job: finalize retried, or a cancel racing
+   * finalize, queue it once.
+   */
+  async enqueueCallback(jobId: string): Promise<void> {
+    await this.handles.webhooks.add(JobName.Callback, { jobId } satisfies CallbackJobData, {
+      jobId: `${jobId}-callback`,
+      attempts: this.config.WEBHOOK_MAX_ATTEMPTS,
+      backoff: { type: CAPPED_BACKOFF, delay: this.config.WEBHOOK_BACKOFF_MS },
+      removeOnComplete: { age: 24 * 3_600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3_600, count: 10_000 },
     });
   }
 

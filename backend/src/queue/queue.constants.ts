@@ -3,6 +3,9 @@ export const PREDICTION_QUEUE = 'predictions';
 /** Batch jobs: their chunks and the finalize step, at the concurrency the serving profile allows. */
 export const BATCH_QUEUE = 'batch';
 
+/** Job-completion callbacks, retried with backoff; apart so a slow receiver never holds a model slot. */
+export const WEBHOOK_QUEUE = 'webhooks';
+
 /** Job names; each processor switches on the names of its queue. */
 export const JobName = {
   /** Synchronous prediction: the HTTP request waits for its result. */
@@ -11,6 +14,8 @@ export const JobName = {
   Chunk: 'chunk',
   /** Parent of a batch job's chunks: runs once every chunk has finished. */
   Finalize: 'finalize',
+  /** POST a finished job's status to its callbackUrl. */
+  Callback: 'callback',
 } as const;
 
 export interface PredictJobData {
@@ -28,5 +33,9 @@ export interface ChunkJobData {
 }
 
 export interface FinalizeJobData {
+  jobId: string;
+}
+
+export interface CallbackJobData {
   jobId: string;
 }

@@ -51,10 +51,16 @@ export const jobDetails = {
     .optional(),
 };
 
+/** Where the finished job is POSTed; the allow-list and address checks come after (they need the settings and DNS). */
+export const callbackUrl = z
+  .url({ protocol: /^https?$/, error: 'callbackUrl must be an absolute http or https URL' })
+  .max(2_000, 'callbackUrl is longer than 2000 characters');
+
 export const createJobRequest = (limits: Limits) =>
   z.strictObject(
     {
       ...jobDetails,
+      callbackUrl: callbackUrl.optional(),
       reviews: z
         .array(z.strictObject({ id: reviewId.optional(), text: reviewText(limits) }, jsonObject), {
           error: 'reviews must be an array of {"id"?, "text"} objects',

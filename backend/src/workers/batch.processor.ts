@@ -13,6 +13,7 @@ import { ModelServerClient, toModelServerError } from '../model-server/model-ser
 import { ModelResult, isItemError } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { cappedBackoff } from '../queue/backoff';
+import { PredictionProducer } from '../queue/prediction.producer';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
 import { countPredictions } from './count-predictions';
 import { drain } from './drain';
@@ -33,6 +34,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     private readonly metrics: MetricsService,
     private readonly history: HistoryLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly producer: PredictionProducer,
     @InjectQueue(BATCH_QUEUE) private readonly queue: Queue,
   ) {
     super();
@@ -144,6 +146,8 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
   private async finalize(job: Job<FinalizeJobData>): Promise<{ state: string }> {
     const record = await this.store.finish(job.data.jobId);
     if (!record) return { state: 'missing' };
+    // Thrown if Redis blips: finalize is retried, and finishing again is harmless.
+    if (record.callbackUrl) await this.producer.enqueueCallback(record.id);
     this.metrics.jobDuration.observe({ state: record.state }, (Date.now() - Date.parse(record.createdAt)) / 1000);
     return { state: record.state };
   }

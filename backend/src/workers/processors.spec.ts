@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient } from '../model-server/model-server.client';
 import { ModelServerError } from '../model-server/model-server.errors';
 import { ServingProfileService } from '../model-server/serving-profile.service';
+import { PredictionProducer } from '../queue/prediction.producer';
 import { JobName } from '../queue/queue.constants';
 import { BatchProcessor } from './batch.processor';
 import { PredictionProcessor } from './prediction.processor';
@@ -80,8 +81,10 @@ describe('BatchProcessor', () => {
   let model: { predict: jest.Mock };
   let store: { markRunning: jest.Mock; chunkRows: jest.Mock; saveChunk: jest.Mock; finish: jest.Mock };
   let processor: BatchProcessor;
+  let producer: { enqueueCallback: jest.Mock };
 
   beforeEach(() => {
+    producer = { enqueueCallback: jest.fn().mockResolvedValue(undefined) };
     model = { predict: jest.fn() };
     store = { markRunning: jest.fn(), chunkRows: jest.fn(), saveChunk: jest.fn(), finish: jest.fn() };
     processor = new BatchProcessor(
@@ -91,6 +94,7 @@ describe('BatchProcessor', () => {
       new MetricsService(),
       { enabled: false } as HistoryLog,
       loadConfig({}),
+      producer as unknown as PredictionProducer,
       {} as Queue,
     );
   });
@@ -127,6 +131,7 @@ describe('BatchProcessor', () => {
         new MetricsService(),
         { enabled: true } as HistoryLog,
         loadConfig({ STORE_TEXT: 'false' }),
+        producer as unknown as PredictionProducer,
         {} as Queue,
       );
       store.markRunning.mockResolvedValue('running');
@@ -172,6 +177,15 @@ describe('BatchProcessor', () => {
     store.finish.mockResolvedValue({ state: 'completed', createdAt: new Date().toISOString() });
     await expect(processor.process(job(JobName.Finalize, { jobId: 'j' }))).resolves.toEqual({ state: 'completed' });
     expect(store.finish).toHaveBeenCalledWith('j');
+    expect(producer.enqueueCallback).not.toHaveBeenCalled();
+  });
+
+  it("finalize queues the job's callback when it has one, and fails (to be retried) if that cannot be queued", async () => {
+    store.finish.mockResolvedValue({ id: 'j', state: 'completed', createdAt: new Date().toISOString(), callbackUrl: 'https://hooks.example.com/x' });
+    await expect(processor.process(job(JobName.Finalize, { jobId: 'j' }))).resolves.toEqual({ state: 'completed' });
+    expect(producer.enqueueCallback).toHaveBeenCalledWith('j');
+    producer.enqueueCallback.mockRejectedValueOnce(new Error('Connection is closed.'));
+    await expect(processor.process(job(JobName.Finalize, { jobId: 'j' }))).rejects.toThrow('Connection is closed.');
   });
 
   it('refuses unknown job names for good', async () => {

@@ -11,6 +11,30 @@ export interface JobReviewInput {
 
 export interface CreateJobRequest {
   reviews: JobReviewInput[];
+  name?: string;
+  metadata?: Record<string, unknown>;
+  /** Called once the job has finished (see WebhookDelivery). */
+  callbackUrl?: string;
+}
+
+/** `pending` until an attempt gets a 2xx (`delivered`) or the attempts run out (`failed`). */
+export type WebhookState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookAttempt {
+  attempt: number;
+  at: string;
+  /** The receiver's HTTP status; null when it could not be reached. */
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** A job's completion callback: every attempt, and when the next one is due. */
+export interface WebhookDelivery {
+  url: string;
+  state: WebhookState;
+  attempts: WebhookAttempt[];
+  nextAttemptAt: string | null;
 }
 
 export interface JobLinks {
@@ -42,6 +66,15 @@ export interface JobStatus {
   expiresAt: string | null;
   summary: JobSummary;
   links: JobLinks;
+  /** Only for a job created with a callbackUrl (and while its results are kept). */
+  webhook?: WebhookDelivery;
+}
+
+/** The body POSTed to a callbackUrl (signed: see GET /api/v1/webhooks/secret). */
+export interface WebhookPayload {
+  type: 'job.completed' | 'job.failed' | 'job.cancelled';
+  timestamp: string;
+  data: Omit<JobStatus, 'webhook'>;
 }
 
 export type JobResultStatus = 'done' | 'error' | 'pending';

@@ -1,0 +1,95 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { JobStatus, WebhookAttempt, WebhookDelivery, WebhookPayload } from '@allocine/contracts';
+import { Job, UnrecoverableError } from 'bullmq';
+
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { jobLinks } from '../jobs/job-links';
+import { JobRecord, JobStore } from '../jobs/job.store';
+import { CAPPED_BACKOFF, cappedBackoff } from '../queue/backoff';
+import { CallbackJobData, WEBHOOK_QUEUE } from '../queue/queue.constants';
+import { drain } from '../workers/drain';
+import { CallbackPolicy, CallbackRefused, refusalOf } from './callback-target';
+import { postCallback } from './deliver';
+import { SIGNATURE_HEADERS, sign, signingSecretFor } from './signature';
+
+/**
+ * Delivers a finished job's status to its callbackUrl: signed, one attempt per BullMQ attempt, each recorded on
+ * the job (`webhook.attempts`), retried with capped exponential backoff until a 2xx or WEBHOOK_MAX_ATTEMPTS.
+ * At least once: a worker that dies mid-POST leaves the attempt to another, so receivers dedupe on webhook-id.
+ */
+@Processor(WEBHOOK_QUEUE, { concurrency: 16 })
+export class WebhookProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookProcessor.name);
+  private readonly backoff: (attemptsMade: number, type?: string) => number;
+  private readonly policy: CallbackPolicy;
+
+  constructor(
+    private readonly store: JobStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+    this.backoff = cappedBackoff(config.WEBHOOK_BACKOFF_MS, config.WEBHOOK_MAX_BACKOFF_MS);
+    this.policy = { allowedHosts: config.WEBHOOK_ALLOWED_HOSTS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE };
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.opts.settings = { ...this.worker.opts.settings, backoffStrategy: this.backoff };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await drain(this.worker, this.config.SHUTDOWN_GRACE_MS, this.logger);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    this.logger.warn(`worker error: ${error.message}`);
+  }
+
+  async process(job: Job<CallbackJobData>): Promise<{ state: string }> {
+    const record = await this.store.get(job.data.jobId);
+    if (!record?.callbackUrl || !record.webhook) return { state: 'gone' };
+    if (record.webhook.state !== 'pending') return { state: record.webhook.state };
+    const attempt = job.attemptsMade + 1;
+    const started = Date.now();
+    const { status, error, refused } = await this.attempt(record);
+    const delivered = error === null;
+    const last = delivered || refused || attempt >= (job.opts.attempts ?? 1);
+    const made: WebhookAttempt = { attempt, at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started };
+    const delivery: WebhookDelivery = {
+      ...record.webhook,
+      state: delivered ? 'delivered' : last ? 'failed' : 'pending',
+      attempts: [...record.webhook.attempts, made],
+      nextAttemptAt: last ? null : new Date(Date.now() + this.backoff(attempt, CAPPED_BACKOFF)).toISOString(),
+    };
+    await this.store.saveWebhook(record.id, delivery);
+    if (delivered) return { state: 'delivered' };
+    this.logger.warn(`job ${record.id}: callback attempt ${attempt} failed: ${error}`);
+    throw refused ? new UnrecoverableError(error ?? 'refused') : new Error(error ?? 'failed');
+  }
+
+  /** One signed POST of the job's status; the policy is checked again (a name may resolve elsewhere now). */
+  private async attempt(record: JobRecord): Promise<{ status: number | null; error: string | null; refused: boolean }> {
+    try {
+      const secret = this.config.WEBHOOK_SECRET;
+      const refusal = secret ? await refusalOf(record.callbackUrl as string, this.policy) : 'webhooks are off on this worker (no WEBHOOK_SECRET)';
+      if (refusal || !secret) throw new CallbackRefused(refusal ?? '');
+      const data: Partial<JobStatus> = await this.store.status(record, jobLinks(record.id));
+      delete data.webhook; // the receiver is told the outcome, not the story of its own deliveries
+      const body = JSON.stringify({ type: `job.${record.state}`, timestamp: new Date().toISOString(), data } as WebhookPayload);
+      // One id per job outcome, the same on every attempt: what receivers deduplicate on.
+      const id = `${record.id}.${record.state}`;
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = {
+        [SIGNATURE_HEADERS.id]: id,
+        [SIGNATURE_HEADERS.timestamp]: String(timestamp),
+        [SIGNATURE_HEADERS.signature]: sign(signingSecretFor(secret, record.owner), id, timestamp, body),
+      };
+      const status = await postCallback(record.callbackUrl as string, body, headers, this.config.WEBHOOK_TIMEOUT_MS, this.policy);
+      return { status, error: status >= 200 && status <= 299 ? null : `the receiver answered ${status}`, refused: false };
+    } catch (failure) {
+      return { status: null, error: (failure as Error).message, refused: failure instanceof CallbackRefused };
+    }
+  }
+}
