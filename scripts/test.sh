@@ -50,6 +50,9 @@ fi
 step "backend: build (dist/backend)"
 npx tsc -p backend/tsconfig.app.json
 
+step "API contract: libs/contracts/openapi.json and the types generated from it are what the zod schemas give"
+node scripts/api-contract.mjs --check
+
 step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, PostgreSQL on 127.0.0.1:5432, real TorchServe)"
 # PGlite (the embedded history) imports modules dynamically, which Jest's VM allows only with this flag.
 NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts

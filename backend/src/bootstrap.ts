@@ -4,14 +4,13 @@ import { resolve } from 'node:path';
 import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import helmet from 'helmet';
 
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
-import { asProblemResponses, problemTypesDescription } from './docs/problem-docs';
-import { problemSchema } from './docs/schemas';
+import { openApiDocument } from './docs/openapi';
 import { AccessGuard } from './access/access.guard';
 import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -36,11 +35,16 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(express.json({ limit: config.JSON_BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: config.JSON_BODY_LIMIT }));
   app.use(middlewareErrorHandler);
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  usePrefix(app);
   protectDocs(app, config);
-  setUpDocs(app);
+  setUpDocs(app, config);
   serveFrontend(app, config);
   return app;
+}
+
+/** Every route under /api/v1 but Prometheus's /metrics (also used to generate the OpenAPI document). */
+export function usePrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
 }
 
 /** DOCS_PUBLIC=false: the Swagger UI and JSON (plain Express routes, outside Nest's guards) need a key. */
@@ -52,27 +56,8 @@ function protectDocs(app: NestExpressApplication, config: AppConfig): void {
   });
 }
 
-function setUpDocs(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Allociné Sentiment API')
-      .setDescription(
-        'Positive or negative for French movie reviews: one at a time, or ten thousand as a job.\n\n' + problemTypesDescription(),
-      )
-      .setVersion('1.0')
-      .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The same API key, as a Bearer token' }, 'bearer')
-      // With API_KEYS set, every route but health needs one of them (either form).
-      .addSecurityRequirements('api-key')
-      .addSecurityRequirements('bearer')
-      .addGlobalResponse(
-        { status: 401, description: 'Missing or invalid API key (when the API has keys)', schema: problemSchema },
-        { status: 429, description: 'Too many requests, or too many wrong keys from this address (Retry-After)', schema: problemSchema },
-      )
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, asProblemResponses(document), { jsonDocumentUrl: 'api/docs-json' });
+function setUpDocs(app: INestApplication, config: AppConfig): void {
+  SwaggerModule.setup('api/docs', app, openApiDocument(app, config), { jsonDocumentUrl: 'api/docs-json' });
 }
 
 /** In production the API can serve the built Angular app (STATIC_DIR) with client-side routing. */

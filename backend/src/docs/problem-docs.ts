@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_BASE, PROBLEM_CATALOGUE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../common/problem-types';
-import { problemSchema } from './schemas';
+import { ref } from './schema-ref';
 
 /** Markdown for the document's description: every problem type, its status and what to do. */
 export function problemTypesDescription(): string {
@@ -28,7 +28,7 @@ export function asProblemResponses(document: OpenAPIObject): OpenAPIObject {
       const responses = (operation as { responses?: Record<string, { content?: unknown }> }).responses;
       if (!responses) continue;
       for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } };
+        if (Number(status) >= 400) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } };
       }
     }
   }

@@ -1,8 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 
+import { ref } from '../docs/schema-ref';
 import { HistoryHealthIndicator } from '../history/history.health';
 import { ModelServerHealthIndicator } from '../model-server/model-server.health';
 import { QueueHealthIndicator } from '../queue/queue.health';
@@ -22,15 +23,18 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'The API process is up (checks nothing else)' })
+  @ApiResponse({ status: 200, description: 'Up', schema: ref('HealthReport') })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down); 503 when a needed one is down' })
+  @ApiResponse({ status: 200, description: 'Ready: every component reported in details', schema: ref('HealthReport') })
+  @ApiResponse({ status: 503, description: 'A needed component is down: a not-ready problem, its checks holding every report' })
   ready() {
     return this.health.check([
       () => this.redis.check(),

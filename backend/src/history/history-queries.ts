@@ -9,15 +9,16 @@ const isoDate = (name: string) =>
 /** GET /predictions: the caller's history, newest first, filtered. */
 export const historyQuery = z.strictObject({
   label: z.enum(['positive', 'negative']).optional(),
-  from: isoDate('from').optional(),
-  to: isoDate('to').optional(),
-  q: z.string().trim().min(1, 'q is empty').max(200, 'q is longer than 200 characters').optional(),
+  from: isoDate('from').optional().describe('ISO 8601, inclusive'),
+  to: isoDate('to').optional().describe('ISO 8601, exclusive'),
+  q: z.string().trim().min(1, 'q is empty').max(200, 'q is longer than 200 characters').optional().describe('French full-text search (websearch syntax)'),
   source: z
     .string()
     .regex(/^(single|job|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, 'source is single, job, or a job id')
-    .optional(),
+    .optional()
+    .describe('single, job, or a job id'),
   minScore: z.coerce.number().min(0).max(1).optional(),
-  cursor: z.string().regex(/^\d{1,19}$/, 'cursor is the nextCursor of a previous page').optional(),
+  cursor: z.string().regex(/^\d{1,19}$/, 'cursor is the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -27,8 +28,8 @@ const DAY_MS = 86_400_000;
 export const statsQuery = z
   .strictObject({
     bucket: z.enum(['hour', 'day']).default('day'),
-    from: isoDate('from').optional(),
-    to: isoDate('to').optional(),
+    from: isoDate('from').optional().describe('ISO 8601; default: 7 days before to'),
+    to: isoDate('to').optional().describe('ISO 8601; default: now'),
   })
   .transform((query) => {
     const to = query.to ?? new Date();
@@ -43,6 +44,6 @@ export const statsQuery = z
 
 /** GET /jobs: the caller's jobs, newest first. */
 export const jobListQuery = z.strictObject({
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is the nextCursor of a previous page').optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

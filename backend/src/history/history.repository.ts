@@ -159,7 +159,7 @@ function toJob(row: JobRow): JobListItem {
   return {
     id: row.id,
     name: row.name,
-    metadata: row.metadata ?? null,
+    metadata: (row.metadata as Record<string, unknown> | null) ?? null,
     state: row.state as JobState,
     total: row.total,
     done: row.done,

@@ -16,7 +16,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { JobList, JobStatus } from '@allocine/contracts';
 import type { Request, Response } from 'express';
 
@@ -24,12 +24,13 @@ import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { createJobSchema, csvUploadSchema, problemSchema, jobListSchema, jobResultsSchema, jobStatusSchema } from '../docs/schemas';
+import { ApiQueryFrom } from '../docs/openapi';
+import { ref } from '../docs/schema-ref';
 import { jobListQuery } from '../history/history-queries';
 import { HistoryRepository } from '../history/history.repository';
 import { parseOrThrow } from '../validation/parse';
-import { createJobRequest, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
-import { CsvOptions, UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
+import { createJobRequest, csvUploadForm, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
+import { UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
 import { streamJobEvents } from './job-events';
 import { JobsService } from './jobs.service';
 
@@ -52,7 +53,7 @@ export class JobsController {
     description: 'The job is accepted whole or refused whole (400 lists the first problems). Poll the returned links.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiBody({ schema: { oneOf: [createJobSchema, csvUploadSchema] } })
+  @ApiBody({ schema: ref('CreateJobRequest'), description: 'Reviews as JSON (CreateJobRequest), or a CSV file as multipart (CsvUpload)' })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -61,14 +62,14 @@ export class JobsController {
   @ApiResponse({
     status: 202,
     description: 'Accepted; poll the Location (links.self)',
-    schema: jobStatusSchema,
+    schema: ref('JobStatus'),
     headers: { Location: { description: 'The job: /api/v1/jobs/{id}', schema: { type: 'string' } } },
   })
-  @ApiResponse({ status: 422, description: 'Idempotency-Key already used with another body', schema: problemSchema })
-  @ApiResponse({ status: 400, description: 'Invalid reviews or CSV', schema: problemSchema })
-  @ApiResponse({ status: 413, description: 'Body or file over the limit', schema: problemSchema })
-  @ApiResponse({ status: 429, description: 'Too many unfinished jobs for this client, or too many requests (Retry-After)', schema: problemSchema })
-  @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)', schema: problemSchema })
+  @ApiResponse({ status: 422, description: 'Idempotency-Key already used with another body' })
+  @ApiResponse({ status: 400, description: 'Invalid reviews or CSV' })
+  @ApiResponse({ status: 413, description: 'Body or file over the limit' })
+  @ApiResponse({ status: 429, description: 'Too many unfinished jobs for this client, or too many requests (Retry-After)' })
+  @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)' })
   async create(
     @CurrentCaller() caller: Caller,
     @Body() body: unknown,
@@ -78,9 +79,12 @@ export class JobsController {
   ): Promise<JobStatus> {
     const key = idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeyHeader, idempotencyKey, 'Idempotency-Key header');
     const limits = { maxRows: this.config.MAX_REVIEWS_PER_JOB, maxTextChars: this.config.MAX_TEXT_CHARS };
-    const form = body as CsvOptions & { name?: string; callbackUrl?: string };
-    const fromForm = { ...(form.name ? { name: form.name } : {}), ...(form.callbackUrl ? { callbackUrl: form.callbackUrl } : {}) };
-    const input = file ? { reviews: reviewsFromCsv(file.buffer, form, limits), ...fromForm } : body;
+    let input = body;
+    if (file) {
+      const form = parseOrThrow(csvUploadForm, body ?? {}, 'CSV upload fields');
+      const fromForm = { ...(form.name ? { name: form.name } : {}), ...(form.callbackUrl ? { callbackUrl: form.callbackUrl } : {}) };
+      input = { reviews: reviewsFromCsv(file.buffer, form, limits), ...fromForm };
+    }
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
     const details = { name: request.name, metadata: request.metadata, callbackUrl: request.callbackUrl };
     const { job, replayed } = await this.jobs.create(caller, request.reviews, details, key);
@@ -91,10 +95,9 @@ export class JobsController {
 
   @Get()
   @ApiOperation({ summary: "The caller's jobs, newest first, from the history (they outlive the results' retention)" })
-  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..200, default 50' })
-  @ApiResponse({ status: 200, schema: jobListSchema })
-  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)', schema: problemSchema })
+  @ApiQueryFrom(jobListQuery)
+  @ApiResponse({ status: 200, schema: ref('JobList') })
+  @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)' })
   list(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<JobList> {
     const { cursor, limit } = parseOrThrow(jobListQuery, query, 'job list query');
     return this.history.jobs(caller.owner, cursor, limit);
@@ -102,8 +105,8 @@ export class JobsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Job state, progress and summary' })
-  @ApiResponse({ status: 200, schema: jobStatusSchema })
-  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
+  @ApiResponse({ status: 200, schema: ref('JobStatus') })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job' })
   status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
     return this.jobs.status(caller, id);
   }
@@ -115,7 +118,7 @@ export class JobsController {
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'event: progress / event: end, data: the job status (as GET /jobs/{id})' })
-  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job' })
   async events(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -131,12 +134,10 @@ export class JobsController {
       'Results in your order, paginated; ?format=csv (or Accept: text/csv) streams all of them as CSV, ' +
       '?format=excel as CSV for French Excel (UTF-8 BOM, ";" between fields, decimal comma)',
   })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..1000, default 100' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'excel'] })
+  @ApiQueryFrom(resultsQuery)
   @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, schema: jobResultsSchema })
-  @ApiResponse({ status: 404, description: 'Unknown or expired job', schema: problemSchema })
+  @ApiResponse({ status: 200, schema: ref('JobResultsPage') })
+  @ApiResponse({ status: 404, description: 'Unknown or expired job' })
   async results(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -165,9 +166,9 @@ export class JobsController {
   @ApiOperation({
     summary: 'Cancel a queued or running job (200, finished work kept); delete a finished one with its results and history (204)',
   })
-  @ApiResponse({ status: 200, description: 'Cancelled', schema: jobStatusSchema })
+  @ApiResponse({ status: 200, description: 'Cancelled', schema: ref('JobStatus') })
   @ApiResponse({ status: 204, description: 'Deleted: results and history gone' })
-  @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job', schema: problemSchema })
+  @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job' })
   async remove(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,

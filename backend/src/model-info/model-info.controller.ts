@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ModelInfo } from '@allocine/contracts';
 
+import { ref } from '../docs/schema-ref';
 import { ModelInfoService } from './model-info.service';
 
 @ApiTags('model')
@@ -11,6 +12,8 @@ export class ModelInfoController {
 
   @Get()
   @ApiOperation({ summary: 'Served model: name, version, labels, documented accuracy and request limits' })
+  @ApiResponse({ status: 200, schema: ref('ModelInfo') })
+  @ApiResponse({ status: 503, description: 'Model server unavailable (Retry-After)' })
   info(): Promise<ModelInfo> {
     return this.modelInfo.info();
   }

@@ -6,7 +6,7 @@ import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { problemSchema, predictRequestSchema, predictionSchema } from '../docs/schemas';
+import { ref } from '../docs/schema-ref';
 import { parseOrThrow } from '../validation/parse';
 import { predictRequestSchemas } from '../validation/schemas';
 import { PredictionsService } from './predictions.service';
@@ -29,11 +29,11 @@ export class PredictionsController {
     summary: 'Classify one review ({"text"}) or up to 100 ({"texts"}) and wait for the result',
     description: 'Goes through the queue; 504 when no result arrives in time, 503 with Retry-After when overloaded.',
   })
-  @ApiBody({ schema: predictRequestSchema })
-  @ApiOkResponse({ description: 'One result, or {results, latencyMs} for "texts"', schema: predictionSchema })
-  @ApiResponse({ status: 400, description: 'Invalid text(s)', schema: problemSchema })
-  @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded', schema: problemSchema })
-  @ApiResponse({ status: 504, description: 'No result in time', schema: problemSchema })
+  @ApiBody({ schema: { oneOf: [ref('PredictRequest'), ref('PredictManyRequest')] } })
+  @ApiOkResponse({ description: 'One result, or {results, latencyMs} for "texts"', schema: { oneOf: [ref('PredictionResult'), ref('PredictManyResponse')] } })
+  @ApiResponse({ status: 400, description: 'Invalid text(s)' })
+  @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded' })
+  @ApiResponse({ status: 504, description: 'No result in time' })
   async predict(@CurrentCaller() caller: Caller, @Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
     const request = parseOrThrow(this.schemaFor(body), body, 'prediction request');
     if ('texts' in request) {

@@ -5,7 +5,7 @@ import type { ProblemType } from '@allocine/contracts';
 
 import { notFound } from '../common/api-errors';
 import { PROBLEM_BASE, PROBLEM_CATALOGUE, PROBLEM_TYPES } from '../common/problem-types';
-import { problemTypeDocSchema } from '../docs/schemas';
+import { ref } from '../docs/schema-ref';
 
 /** What each problem `type` means: the URI in an error's `type` answers here (no key needed). */
 @ApiTags('problems')
@@ -14,14 +14,14 @@ import { problemTypeDocSchema } from '../docs/schemas';
 export class ProblemsController {
   @Get()
   @ApiOperation({ summary: 'Every problem type the API answers with, its status and what to do' })
-  @ApiResponse({ status: 200, schema: { type: 'array', items: problemTypeDocSchema } })
+  @ApiResponse({ status: 200, schema: { type: 'array', items: ref('ProblemTypeDoc') } })
   list() {
     return PROBLEM_TYPES.map((name) => describe(name));
   }
 
   @Get(':name')
   @ApiOperation({ summary: 'One problem type (the `type` URI of an error)' })
-  @ApiResponse({ status: 200, schema: problemTypeDocSchema })
+  @ApiResponse({ status: 200, schema: ref('ProblemTypeDoc') })
   one(@Param('name') name: string) {
     if (!(PROBLEM_TYPES as readonly string[]).includes(name)) throw notFound(`No problem type "${name}"`);
     return describe(name as ProblemType);

@@ -17,12 +17,15 @@ const jsonObject = {
   error: (issue: { code?: string }) => (issue.code === 'invalid_type' ? 'expected a JSON object' : undefined),
 };
 
-/**
- * `{"text": ...}` or `{"texts": [...]}`. The body's keys pick the schema, so errors speak about the
- * form the client meant rather than about a failed union. Built once per app, used per request.
- */
-export function predictRequestSchemas(limits: Limits) {
-  const single = z.strictObject({ text: reviewText(limits), explain: z.boolean({ error: 'explain must be true or false' }).optional() }, jsonObject);
+/** The two forms of a prediction request: one review (optionally explained), or up to MAX_TEXTS_PER_REQUEST. */
+export function predictRequestForms(limits: Limits) {
+  const single = z.strictObject(
+    {
+      text: reviewText(limits),
+      explain: z.boolean({ error: 'explain must be true or false' }).optional().describe('Also say which words pushed the decision, and how much'),
+    },
+    jsonObject,
+  );
   const many = z.strictObject(
     {
       texts: z
@@ -32,6 +35,15 @@ export function predictRequestSchemas(limits: Limits) {
     },
     jsonObject,
   );
+  return { single, many };
+}
+
+/**
+ * `{"text": ...}` or `{"texts": [...]}`. The body's keys pick the schema, so errors speak about the
+ * form the client meant rather than about a failed union. Built once per app, used per request.
+ */
+export function predictRequestSchemas(limits: Limits) {
+  const { single, many } = predictRequestForms(limits);
   return (body: unknown) => (typeof body === 'object' && body !== null && 'texts' in body ? many : single);
 }
 
@@ -44,11 +56,12 @@ const METADATA_MAX_BYTES = 4_096;
 
 /** A job's optional name and free-form metadata (kept with it in the history). */
 export const jobDetails = {
-  name: z.string().trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters').optional(),
+  name: z.string().trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters').optional().describe('Shown in job lists'),
   metadata: z
     .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, `metadata is larger than ${METADATA_MAX_BYTES} bytes as JSON`)
-    .optional(),
+    .optional()
+    .describe(`Yours, kept with the job (at most ${METADATA_MAX_BYTES} bytes as JSON)`),
 };
 
 /** Where the finished job is POSTed; the allow-list and address checks come after (they need the settings and DNS). */
@@ -60,9 +73,11 @@ export const createJobRequest = (limits: Limits) =>
   z.strictObject(
     {
       ...jobDetails,
-      callbackUrl: callbackUrl.optional(),
+      callbackUrl: callbackUrl
+        .optional()
+        .describe('POSTed once the job has finished, signed (GET /api/v1/webhooks/secret); the host must be allowed and public'),
       reviews: z
-        .array(z.strictObject({ id: reviewId.optional(), text: reviewText(limits) }, jsonObject), {
+        .array(z.strictObject({ id: reviewId.optional().describe('Yours; defaults to the 1-based position'), text: reviewText(limits) }, jsonObject), {
           error: 'reviews must be an array of {"id"?, "text"} objects',
         })
         .min(1, 'reviews is empty')
@@ -70,6 +85,15 @@ export const createJobRequest = (limits: Limits) =>
     },
     jsonObject,
   );
+
+/** The fields of a multipart CSV upload besides its `file` (JSON jobs' name and callbackUrl included). */
+export const csvUploadForm = z.object({
+  textColumn: z.string().max(200).optional().describe('Column holding the review (default: text, review, texte, avis or critique)'),
+  idColumn: z.string().max(200).optional().describe('Optional column holding your ids'),
+  delimiter: z.string().min(1).max(1, 'delimiter is one character').optional().describe('Field delimiter (default ",")'),
+  name: z.string().optional().describe('Shown in job lists'),
+  callbackUrl: z.string().optional().describe('As in the JSON form'),
+});
 
 /** Printable ASCII, as HTTP headers carry; long enough for a UUID or a client's own request id. */
 export const idempotencyKeyHeader = z

@@ -6,7 +6,7 @@ import type { Caller } from '../access/key-ring';
 import { notFound } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { problemSchema, webhookSecretSchema } from '../docs/schemas';
+import { ref } from '../docs/schema-ref';
 import { SIGNATURE_HEADERS, signingSecretFor } from './signature';
 
 /** The caller's signing secret, to verify the callbacks of its jobs. */
@@ -27,8 +27,8 @@ export class WebhooksController {
       'in the job status (`webhook.attempts`). Redirects are not followed.',
     ].join(' '),
   })
-  @ApiResponse({ status: 200, schema: webhookSecretSchema })
-  @ApiResponse({ status: 404, description: 'Webhooks are off on this server (no WEBHOOK_SECRET)', schema: problemSchema })
+  @ApiResponse({ status: 200, schema: ref('WebhookSecret') })
+  @ApiResponse({ status: 404, description: 'Webhooks are off on this server (no WEBHOOK_SECRET)' })
   secret(@CurrentCaller() caller: Caller) {
     if (!this.config.WEBHOOK_SECRET) throw notFound('Webhooks are off on this server (the operator has not set WEBHOOK_SECRET)');
     return { secret: signingSecretFor(this.config.WEBHOOK_SECRET, caller.owner), scheme: 'standard-webhooks-v1', headers: SIGNATURE_HEADERS };

@@ -3,3 +3,5 @@ export * from './lib/jobs';
 export * from './lib/health';
 export * from './lib/errors';
 export * from './lib/history';
+export * from './lib/schemas';
+export type { paths, components } from './lib/api.generated';

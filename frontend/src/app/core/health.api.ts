@@ -1,16 +1,18 @@
-import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { HttpErrorResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { HealthReport, Problem } from '@allocine/contracts';
 import { Observable, catchError, of, throwError } from 'rxjs';
+
+import { ApiClient } from './api-client';
 
 /** `/api/v1/health/ready`: a 503 (a `not-ready` problem) still carries the per-component report in `checks`,
  * so it is a result, not an error. */
 @Injectable({ providedIn: 'root' })
 export class HealthApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(ApiClient);
 
   ready(): Observable<HealthReport> {
-    return this.http.get<HealthReport>('/api/v1/health/ready').pipe(
+    return this.api.get('/api/v1/health/ready').pipe(
       catchError((error: unknown) =>
         error instanceof HttpErrorResponse && error.status === 503 && error.error?.checks
           ? of(notReady(error.error as Problem))

@@ -1,7 +1,8 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { HistoryItem, HistoryPage, JobList, StatsResponse } from '@allocine/contracts';
 import { EMPTY, Observable, expand, map, reduce } from 'rxjs';
+
+import { ApiClient } from './api-client';
 
 export interface HistoryFilter {
   label?: 'positive' | 'negative';
@@ -16,13 +17,10 @@ const EXPORT_MAX = 10_000;
 /** The server's history: `/api/v1/predictions` (GET), `/api/v1/stats`, `/api/v1/jobs` (GET). */
 @Injectable({ providedIn: 'root' })
 export class HistoryApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(ApiClient);
 
   page(filter: HistoryFilter, cursor: string | null = null, limit = 50): Observable<HistoryPage> {
-    let params = new HttpParams().set('limit', limit);
-    for (const [key, value] of Object.entries(filter)) if (value) params = params.set(key, value);
-    if (cursor) params = params.set('cursor', cursor);
-    return this.http.get<HistoryPage>('/api/v1/predictions', { params });
+    return this.api.get('/api/v1/predictions', { query: { ...filter, limit, ...(cursor ? { cursor } : {}) } });
   }
 
   /** Every row matching the filter, up to 10,000, for an export. */
@@ -36,12 +34,11 @@ export class HistoryApi {
   }
 
   stats(bucket: 'hour' | 'day', from: string): Observable<StatsResponse> {
-    return this.http.get<StatsResponse>('/api/v1/stats', { params: new HttpParams().set('bucket', bucket).set('from', from) });
+    return this.api.get('/api/v1/stats', { query: { bucket, from } });
   }
 
   jobs(cursor: string | null = null): Observable<JobList> {
-    const params = cursor ? new HttpParams().set('cursor', cursor) : undefined;
-    return this.http.get<JobList>('/api/v1/jobs', { params });
+    return this.api.get('/api/v1/jobs', { query: cursor ? { cursor } : {} });
   }
 }
 

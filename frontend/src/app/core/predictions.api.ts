@@ -1,19 +1,21 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { ModelInfo, PredictionResult } from '@allocine/contracts';
-import { Observable } from 'rxjs';
+import { Observable, map } from 'rxjs';
+
+import { ApiClient } from './api-client';
 
 /** `/api/v1/predictions` and `/api/v1/model`. */
 @Injectable({ providedIn: 'root' })
 export class PredictionsApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(ApiClient);
 
   /** One review, with the words that pushed the decision (`explanation`) when the model can say. */
   predict(text: string): Observable<PredictionResult> {
-    return this.http.post<PredictionResult>('/api/v1/predictions', { text, explain: true });
+    // The route answers {results} for {"texts"}; one text answers one result.
+    return this.api.post('/api/v1/predictions', { text, explain: true }).pipe(map((answer) => answer as PredictionResult));
   }
 
   model(): Observable<ModelInfo> {
-    return this.http.get<ModelInfo>('/api/v1/model');
+    return this.api.get('/api/v1/model');
   }
 }

@@ -1,3 +1,5 @@
+import type { Schema } from './schemas';
+
 /**
  * Every error the API answers is an RFC 9457 problem (`application/problem+json`), health included.
  * `type` is a URI reference, `/api/v1/problems/<name>`, that describes the problem when dereferenced.
@@ -21,21 +23,7 @@ export type ProblemType =
   | 'internal';
 
 /** One field a request got wrong: where (`reviews.1.text`) and what. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type FieldError = Schema<'FieldError'>;
 
-export interface Problem {
-  /** `/api/v1/problems/<ProblemType>` */
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  /** The request path that answered this problem. */
-  instance: string;
-  /** Per-field errors, for `invalid-request`. */
-  errors?: FieldError[];
-  /** Per-component report, for `not-ready`. */
-  checks?: Record<string, unknown>;
-}
+/** An RFC 9457 problem: `type` is `/api/v1/problems/<ProblemType>`, `instance` the request path. */
+export type Problem = Schema<'Problem'>;
