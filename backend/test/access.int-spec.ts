@@ -145,7 +145,7 @@ describe('admission of jobs', () => {
     const started = Date.now();
     const refused = await target.http.post('/api/v1/jobs').set('Content-Type', 'application/json').send(body).expect(400);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(refused.body.errors).toEqual([{ path: 'reviews', message: 'at most 10000 reviews per job' }]);
+    expect(refused.body.errors).toEqual([{ path: 'reviews', message: 'at most 10000 reviews per job', code: 'too_many', limit: 10000 }]);
   });
 });
 

@@ -140,12 +140,12 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
       .post('/api/v1/jobs')
       .send({ reviews: [{ text: 'Bien' }, { text: '' }, { id: 'x', text: 'a' }, { id: 'x', text: 'b' }] })
       .expect(400);
-    expect(body.errors).toEqual([{ path: 'reviews.1.text', message: 'text is empty' }]);
+    expect(body.errors).toEqual([{ path: 'reviews.1.text', message: 'text is empty', code: 'empty' }]);
     const dup = await target.http
       .post('/api/v1/jobs')
       .send({ reviews: [{ id: 'x', text: 'a' }, { id: 'x', text: 'b' }] })
       .expect(400);
-    expect(dup.body).toMatchObject({ detail: 'Review ids must be unique', errors: [{ path: 'reviews.1.id', message: 'duplicate id "x"' }] });
+    expect(dup.body).toMatchObject({ detail: 'Review ids must be unique', errors: [{ path: 'reviews.1.id', message: 'duplicate id "x"', code: 'duplicate' }] });
     await target.http.post('/api/v1/jobs').send({ reviews: [] }).expect(400);
     await target.http.post('/api/v1/jobs').send({ reviews: reviews(10_001) }).expect(400);
   });

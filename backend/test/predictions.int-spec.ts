@@ -41,7 +41,7 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
     expect(plain.body.explanation).toBeUndefined();
     expect(plain.body.label).toBe(body.label);
     const bad = await target.http.post('/api/v1/predictions').send({ text, explain: 'yes' }).expect(400);
-    expect(bad.body.errors).toEqual([{ path: 'explain', message: 'explain must be true or false' }]);
+    expect(bad.body.errors).toEqual([{ path: 'explain', message: 'explain must be true or false', code: 'wrong_type' }]);
     await target.http.post('/api/v1/predictions').send({ texts: [text], explain: true }).expect(400);
   });
 
@@ -53,12 +53,12 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
       status: 400,
       detail: 'Invalid prediction request',
       instance: '/api/v1/predictions',
-      errors: [{ path: 'text', message: 'text is empty' }],
+      errors: [{ path: 'text', message: 'text is empty', code: 'empty' }],
     });
     const long = await target.http.post('/api/v1/predictions').send({ text: 'a'.repeat(5001) }).expect(400);
-    expect(long.body.errors).toEqual([{ path: 'text', message: 'text is longer than 5000 characters' }]);
+    expect(long.body.errors).toEqual([{ path: 'text', message: 'text is longer than 5000 characters', code: 'too_long', limit: 5000 }]);
     const many = await target.http.post('/api/v1/predictions').send({ texts: Array(101).fill('bien') }).expect(400);
-    expect(many.body.errors).toEqual([{ path: 'texts', message: 'at most 100 texts per request' }]);
+    expect(many.body.errors).toEqual([{ path: 'texts', message: 'at most 100 texts per request', code: 'too_many', limit: 100 }]);
     const notJson = await target.http.post('/api/v1/predictions').set('Content-Type', 'application/json').send('{oops').expect(400);
     expect(notJson.body).toMatchObject({ type: '/api/v1/problems/invalid-request', status: 400, detail: 'Request body is not valid JSON' });
     expect(notJson.type).toBe('application/problem+json');

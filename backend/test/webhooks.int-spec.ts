@@ -151,7 +151,7 @@ describe('job callbacks', () => {
     }
     const off = await apps.start({ API_KEYS: 'alice' });
     const { body } = await off.http.post('/api/v1/jobs').set(KEY).send({ reviews: REVIEWS, callbackUrl: 'https://hooks.example.com/x' }).expect(400);
-    expect(body.errors).toEqual([{ path: 'callbackUrl', message: expect.stringMatching(/webhooks are off/) }]);
+    expect(body.errors).toEqual([{ path: 'callbackUrl', message: expect.stringMatching(/webhooks are off/), code: 'callback_refused' }]);
     await off.http.get('/api/v1/webhooks/secret').set(KEY).expect(404);
   });
 });

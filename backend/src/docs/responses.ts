@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { FIELD_ERROR_CODES } from '../validation/schemas';
+
 /**
  * The response bodies, as zod schemas: the one source of the OpenAPI document's response schemas, and through
  * it (`npm run api:generate`) of the TypeScript types in @allocine/contracts that the backend returns and the
@@ -38,7 +40,12 @@ export const PredictionResult = z.object({
 
 export const PredictManyResponse = z.object({ results: z.array(PredictionResult), latencyMs: z.number() });
 
-export const FieldError = z.object({ path: z.string(), message: z.string() });
+export const FieldError = z.object({
+  path: z.string().describe('Where: `text`, `reviews.3.id`, `(body)`'),
+  message: z.string().describe('In English, for developers'),
+  code: z.enum(FIELD_ERROR_CODES).describe('What, for a client to say in its own words'),
+  limit: z.number().optional().describe('The bound crossed (too_long, too_many, too_small, too_big)'),
+});
 
 export const Problem = z
   .looseObject({

@@ -11,6 +11,7 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
 import { HistoryLog } from '../history/history-log';
+import { ValidationDetail } from '../validation/schemas';
 import { refusalOf } from '../webhooks/callback-target';
 import { JobAdmission } from './admission';
 import { ArchivedJobs } from './archived-jobs';
@@ -65,7 +66,7 @@ export class JobsService {
     const refusal = this.config.WEBHOOK_SECRET
       ? await refusalOf(url, policy)
       : 'webhooks are off on this server (the operator has not set WEBHOOK_SECRET)';
-    if (refusal) throw invalidRequest('Invalid job request', [{ path: 'callbackUrl', message: refusal }]);
+    if (refusal) throw invalidRequest('Invalid job request', [{ path: 'callbackUrl', message: refusal, code: 'callback_refused' }]);
   }
 
   private async accept(
@@ -203,9 +204,9 @@ export class JobsService {
 
 function assertUniqueIds(reviews: { id: string }[]): void {
   const seen = new Set<string>();
-  const duplicates: { path: string; message: string }[] = [];
+  const duplicates: ValidationDetail[] = [];
   reviews.forEach((review, index) => {
-    if (seen.has(review.id)) duplicates.push({ path: `reviews.${index}.id`, message: `duplicate id "${review.id}"` });
+    if (seen.has(review.id)) duplicates.push({ path: `reviews.${index}.id`, message: `duplicate id "${review.id}"`, code: 'duplicate' });
     seen.add(review.id);
   });
   if (duplicates.length) throw invalidRequest('Review ids must be unique', duplicates.slice(0, 20));

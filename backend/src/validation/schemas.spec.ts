@@ -24,22 +24,22 @@ describe('predictRequestSchemas', () => {
   });
 
   it.each([
-    [{ text: '   ' }, 'text', 'text is empty'],
-    [{ text: 7 }, 'text', 'text must be a string'],
-    [{}, 'text', 'text is required'],
-    [{ text: 'x'.repeat(21) }, 'text', 'text is longer than 20 characters'],
-    [{ texts: [] }, 'texts', 'texts is empty'],
-    [{ texts: ['a', 'b', 'c', 'd'] }, 'texts', 'at most 3 texts per request'],
-    [{ texts: ['ok', ''] }, 'texts.1', 'text is empty'],
-    [{ texts: 'a' }, 'texts', 'texts must be an array of strings'],
-    [['a'], '(body)', 'expected a JSON object'],
-  ])('rejects %j at %s', (body, path, message) => {
-    expect(details(() => parse(body))).toEqual(expect.arrayContaining([{ path, message }]));
+    [{ text: '   ' }, 'text', 'text is empty', { code: 'empty' }],
+    [{ text: 7 }, 'text', 'text must be a string', { code: 'wrong_type' }],
+    [{}, 'text', 'text is required', { code: 'required' }],
+    [{ text: 'x'.repeat(21) }, 'text', 'text is longer than 20 characters', { code: 'too_long', limit: 20 }],
+    [{ texts: [] }, 'texts', 'texts is empty', { code: 'empty' }],
+    [{ texts: ['a', 'b', 'c', 'd'] }, 'texts', 'at most 3 texts per request', { code: 'too_many', limit: 3 }],
+    [{ texts: ['ok', ''] }, 'texts.1', 'text is empty', { code: 'empty' }],
+    [{ texts: 'a' }, 'texts', 'texts must be an array of strings', { code: 'wrong_type' }],
+    [['a'], '(body)', 'expected a JSON object', { code: 'wrong_type' }],
+  ])('rejects %j at %s, with a code clients can word themselves', (body, path, message, code) => {
+    expect(details(() => parse(body))).toEqual(expect.arrayContaining([{ path, message, ...code }]));
   });
 
   it('rejects unknown fields', () => {
     expect(details(() => parse({ text: 'a', lang: 'fr' }))).toEqual([
-      expect.objectContaining({ message: expect.stringMatching(/lang/) }),
+      expect.objectContaining({ message: expect.stringMatching(/lang/), code: 'unknown_field' }),
     ]);
   });
 });
@@ -55,11 +55,11 @@ describe('createJobRequest', () => {
 
   it('limits the number of reviews and reports each bad one', () => {
     expect(details(() => parse({ reviews: Array(5).fill({ text: 'a' }) }))).toEqual([
-      { path: 'reviews', message: 'at most 4 reviews per job' },
+      { path: 'reviews', message: 'at most 4 reviews per job', code: 'too_many', limit: 4 },
     ]);
     expect(details(() => parse({ reviews: [{ text: '' }, { text: 'ok' }, { id: '', text: 'x' }] }))).toEqual([
-      { path: 'reviews.0.text', message: 'text is empty' },
-      { path: 'reviews.2.id', message: 'id is empty' },
+      { path: 'reviews.0.text', message: 'text is empty', code: 'empty' },
+      { path: 'reviews.2.id', message: 'id is empty', code: 'empty' },
     ]);
   });
 

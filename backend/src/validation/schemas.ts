@@ -108,14 +108,62 @@ export const resultsQuery = z.object({
   format: z.enum(['json', 'csv', 'excel']).optional(),
 });
 
+/** What is wrong with a field, for clients to word it themselves (the UI says it in French). */
+export const FIELD_ERROR_CODES = [
+  'required',
+  'wrong_type',
+  'empty',
+  'too_long',
+  'too_many',
+  'too_small',
+  'too_big',
+  'unknown_field',
+  'invalid_format',
+  'not_allowed',
+  'duplicate',
+  'callback_refused',
+  'invalid',
+] as const;
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+
 export interface ValidationDetail {
   path: string;
   message: string;
+  code: FieldErrorCode;
+  /** The bound a too_long, too_many, too_small or too_big value crossed. */
+  limit?: number;
 }
 
 const MAX_DETAILS = 20;
 
-/** Zod issues as `[{path, message}]`, at most 20 so a 10,000-line mistake stays readable. */
+/** Zod issues as `[{path, message, code, limit?}]`, at most 20 so a 10,000-line mistake stays readable. */
 export function toDetails(error: z.ZodError): ValidationDetail[] {
-  return error.issues.slice(0, MAX_DETAILS).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+  return error.issues.slice(0, MAX_DETAILS).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message, ...codeOf(issue) }));
+}
+
+function codeOf(issue: z.core.$ZodIssue): { code: FieldErrorCode; limit?: number } {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { code: issue.input === undefined ? 'required' : 'wrong_type' };
+    case 'too_small': {
+      const limit = Number(issue.minimum);
+      if (issue.origin === 'string' || issue.origin === 'array') return limit <= 1 ? { code: 'empty' } : { code: 'too_small', limit };
+      return { code: 'too_small', limit };
+    }
+    case 'too_big': {
+      const limit = Number(issue.maximum);
+      if (issue.origin === 'string') return { code: 'too_long', limit };
+      if (issue.origin === 'array') return { code: 'too_many', limit };
+      return { code: 'too_big', limit };
+    }
+    case 'unrecognized_keys':
+      return { code: 'unknown_field' };
+    case 'invalid_format':
+      return { code: 'invalid_format' };
+    case 'invalid_value':
+    case 'invalid_union':
+      return { code: 'not_allowed' };
+    default:
+      return { code: 'invalid' };
+  }
 }

@@ -10,11 +10,24 @@ const problem = (name: string, status: number, extra: object = {}) => ({
 
 describe('toUiError', () => {
   it('says the problem in French from its type, never the English detail, and lists field errors', () => {
-    const ui = toUiError(error(400, problem('invalid-request', 400, { errors: [{ path: 'text', message: 'text is empty' }] })));
+    const errors = [
+      { path: 'text', message: 'text is empty', code: 'empty' },
+      { path: 'reviews.3.text', message: 'text is longer than 5000 characters', code: 'too_long', limit: 5000 },
+      { path: 'reviews', message: 'at most 10000 reviews per job', code: 'too_many', limit: 10000 },
+      { path: 'reviews.1.id', message: 'duplicate id "x"', code: 'duplicate' },
+      { path: 'lang', message: 'some future check', code: 'something-new' },
+    ];
+    const ui = toUiError(error(400, problem('invalid-request', 400, { errors })));
     expect(ui.kind).toBe('invalid');
     expect(ui.message).toBe('Requête refusée : le texte ou le fichier ne convient pas.');
     expect(ui.message).not.toContain('English');
-    expect(ui.details).toEqual(['text : text is empty']);
+    expect(ui.details).toEqual([
+      'Vide : texte',
+      'Trop long : avis n° 4, texte (5\u202f000 caractères au plus)',
+      "Trop d'éléments : liste des avis (10\u202f000 au plus)",
+      'En double : avis n° 2, identifiant',
+      'lang : some future check',
+    ]);
   });
 
   it('reads Retry-After when the service is unavailable', () => {

@@ -1,6 +1,7 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import type { Problem, ProblemType } from '@allocine/contracts';
 
+import { fieldErrorFr } from './i18n/field-errors.fr';
 import { PROBLEM_MESSAGES_FR } from './i18n/problems.fr';
 
 /** An HTTP failure turned into something the UI can say in French. */
@@ -45,7 +46,7 @@ export function toUiError(error: unknown): UiError {
     return { kind: 'network', message: "Impossible de joindre l'API. Vérifiez que le service tourne.", details: [] };
   }
   const body = typeof error.error === 'object' && error.error ? (error.error as Partial<Problem>) : null;
-  const details = (body?.errors ?? []).map((e) => (e.path ? `${e.path} : ${e.message}` : e.message));
+  const details = (body?.errors ?? []).map(fieldErrorFr);
   const retryAfter = Number(error.headers?.get('Retry-After'));
   const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
   const type = problemType(error.status, body);

@@ -266,8 +266,17 @@ export type components = {
             latencyMs: number;
         };
         FieldError: {
+            /** @description Where: `text`, `reviews.3.id`, `(body)` */
             path: string;
+            /** @description In English, for developers */
             message: string;
+            /**
+             * @description What, for a client to say in its own words
+             * @enum {string}
+             */
+            code: "required" | "wrong_type" | "empty" | "too_long" | "too_many" | "too_small" | "too_big" | "unknown_field" | "invalid_format" | "not_allowed" | "duplicate" | "callback_refused" | "invalid";
+            /** @description The bound crossed (too_long, too_many, too_small, too_big) */
+            limit?: number;
         };
         /** @description RFC 9457 problem details: the body of every error (application/problem+json) */
         Problem: {
