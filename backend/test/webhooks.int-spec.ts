@@ -101,6 +101,27 @@ describe('job callbacks', () => {
     }
   });
 
+  it('take callbackUrl as a field of a multipart CSV upload too', async () => {
+    const hook = await receiver([204]);
+    try {
+      const target = await apps.start(settings);
+      const csv = Buffer.from('id,avis\nx1,Un film magnifique.\nx2,Nul et ennuyeux.\n');
+      const created = await target.http
+        .post('/api/v1/jobs')
+        .set(KEY)
+        .attach('file', csv, 'avis.csv')
+        .field('textColumn', 'avis')
+        .field('idColumn', 'id')
+        .field('callbackUrl', hook.url)
+        .expect(202);
+      const status = await webhookSettled(target, created.body.id);
+      expect(status.webhook?.state).toBe('delivered');
+      expect(JSON.parse(hook.received[0].body)).toMatchObject({ type: 'job.completed', data: { progress: { done: 2, total: 2 } } });
+    } finally {
+      await hook.close();
+    }
+  });
+
   it('give up after WEBHOOK_MAX_ATTEMPTS when nobody answers, and say why on the job', async () => {
     const target = await apps.start({ ...settings, WEBHOOK_MAX_ATTEMPTS: '2' });
     const nobody = `http://127.0.0.1:${await freePort()}/hook`;
