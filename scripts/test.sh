@@ -12,11 +12,14 @@ step() { printf '\n==> %s\n' "$*"; }
 bash model-server/scripts/setup-python.sh
 
 step "model-server: ruff"
-.venv/bin/ruff check model-server && .venv/bin/ruff check --config model-server/pyproject.toml bench
-.venv/bin/ruff format --check model-server
+.venv/bin/ruff check model-server && .venv/bin/ruff check --config model-server/pyproject.toml bench deploy
+.venv/bin/ruff format --check model-server && .venv/bin/ruff format --check --config model-server/pyproject.toml deploy
 
 step "model-server: pytest (unit, CamemBERT path, real TorchServe)"
 .venv/bin/python -m pytest model-server/tests
+
+step "deploy: Kubernetes manifests rendered (kubectl kustomize) and validated offline, policies checked"
+.venv/bin/python -m pytest deploy/tests
 
 step "TypeScript: lint (module boundaries: frontend and backend share only libs/contracts)"
 NX_DAEMON=false npx nx show projects >/dev/null  # ESLint's Nx rule reads the project graph
