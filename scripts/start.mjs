@@ -163,6 +163,8 @@ async function main() {
     PORT: String(API_PORT),
     HOST: apiHost,
     NODE_ENV: process.env.NODE_ENV ?? 'production',
+    // One readable line per event here; LOG_FORMAT=json gives what a log collector wants.
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     // Without keys the API answers only this machine; listening wider (HOST) without keys is refused at boot.
     ALLOW_ANONYMOUS: process.env.ALLOW_ANONYMOUS ?? String(keys.length === 0 && isLoopback(apiHost)),
     // History: PostgreSQL at DATABASE_URL when given, else an embedded PostgreSQL (PGlite) kept in .run/.

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 
 import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
@@ -20,10 +21,9 @@ export const API_PREFIX = 'api/v1';
 
 /** Build the application with everything main.ts and the tests share (not yet listening). */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bodyParser: false,
-    logger: config.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  // Every Nest log line through pino (JSON, with the request's id where there is a request).
+  app.useLogger(app.get(PinoLogger));
   app.enableShutdownHooks();
   // Only these proxies' X-Forwarded-For names the client (rate limits are per client address).
   app.set('trust proxy', config.TRUST_PROXY);

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 BATCH_HEADER = "X-Batch-Requests"
 # Epoch milliseconds after which the caller no longer waits: such requests are answered without computing.
 DEADLINE_HEADER = "X-Deadline-Ms"
+REQUEST_ID_HEADER = "X-Request-Id"
 # Bulk workers run at a lower CPU priority so an interactive request gets a core at once.
 BULK_NICENESS = 10
 Answer = tuple[ParsedRequest, list[Prediction | ItemError]]
@@ -82,7 +83,10 @@ class SentimentHandler(BaseHandler):
             responses.append(self.describe() if request.describe else body if request.is_list else body[0])
             # Lets clients (and the integration test) see that dynamic batching grouped requests.
             self.context.set_response_header(request_index, BATCH_HEADER, str(len(answers)))
-        logger.info("batch of %d requests, %d reviews", len(answers), sum(len(items) for _, items in answers))
+        # The backend's X-Request-Id of each request: a batch is followed from the API log to this one.
+        ids = [self.context.get_request_header(i, REQUEST_ID_HEADER) or "-" for i in range(len(answers))]
+        reviews = sum(len(items) for _, items in answers)
+        logger.info("batch of %d requests, %d reviews, request ids %s", len(answers), reviews, ",".join(ids))
         return responses
 
     def describe(self) -> dict:

@@ -82,6 +82,15 @@ def test_review_text_is_never_logged(handler, caplog):
     assert "secret" not in caplog.text
 
 
+def test_the_batch_log_names_each_request_by_the_backends_request_id(handler, caplog):
+    from conftest import make_context
+
+    headers = [{"X-Request-Id": "trace-1"}, {}, {"X-Request-Id": "trace-3"}]
+    with caplog.at_level(logging.INFO):
+        handler.handle([{"body": POSITIVE}] * 3, make_context(handler.model_dir, 3, headers=headers))
+    assert "batch of 3 requests, 3 reviews, request ids trace-1,-,trace-3" in caplog.text
+
+
 def test_served_model_labels_real_reviews(context_for):
     """The committed embedded model, as TorchServe would load it."""
     model_dir = Path(__file__).resolve().parent.parent / "model" / "embedded"

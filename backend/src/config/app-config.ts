@@ -90,6 +90,10 @@ export const configSchema = z.object({
   /** Review text accepted and not yet finished, all jobs together; past it new jobs get 503 + Retry-After. */
   ACCEPTED_WORK_BYTES: bytes.default('256mb'),
   SHUTDOWN_GRACE_MS: integer(30_000, 0),
+  /** pino levels; tests default to warn. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** json: one object per line (collectors); pretty: one readable line each (npm start sets it). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /**
    * Webhooks: each API key's signing secret is derived from this (GET /api/v1/webhooks/secret); unset, jobs
    * refuse a callbackUrl. At least 32 characters, from a secret store.

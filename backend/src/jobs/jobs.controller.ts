@@ -28,6 +28,7 @@ import { ApiQueryFrom } from '../docs/openapi';
 import { ref } from '../docs/schema-ref';
 import { jobListQuery } from '../history/history-queries';
 import { HistoryRepository } from '../history/history.repository';
+import { RequestId } from '../logging/request-id';
 import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, csvUploadForm, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
 import { UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
@@ -74,6 +75,7 @@ export class JobsController {
     @CurrentCaller() caller: Caller,
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @RequestId() requestId: string,
     @Res({ passthrough: true }) response: Response,
     @UploadedFile() file?: Express.Multer.File,
   ): Promise<JobStatus> {
@@ -86,7 +88,7 @@ export class JobsController {
       input = { reviews: reviewsFromCsv(file.buffer, form, limits), ...fromForm };
     }
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
-    const details = { name: request.name, metadata: request.metadata, callbackUrl: request.callbackUrl };
+    const details = { name: request.name, metadata: request.metadata, callbackUrl: request.callbackUrl, requestId };
     const { job, replayed } = await this.jobs.create(caller, request.reviews, details, key);
     response.setHeader('Location', job.links.self);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');

@@ -19,6 +19,9 @@ import { IdempotencyKeys } from './idempotency';
 import { JobDetails, JobRecord, JobStore } from './job.store';
 import { jobLinks } from './job-links';
 
+/** What a job is created with besides its reviews; the request id only travels (queue, logs, model server). */
+type JobOptions = Partial<JobDetails> & { callbackUrl?: string; requestId?: string };
+
 /** Batch jobs: accepted whole or not at all, split into chunks; results in Redis RESULTS_TTL_SECONDS, then in the history. */
 @Injectable()
 export class JobsService {
@@ -40,7 +43,7 @@ export class JobsService {
   async create(
     caller: Caller,
     reviews: { id?: string; text: string }[],
-    details: Partial<JobDetails> & { callbackUrl?: string } = {},
+    details: JobOptions = {},
     idempotencyKey?: string,
   ): Promise<{ job: JobStatus; replayed: boolean }> {
     const withIds = reviews.map((review, index) => ({ id: review.id ?? String(index + 1), text: review.text }));
@@ -73,7 +76,7 @@ export class JobsService {
     caller: Caller,
     id: string,
     withIds: { id: string; text: string }[],
-    details: Partial<JobDetails> & { callbackUrl?: string },
+    details: JobOptions,
   ): Promise<JobStatus> {
     await this.refuseWhenOverloaded();
     await this.admit(id, caller, withIds);
@@ -81,7 +84,7 @@ export class JobsService {
     try {
       const attached = { name: details.name ?? null, metadata: details.metadata ?? null };
       record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize(), attached, details.callbackUrl ?? null);
-      await this.producer.enqueueBatch(id, record.chunkCount);
+      await this.producer.enqueueBatch(id, record.chunkCount, details.requestId);
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);
       await this.admission.withdraw(id).catch(() => undefined);

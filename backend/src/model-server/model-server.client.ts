@@ -5,6 +5,7 @@ import { firstValueFrom } from 'rxjs';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerError } from './model-server.errors';
 import { Lane, ModelDescription, ModelResult, isItemError } from './model-server.types';
@@ -25,6 +26,8 @@ export interface PredictOptions {
   deadline?: number;
   /** Each review is sent as `{"text", "explain": true}`: its result carries `explanation`. */
   explain?: boolean;
+  /** Sent as X-Request-Id: the model server's log names the request its batch served. */
+  requestId?: string;
 }
 
 /** The only module that knows TorchServe's URLs and payloads. */
@@ -39,7 +42,10 @@ export class ModelServerClient {
   /** Classify reviews in one call; exactly one result (prediction or per-item error) per text, in order. */
   async predict(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
     const stopTimer = this.metrics.modelCallDuration.startTimer();
-    const headers = options.deadline ? { [DEADLINE_HEADER]: String(Math.floor(options.deadline)) } : {};
+    const headers = {
+      ...(options.deadline ? { [DEADLINE_HEADER]: String(Math.floor(options.deadline)) } : {}),
+      ...(options.requestId ? { [REQUEST_ID_HEADER]: options.requestId } : {}),
+    };
     try {
       const response = await firstValueFrom(
         this.http.post<unknown>(this.url(options.lane), options.explain ? texts.map((text) => ({ text, explain: true })) : texts, {

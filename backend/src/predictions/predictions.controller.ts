@@ -7,6 +7,7 @@ import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ref } from '../docs/schema-ref';
+import { RequestId } from '../logging/request-id';
 import { parseOrThrow } from '../validation/parse';
 import { predictRequestSchemas } from '../validation/schemas';
 import { PredictionsService } from './predictions.service';
@@ -34,13 +35,13 @@ export class PredictionsController {
   @ApiResponse({ status: 400, description: 'Invalid text(s)' })
   @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded' })
   @ApiResponse({ status: 504, description: 'No result in time' })
-  async predict(@CurrentCaller() caller: Caller, @Body() body: unknown): Promise<PredictionResult | PredictManyResponse> {
+  async predict(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestId() requestId: string): Promise<PredictionResult | PredictManyResponse> {
     const request = parseOrThrow(this.schemaFor(body), body, 'prediction request');
     if ('texts' in request) {
-      const results = await this.predictions.predict(caller, request.texts);
+      const results = await this.predictions.predict(caller, request.texts, false, requestId);
       return { results, latencyMs: results[0]?.latencyMs ?? 0 };
     }
-    const [result] = await this.predictions.predict(caller, [request.text], request.explain ?? false);
+    const [result] = await this.predictions.predict(caller, [request.text], request.explain ?? false, requestId);
     return result;
   }
 }

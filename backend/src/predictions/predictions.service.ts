@@ -25,12 +25,12 @@ export class PredictionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async predict(caller: Caller, texts: string[], explain = false): Promise<PredictionResult[]> {
+  async predict(caller: Caller, texts: string[], explain = false, requestId?: string): Promise<PredictionResult[]> {
     const started = performance.now();
     await this.refuseWhenOverloaded();
     let results: ModelResult[];
     try {
-      results = await this.producer.predict(texts, explain);
+      results = await this.producer.predict(texts, explain, requestId);
     } catch (error) {
       throw toApiError(error);
     }

@@ -27,10 +27,10 @@ export class PredictionProducer {
    * Queue texts and wait for their results. On timeout the job is withdrawn if no worker took it yet,
    * so nothing half-done is left behind; a job already running finishes and is then discarded.
    */
-  async predict(texts: string[], explain = false): Promise<ModelResult[]> {
+  async predict(texts: string[], explain = false, requestId?: string): Promise<ModelResult[]> {
     // The deadline travels with the job: a worker (or a retry) never computes for a caller who has gone.
     const deadline = Date.now() + this.config.PREDICT_TIMEOUT_MS;
-    const job = await this.queue.add(JobName.Predict, { texts, deadline, ...(explain ? { explain } : {}) } satisfies PredictJobData, {
+    const job = await this.queue.add(JobName.Predict, { texts, deadline, requestId, ...(explain ? { explain } : {}) } satisfies PredictJobData, {
       attempts: this.config.PREDICT_ATTEMPTS,
       backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
       removeOnComplete: { age: 60, count: 1_000 },
@@ -51,18 +51,18 @@ export class PredictionProducer {
    * A batch job as a flow: one `finalize` parent whose children are the chunks. Chunk ids are derived
    * from the job id and position, so re-adding a chunk never duplicates its results.
    */
-  async enqueueBatch(jobId: string, chunkCount: number): Promise<void> {
+  async enqueueBatch(jobId: string, chunkCount: number, requestId?: string): Promise<void> {
     const retention = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 24 * 3_600, count: 10_000 } };
     await this.handles.flows.add({
       name: JobName.Finalize,
       queueName: BATCH_QUEUE,
-      data: { jobId } satisfies FinalizeJobData,
+      data: { jobId, requestId } satisfies FinalizeJobData,
       // Finalize writes the job's outcome: a Redis blip must not leave the job `running` until it expires.
       opts: { jobId: `${jobId}-finalize`, attempts: this.config.JOB_ATTEMPTS, backoff: { type: CAPPED_BACKOFF, delay: this.config.RETRY_BACKOFF_MS }, ...retention },
       children: Array.from({ length: chunkCount }, (_, index) => ({
         name: JobName.Chunk,
         queueName: BATCH_QUEUE,
-        data: { jobId, index } satisfies ChunkJobData,
+        data: { jobId, index, requestId } satisfies ChunkJobData,
         opts: {
           jobId: `${jobId}-chunk-${index}`,
           attempts: this.config.JOB_ATTEMPTS,

@@ -24,16 +24,21 @@ export interface PredictJobData {
   deadline: number;
   /** Ask the model server for each review's word weights too. */
   explain?: boolean;
+  /** The HTTP request's id: worker log lines and the model-server call carry it. */
+  requestId?: string;
 }
 
 /** Reviews stay in the job store; the queue carries only where to find them. */
 export interface ChunkJobData {
   jobId: string;
   index: number;
+  /** The id of the request that created the job. */
+  requestId?: string;
 }
 
 export interface FinalizeJobData {
   jobId: string;
+  requestId?: string;
 }
 
 export interface CallbackJobData {

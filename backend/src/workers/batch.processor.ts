@@ -93,7 +93,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
   }
 
   private async classifyChunk(job: Job<ChunkJobData>): Promise<ChunkCounts | { skipped: string }> {
-    const { jobId, index } = job.data;
+    const { jobId, index, requestId } = job.data;
     const state = await this.store.markRunning(jobId);
     if (state !== 'running') return { skipped: state ?? 'missing' };
     const pending = await this.store.chunkRows(jobId, index);
@@ -105,8 +105,10 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     try {
       const texts = pending.map((row) => row.text);
       const started = performance.now();
-      results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs() });
-      perReviewMs = (performance.now() - started) / Math.max(1, texts.length);
+      results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs(), requestId });
+      const ms = performance.now() - started;
+      perReviewMs = ms / Math.max(1, texts.length);
+      this.logger.log({ requestId, jobId, chunk: index, reviews: texts.length, ms: Math.round(ms), attempt: job.attemptsMade + 1 }, 'chunk classified');
       countPredictions(this.metrics, results);
       rows = pending.map((row, i) => toRow(row, results[i]));
     } catch (error) {
@@ -114,7 +116,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
       const attemptsLeft = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
       if (failure.retryable && attemptsLeft > 0) throw failure;
       // Out of retries: the reviews become error rows so the job still completes and nothing is lost silently.
-      this.logger.warn(`job ${jobId} chunk ${index} failed for good: ${failure.message}`);
+      this.logger.warn({ requestId, jobId, chunk: index }, `chunk failed for good: ${failure.message}`);
       const code = failure.retryable ? 'model_unavailable' : 'model_rejected';
       rows = pending.map((row) => ({ id: row.id, text: row.text, status: 'error', error: { code, message: failure.message } }));
     }
@@ -146,6 +148,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
   private async finalize(job: Job<FinalizeJobData>): Promise<{ state: string }> {
     const record = await this.store.finish(job.data.jobId);
     if (!record) return { state: 'missing' };
+    this.logger.log({ requestId: job.data.requestId, jobId: record.id, state: record.state, reviews: record.total }, 'job finished');
     // Thrown if Redis blips: finalize is retried, and finishing again is harmless.
     if (record.callbackUrl) await this.producer.enqueueCallback(record.id);
     this.metrics.jobDuration.observe({ state: record.state }, (Date.now() - Date.parse(record.createdAt)) / 1000);

@@ -65,7 +65,7 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
   }
 
   private async predict(job: Job<PredictJobData>): Promise<ModelResult[]> {
-    const { texts, deadline, explain } = job.data;
+    const { texts, deadline, explain, requestId } = job.data;
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       this.metrics.expired.inc();
@@ -73,8 +73,10 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
     }
     try {
       const timeoutMs = Math.min(this.profile.modelCallTimeoutMs(), remaining);
-      const results = await this.model.predict(texts, { lane: 'interactive', timeoutMs, deadline, explain });
+      const started = performance.now();
+      const results = await this.model.predict(texts, { lane: 'interactive', timeoutMs, deadline, explain, requestId });
       countPredictions(this.metrics, results);
+      this.logger.debug({ requestId, reviews: texts.length, ms: Math.round(performance.now() - started) }, 'predicted');
       return results;
     } catch (error) {
       const failure = toModelServerError(error);
