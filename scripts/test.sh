@@ -18,7 +18,7 @@ step "model-server: ruff"
 step "model-server: pytest (unit, CamemBERT path, real TorchServe)"
 .venv/bin/python -m pytest model-server/tests
 
-step "deploy: Kubernetes manifests rendered (kubectl kustomize) and validated offline, policies checked"
+step "deploy: Kubernetes manifests (kubectl kustomize, kubernetes-validate, policies); Prometheus config and alert rules (promtool), dashboard"
 .venv/bin/python -m pytest deploy/tests
 
 step "TypeScript: lint (module boundaries: frontend and backend share only libs/contracts)"

@@ -30,6 +30,22 @@ export class MetricsService {
     },
   });
 
+  private oldestWaiting: () => Promise<Record<string, number>> = async () => ({});
+
+  readonly queueAge = new Gauge({
+    name: 'allocine_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job no worker has taken yet, by queue (0 when none waits): how far behind the workers are',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      try {
+        for (const [queue, seconds] of Object.entries(await this.oldestWaiting())) this.queueAge.set({ queue }, seconds);
+      } catch {
+        // Redis down: keep the last values; readiness reports the outage.
+      }
+    },
+  });
+
   readonly modelCallReviews = new Histogram({
     name: 'allocine_model_call_reviews',
     help: 'Reviews sent to the model server in one call',
@@ -104,8 +120,9 @@ export class MetricsService {
     for (const queue of ['predictions', 'batch']) for (const reason of ['retry', 'stalled']) this.retries.inc({ queue, reason }, 0);
   }
 
-  /** The queue module tells the gauge where to read depths from when Prometheus scrapes. */
-  setQueueCountsSource(source: () => Promise<Record<string, number>>): void {
-    this.queueCounts = source;
+  /** The queue module tells the gauges where to read depths and ages from when Prometheus scrapes. */
+  setQueueSources(counts: () => Promise<Record<string, number>>, oldestWaiting: () => Promise<Record<string, number>>): void {
+    this.queueCounts = counts;
+    this.oldestWaiting = oldestWaiting;
   }
 }

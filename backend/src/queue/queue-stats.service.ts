@@ -25,13 +25,32 @@ export class QueueStats implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.setQueueCountsSource(() => this.counts());
+    this.metrics.setQueueSources(
+      () => this.counts(),
+      () => this.oldestWaitingSeconds(),
+    );
   }
 
   /** Both lanes together: single predictions and batch-job chunks. */
   async counts(): Promise<QueueCounts> {
     const [interactive, batch] = await Promise.all([this.handles.queue, this.handles.batch].map((q) => q.getJobCounts(...STATES)));
     return Object.fromEntries(STATES.map((state) => [state, (interactive[state] ?? 0) + (batch[state] ?? 0)])) as QueueCounts;
+  }
+
+  /**
+   * Per queue, seconds since the oldest job no worker has taken was queued (waiting or prioritized; retries
+   * waiting out their backoff are delayed, not behind). Zero when nothing waits.
+   */
+  async oldestWaitingSeconds(): Promise<Record<string, number>> {
+    const queues = [this.handles.queue, this.handles.batch, this.handles.webhooks];
+    const ages = await Promise.all(
+      queues.map(async (queue) => {
+        const oldest = await queue.getJobs(['waiting', 'prioritized'], 0, 0, true);
+        const queuedAt = Math.min(...oldest.filter(Boolean).map((job) => job.timestamp));
+        return [queue.name, Number.isFinite(queuedAt) ? Math.max(0, (Date.now() - queuedAt) / 1000) : 0] as const;
+      }),
+    );
+    return Object.fromEntries(ages);
   }
 
   /** Jobs not yet picked up; above MAX_QUEUE_DEPTH new work is refused rather than queued without bound. */
