@@ -3,6 +3,8 @@
 // Redis, TorchServe with the embedded model, the API with its queue workers, and the UI on :8501.
 // `MODEL_DIR=<dir> npm start` serves another model directory (any Hugging Face sequence-classification
 // checkpoint, e.g. model-server/model/camembert-base-random) the same way, sized by its serving.json.
+// `MODEL_SERVER=fastapi npm start` serves the model with the FastAPI server instead of TorchServe (the same
+// contract: docs/model-server-contract.md).
 // A component that dies (TorchServe, the API, the UI, the Redis started here) is started again with backoff.
 // Ctrl+C stops every child; queued work stays in Redis and resumes on the next start.
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,6 +21,11 @@ const API_PORT = Number(process.env.PORT ?? 3000);
 const UI_PORT = Number(process.env.UI_PORT ?? 8501);
 // Relative to where the user ran npm (npm itself runs scripts from the repository root).
 const MODEL_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.MODEL_DIR ?? join(ROOT, 'model-server/model/embedded'));
+const MODEL_SERVER = process.env.MODEL_SERVER ?? 'torchserve';
+if (!['torchserve', 'fastapi'].includes(MODEL_SERVER)) {
+  console.error(`MODEL_SERVER must be torchserve or fastapi, not ${MODEL_SERVER}`);
+  process.exit(1);
+}
 let redisStartedHere = false;
 let stopping = false;
 
@@ -92,7 +99,7 @@ async function setUp() {
   const store = join(ROOT, 'model-server/model-store');
   const packaged = existsSync(join(store, 'model-dir.txt')) ? readFileSync(join(store, 'model-dir.txt'), 'utf-8').trim() : '';
   const archiveInputs = [MODEL_DIR, join(ROOT, 'model-server/allocine_sentiment'), join(ROOT, 'model-server/config'), join(ROOT, 'model-server/scripts/build-mar.sh')];
-  if (packaged !== MODEL_DIR || stale(join(store, 'allocine-sentiment.mar'), ...archiveInputs)) {
+  if (MODEL_SERVER === 'torchserve' && (packaged !== MODEL_DIR || stale(join(store, 'allocine-sentiment.mar'), ...archiveInputs))) {
     step(`packaging ${MODEL_DIR} for TorchServe (.mar and its configuration from serving.json)`, 'bash', ['model-server/scripts/build-mar.sh', MODEL_DIR]);
   }
   if (stale(join(ROOT, 'dist/backend'), join(ROOT, 'backend/src'), join(ROOT, 'libs/contracts/src'))) {
@@ -137,13 +144,27 @@ async function startRedis() {
   return 'redis://127.0.0.1:6379';
 }
 
+async function startModelServer() {
+  if (MODEL_SERVER === 'torchserve') {
+    step('starting TorchServe (waits until both lanes have loaded the model)', 'bash', ['model-server/scripts/start.sh']);
+    supervisor.watch('TorchServe', torchServeAlive, ['bash', join(ROOT, 'model-server/scripts/start.sh')]);
+    return;
+  }
+  say('starting the FastAPI model server on 127.0.0.1:8080 (MODEL_SERVER=fastapi)');
+  run('model-server', join(ROOT, '.venv/bin/python'), ['-m', 'allocine_sentiment.fastapi_server', '--model-dir', MODEL_DIR, '--port', '8080'], {
+    PYTHONPATH: join(ROOT, 'model-server'),
+  });
+  await waitFor('the FastAPI model server', () => portAnswers(8080), 120);
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   supervisor.stopAll();
-  say('stopping: API and UI first (in-flight chunks finish), then TorchServe and Redis');
+  say('stopping: API and UI first (in-flight chunks finish), then the model server and Redis');
   for (const name of ['ui', 'api']) await supervisor.stop(name);
-  spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
+  if (MODEL_SERVER === 'fastapi') await supervisor.stop('model-server');
+  else spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
   if (redisStartedHere) await supervisor.stop('redis');
   say('everything stopped');
   process.exit(code);
@@ -154,8 +175,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   await setUp();
   const redisUrl = await startRedis();
-  step('starting TorchServe (waits until both lanes have loaded the model)', 'bash', ['model-server/scripts/start.sh']);
-  supervisor.watch('TorchServe', torchServeAlive, ['bash', join(ROOT, 'model-server/scripts/start.sh')]);
+  await startModelServer();
   const apiHost = process.env.HOST ?? '127.0.0.1';
   const keys = (process.env.API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
   run('api', 'node', ['dist/backend/backend/src/main.js'], {
@@ -183,7 +203,7 @@ async function main() {
     UI            http://localhost:${UI_PORT}${existsSync(ui) ? '' : '   (no UI build found)'}
     API           http://localhost:${API_PORT}/api/v1   (docs: http://localhost:${API_PORT}/api/docs)
     Metrics       http://localhost:${API_PORT}/metrics
-    Model server  http://127.0.0.1:8080 (management on 127.0.0.1:8081, local only), serving ${MODEL_DIR}
+    Model server  http://127.0.0.1:8080 (${MODEL_SERVER === 'fastapi' ? 'FastAPI' : 'TorchServe, management on 127.0.0.1:8081, local only'}), serving ${MODEL_DIR}
   Ctrl+C stops everything.
 `);
 }
