@@ -17,6 +17,7 @@ import { ModelInfoModule } from './model-info/model-info.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ProblemsModule } from './problems/problems.module';
 import { RedisModule } from './redis/redis.module';
+import { TracingModule } from './tracing/tracing.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkersModule } from './workers/workers.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        TracingModule,
         MetricsModule,
         RedisModule,
         HealthModule,

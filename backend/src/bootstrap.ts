@@ -16,6 +16,7 @@ import { AccessGuard } from './access/access.guard';
 import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
+import { tracingMiddleware } from './tracing/tracing.middleware';
 
 export const API_PREFIX = 'api/v1';
 
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // Only these proxies' X-Forwarded-For names the client (rate limits are per client address).
   app.set('trust proxy', config.TRUST_PROXY);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use(tracingMiddleware);
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false });
   // Job submissions may be large; everything else gets the smaller JSON limit.

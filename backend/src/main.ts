@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
+import { startTracing } from './tracing/tracing';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  startTracing(config);
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   Logger.log(`${config.APP_ROLE} listening on http://${config.HOST}:${config.PORT} (docs at /api/docs)`, 'Bootstrap');

@@ -103,13 +103,13 @@ export interface ProxyScript {
 
 /**
  * A pass-through proxy in front of the real TorchServe: the failures, profile or delays are injected,
- * the model that answers is real. Records the path, deadline and request id headers of every prediction call.
+ * the model that answers is real. Records the path, deadline, request id and traceparent of every prediction call.
  */
 export async function modelServerProxy(target: string, script: ProxyScript = {}) {
   const upstream = new URL(target);
   let failed = 0;
   let forwarded = 0;
-  const calls: { path: string; deadline?: string; requestId?: string }[] = [];
+  const calls: { path: string; deadline?: string; requestId?: string; traceparent?: string }[] = [];
   const server = http.createServer(async (incoming, outgoing) => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
@@ -117,7 +117,8 @@ export async function modelServerProxy(target: string, script: ProxyScript = {})
     const path = incoming.url ?? '';
     const describe = body.toString('utf-8') === JSON.stringify({ describe: true });
     if (!describe) {
-      calls.push({ path, deadline: incoming.headers['x-deadline-ms'] as string | undefined, requestId: incoming.headers['x-request-id'] as string | undefined });
+      const header = (name: string) => incoming.headers[name] as string | undefined;
+      calls.push({ path, deadline: header('x-deadline-ms'), requestId: header('x-request-id'), traceparent: header('traceparent') });
     }
     if (path.startsWith('/predictions') && !describe && failed < (script.failures ?? 0)) {
       failed++;

@@ -94,6 +94,10 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** json: one object per line (collectors); pretty: one readable line each (npm start sets it). */
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** OpenTelemetry traces to this OTLP/HTTP collector (http://collector:4318); unset: tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** Default: allocine-sentiment-<APP_ROLE>. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /**
    * Webhooks: each API key's signing secret is derived from this (GET /api/v1/webhooks/secret); unset, jobs
    * refuse a callbackUrl. At least 32 characters, from a secret store.

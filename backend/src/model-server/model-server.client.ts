@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
+import { SpanKind, inSpan, traceCarrier } from '../tracing/tracing';
 import { ModelServerError } from './model-server.errors';
 import { Lane, ModelDescription, ModelResult, isItemError } from './model-server.types';
 
@@ -40,11 +41,18 @@ export class ModelServerClient {
   ) {}
 
   /** Classify reviews in one call; exactly one result (prediction or per-item error) per text, in order. */
-  async predict(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
+  predict(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
+    const attributes = { 'server.address': this.config.MODEL_SERVER_URL, lane: options.lane, reviews: texts.length };
+    return inSpan('model-server predict', SpanKind.CLIENT, attributes, () => this.call(texts, options));
+  }
+
+  private async call(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
     const stopTimer = this.metrics.modelCallDuration.startTimer();
     const headers = {
       ...(options.deadline ? { [DEADLINE_HEADER]: String(Math.floor(options.deadline)) } : {}),
       ...(options.requestId ? { [REQUEST_ID_HEADER]: options.requestId } : {}),
+      // traceparent: the model server's work belongs to the caller's trace.
+      ...traceCarrier(),
     };
     try {
       const response = await firstValueFrom(

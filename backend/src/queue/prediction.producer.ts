@@ -6,7 +6,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { ModelResult } from '../model-server/model-server.types';
 import { PredictionQueue } from './prediction-queue';
 import { CAPPED_BACKOFF } from './backoff';
-import { BATCH_QUEUE, CallbackJobData, ChunkJobData, FinalizeJobData, JobName, PredictJobData } from './queue.constants';
+import { TraceCarrier, SpanKind, inSpan, traceCarrier } from '../tracing/tracing';
+import { BATCH_QUEUE, CallbackJobData, ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobData } from './queue.constants';
 
 /** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
 export class PredictionTimeoutError extends Error {}
@@ -30,12 +31,14 @@ export class PredictionProducer {
   async predict(texts: string[], explain = false, requestId?: string): Promise<ModelResult[]> {
     // The deadline travels with the job: a worker (or a retry) never computes for a caller who has gone.
     const deadline = Date.now() + this.config.PREDICT_TIMEOUT_MS;
-    const job = await this.queue.add(JobName.Predict, { texts, deadline, requestId, ...(explain ? { explain } : {}) } satisfies PredictJobData, {
-      attempts: this.config.PREDICT_ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
-      removeOnComplete: { age: 60, count: 1_000 },
-      removeOnFail: { age: 3_600, count: 1_000 },
-    });
+    const job = await inSpan('queue predictions', SpanKind.PRODUCER, { 'messaging.destination.name': PREDICTION_QUEUE, reviews: texts.length }, () =>
+      this.queue.add(JobName.Predict, { texts, deadline, requestId, trace: traceCarrier(), ...(explain ? { explain } : {}) } satisfies PredictJobData, {
+        attempts: this.config.PREDICT_ATTEMPTS,
+        backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
+        removeOnComplete: { age: 60, count: 1_000 },
+        removeOnFail: { age: 3_600, count: 1_000 },
+      }),
+    );
     try {
       return (await job.waitUntilFinished(this.handles.events, this.config.PREDICT_TIMEOUT_MS)) as ModelResult[];
     } catch (error) {
@@ -52,17 +55,23 @@ export class PredictionProducer {
    * from the job id and position, so re-adding a chunk never duplicates its results.
    */
   async enqueueBatch(jobId: string, chunkCount: number, requestId?: string): Promise<void> {
+    await inSpan('queue job', SpanKind.PRODUCER, { 'messaging.destination.name': BATCH_QUEUE, 'job.id': jobId, 'job.chunks': chunkCount }, () =>
+      this.addBatchFlow(jobId, chunkCount, requestId, traceCarrier()),
+    );
+  }
+
+  private async addBatchFlow(jobId: string, chunkCount: number, requestId: string | undefined, trace: TraceCarrier | undefined): Promise<void> {
     const retention = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 24 * 3_600, count: 10_000 } };
     await this.handles.flows.add({
       name: JobName.Finalize,
       queueName: BATCH_QUEUE,
-      data: { jobId, requestId } satisfies FinalizeJobData,
+      data: { jobId, requestId, trace } satisfies FinalizeJobData,
       // Finalize writes the job's outcome: a Redis blip must not leave the job `running` until it expires.
       opts: { jobId: `${jobId}-finalize`, attempts: this.config.JOB_ATTEMPTS, backoff: { type: CAPPED_BACKOFF, delay: this.config.RETRY_BACKOFF_MS }, ...retention },
       children: Array.from({ length: chunkCount }, (_, index) => ({
         name: JobName.Chunk,
         queueName: BATCH_QUEUE,
-        data: { jobId, index, requestId } satisfies ChunkJobData,
+        data: { jobId, index, requestId, trace } satisfies ChunkJobData,
         opts: {
           jobId: `${jobId}-chunk-${index}`,
           attempts: this.config.JOB_ATTEMPTS,

@@ -1,3 +1,5 @@
+import type { TraceCarrier } from '../tracing/tracing';
+
 /** Single predictions: a lane of their own, so they never wait behind job chunks. */
 export const PREDICTION_QUEUE = 'predictions';
 /** Batch jobs: their chunks and the finalize step, at the concurrency the serving profile allows. */
@@ -26,6 +28,8 @@ export interface PredictJobData {
   explain?: boolean;
   /** The HTTP request's id: worker log lines and the model-server call carry it. */
   requestId?: string;
+  /** W3C trace context of the request (tracing on): the worker's spans continue its trace. */
+  trace?: TraceCarrier;
 }
 
 /** Reviews stay in the job store; the queue carries only where to find them. */
@@ -34,11 +38,13 @@ export interface ChunkJobData {
   index: number;
   /** The id of the request that created the job. */
   requestId?: string;
+  trace?: TraceCarrier;
 }
 
 export interface FinalizeJobData {
   jobId: string;
   requestId?: string;
+  trace?: TraceCarrier;
 }
 
 export interface CallbackJobData {

@@ -15,6 +15,7 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { cappedBackoff } from '../queue/backoff';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
+import { SpanKind, inSpan } from '../tracing/tracing';
 import { countPredictions } from './count-predictions';
 import { drain } from './drain';
 
@@ -72,11 +73,13 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
 
   async process(job: Job): Promise<unknown> {
     if (job.attemptsMade > 0) this.metrics.retries.inc({ queue: BATCH_QUEUE, reason: 'retry' });
+    const data = job.data as ChunkJobData | FinalizeJobData;
+    const attributes = { 'job.id': data.jobId, 'messaging.message.id': String(job.id), attempt: job.attemptsMade + 1 };
     switch (job.name) {
       case JobName.Chunk:
-        return this.classifyChunk(job as Job<ChunkJobData>);
+        return inSpan('classify chunk', SpanKind.CONSUMER, attributes, () => this.classifyChunk(job as Job<ChunkJobData>), data.trace);
       case JobName.Finalize:
-        return this.finalize(job as Job<FinalizeJobData>);
+        return inSpan('finish job', SpanKind.CONSUMER, attributes, () => this.finalize(job as Job<FinalizeJobData>), data.trace);
       default:
         throw new UnrecoverableError(`unknown job name ${job.name}`);
     }

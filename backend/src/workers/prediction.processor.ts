@@ -10,6 +10,7 @@ import { ModelResult } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { JobName, PREDICTION_QUEUE, PredictJobData } from '../queue/queue.constants';
 import { BatchProcessor } from './batch.processor';
+import { SpanKind, inSpan } from '../tracing/tracing';
 import { countPredictions } from './count-predictions';
 import { drain } from './drain';
 
@@ -50,7 +51,8 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
     if (job.name === JobName.Chunk || job.name === JobName.Finalize) return this.batch.process(job);
     if (job.name !== JobName.Predict) throw new UnrecoverableError(`unknown job name ${job.name}`);
     if (job.attemptsMade > 0) this.metrics.retries.inc({ queue: PREDICTION_QUEUE, reason: 'retry' });
-    return this.predict(job as Job<PredictJobData>);
+    const predict = job as Job<PredictJobData>;
+    return inSpan('predict', SpanKind.CONSUMER, { 'messaging.message.id': String(job.id), attempt: job.attemptsMade + 1 }, () => this.predict(predict), predict.data.trace);
   }
 
   @OnWorkerEvent('stalled')
