@@ -32,7 +32,15 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default('allocine'),
-  MODEL_SERVER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
+  /**
+   * One model server, or several separated by commas (replicas without a load balancer in front: calls go
+   * round-robin, and one refused or reset moves on to the next at once).
+   */
+  MODEL_SERVER_URL: z
+    .string()
+    .default('http://127.0.0.1:8080')
+    .transform((value) => value.split(',').map((url) => url.trim().replace(/\/$/, '')).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }), { error: 'expected http(s) URLs separated by commas' }).min(1)),
   /** The bulk lane (job chunks); single predictions go to `${MODEL_NAME}-interactive`, a lane of their own. */
   MODEL_NAME: z.string().min(1).default('allocine-sentiment'),
   /** HTTP timeout of one model-server call; by default the profile's (longer than TorchServe's own). */

@@ -94,4 +94,52 @@ describe('ModelServerClient', () => {
     http.post.mockReturnValueOnce(of(response([{ error: { code: 'model_error', message: 'x' } }])));
     await expect(client.probe()).resolves.toMatchObject({ ready: false });
   });
+
+  describe('with several model servers (MODEL_SERVER_URL=a,b)', () => {
+    const replicas = loadConfig({ MODEL_SERVER_URL: 'http://ts-a:8080, http://ts-b:8080/' });
+
+    beforeEach(() => {
+      client = new ModelServerClient(http as unknown as HttpService, replicas, metrics);
+    });
+
+    it('spreads calls round-robin', async () => {
+      http.post.mockReturnValue(of(response([prediction])));
+      for (let i = 0; i < 4; i++) await client.predict(['a'], bulk);
+      expect(http.post.mock.calls.map(([url]) => url)).toEqual([
+        'http://ts-a:8080/predictions/allocine-sentiment',
+        'http://ts-b:8080/predictions/allocine-sentiment',
+        'http://ts-a:8080/predictions/allocine-sentiment',
+        'http://ts-b:8080/predictions/allocine-sentiment',
+      ]);
+    });
+
+    it('moves a refused or reset call to the next server at once, but not a timeout or an HTTP error', async () => {
+      http.post.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNREFUSED'))).mockReturnValueOnce(of(response([prediction])));
+      await expect(client.predict(['a'], bulk)).resolves.toEqual([prediction]);
+      expect(http.post.mock.calls.map(([url]) => new URL(url).host)).toEqual(['ts-a:8080', 'ts-b:8080']);
+
+      http.post.mockClear();
+      http.post.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNABORTED')));
+      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+      http.post.mockReturnValueOnce(throwError(() => axiosError(503)));
+      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
+      expect(http.post).toHaveBeenCalledTimes(2);
+    });
+
+    it('is ready while one server describes the model, whichever is down', async () => {
+      const described = { model: 'm', version: '1', labels: [], family: 'f', device: 'cpu', profile: { bulk: {} } };
+      http.post.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNREFUSED'))).mockReturnValueOnce(of(response(described)));
+      await expect(client.isReady()).resolves.toEqual({ ready: true, detail: 'm 1 loaded' });
+    });
+
+    it('says unavailable when every server refuses', async () => {
+      http.post.mockReturnValue(throwError(() => axiosError(undefined, 'ECONNRESET')));
+      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
+      expect(http.post).toHaveBeenCalledTimes(2);
+    });
+
+    it('refuses a list with something that is not an http(s) URL', () => {
+      expect(() => loadConfig({ MODEL_SERVER_URL: 'http://a:8080,ftp://b' })).toThrow(/MODEL_SERVER_URL/);
+    });
+  });
 });

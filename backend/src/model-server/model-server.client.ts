@@ -31,9 +31,14 @@ export interface PredictOptions {
   requestId?: string;
 }
 
-/** The only module that knows TorchServe's URLs and payloads. */
+/** Refused, reset or unreachable: nothing was computed there, another server can take the call. */
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** The only module that knows the model server's URLs and payloads (docs/model-server-contract.md). */
 @Injectable()
 export class ModelServerClient {
+  private nextServer = 0;
+
   constructor(
     private readonly http: HttpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,11 +47,28 @@ export class ModelServerClient {
 
   /** Classify reviews in one call; exactly one result (prediction or per-item error) per text, in order. */
   predict(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
-    const attributes = { 'server.address': this.config.MODEL_SERVER_URL, lane: options.lane, reviews: texts.length };
-    return inSpan('model-server predict', SpanKind.CLIENT, attributes, () => this.call(texts, options));
+    const attributes = { lane: options.lane, reviews: texts.length };
+    return inSpan('model-server predict', SpanKind.CLIENT, attributes, () => this.failover((base) => this.call(base, texts, options)));
   }
 
-  private async call(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
+  /**
+   * Each call starts at the next model server (round-robin); a server that refuses or resets the connection
+   * (stopped, restarting, killed) hands the call to the next one at once. A timeout or an HTTP error does not:
+   * the server may be computing, and BullMQ's retry with backoff decides.
+   */
+  private async failover<T>(attempt: (base: string) => Promise<T>): Promise<T> {
+    const bases = this.config.MODEL_SERVER_URL;
+    const first = this.nextServer++ % bases.length;
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt(bases[(first + i) % bases.length]);
+      } catch (error) {
+        if (i === bases.length - 1 || !(error instanceof ModelServerError && error.refused)) throw error;
+      }
+    }
+  }
+
+  private async call(base: string, texts: string[], options: PredictOptions): Promise<ModelResult[]> {
     const stopTimer = this.metrics.modelCallDuration.startTimer();
     const headers = {
       ...(options.deadline ? { [DEADLINE_HEADER]: String(Math.floor(options.deadline)) } : {}),
@@ -56,7 +78,7 @@ export class ModelServerClient {
     };
     try {
       const response = await firstValueFrom(
-        this.http.post<unknown>(this.url(options.lane), options.explain ? texts.map((text) => ({ text, explain: true })) : texts, {
+        this.http.post<unknown>(this.url(base, options.lane), options.explain ? texts.map((text) => ({ text, explain: true })) : texts, {
           timeout: options.timeoutMs,
           headers,
         }),
@@ -80,7 +102,11 @@ export class ModelServerClient {
   /** The loaded model's identity and serving profile, as its handler describes them. */
   async describe(timeoutMs = 5_000): Promise<ModelDescription> {
     try {
-      const response = await firstValueFrom(this.http.post<ModelDescription>(this.url('bulk'), { describe: true }, { timeout: timeoutMs }));
+      const post = (base: string) =>
+        firstValueFrom(this.http.post<ModelDescription>(this.url(base, 'bulk'), { describe: true }, { timeout: timeoutMs })).catch((error: unknown) => {
+          throw toModelServerError(error);
+        });
+      const response = await this.failover(post);
       if (!response.data?.profile?.bulk) throw new ModelServerError('model server gave no serving profile', true, 'bad_response');
       return response.data;
     } catch (error) {
@@ -88,9 +114,9 @@ export class ModelServerClient {
     }
   }
 
-  private url(lane: Lane): string {
+  private url(base: string, lane: Lane): string {
     const name = this.config.MODEL_NAME + (lane === 'interactive' ? INTERACTIVE_SUFFIX : '');
-    return `${this.config.MODEL_SERVER_URL}/predictions/${name}`;
+    return `${base}/predictions/${name}`;
   }
 
   /** The model is registered and one of its workers answers (TorchServe's /ping says Healthy without any). */
@@ -129,5 +155,6 @@ export function toModelServerError(error: unknown): ModelServerError {
   if (axiosError?.code === 'ECONNABORTED' || axiosError?.code === 'ETIMEDOUT') {
     return new ModelServerError('model server timed out', true, 'timeout');
   }
-  return new ModelServerError(`model server unreachable (${axiosError?.code ?? 'unknown error'})`, true, 'unavailable');
+  const code = axiosError?.code ?? 'unknown error';
+  return new ModelServerError(`model server unreachable (${code})`, true, 'unavailable', CONNECTION_FAILURES.has(code));
 }

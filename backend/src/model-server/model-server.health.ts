@@ -29,7 +29,7 @@ export class ModelServerHealthIndicator {
       ({ ready, detail } = await this.client.probe());
       this.lastProbe = ready ? Date.now() : 0;
     }
-    const info = { model: this.config.MODEL_NAME, url: this.config.MODEL_SERVER_URL, torchserve: detail };
+    const info = { model: this.config.MODEL_NAME, url: this.config.MODEL_SERVER_URL.join(','), torchserve: detail };
     return ready ? session.up(info) : session.down({ ...info, message: `Model server not ready: ${detail}` });
   }
 }
