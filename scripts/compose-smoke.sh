@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves `docker-compose up --build` for real on this machine: installs and starts a Docker engine if
 # needed, builds stand-ins for the official base images when no registry is reachable, brings the stack
-# up, waits for every service to be healthy, checks the UI, a prediction and a 1,000-review job through
-# the published port, then tears everything down. Long (first run ~15 min); not part of `npm test`.
+# up (three workers, two model servers), waits for every service to be healthy, checks the UI, a prediction and
+# a 1,000-review job through the published port, that both model servers took calls, then kills one model server
+# (docker kill) in the middle of a 10,000-review job: it must complete with every review once. Then tears down. Long (first run ~15 min); not part of `npm test`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -26,7 +27,7 @@ step "docker-compose up --build -d --scale worker=3 (the first build takes sever
 compose up --build -d --scale worker=3
 
 step "waiting for every service to be healthy"
-services="redis postgres model-server api worker frontend"
+services="redis postgres model-server model-server-2 api worker frontend"
 for _ in $(seq 1 120); do
   unhealthy=""
   for service in $services; do
@@ -59,7 +60,7 @@ check "the API refuses a caller without a key (401)"
 status="$(curl -s -o /dev/null -w '%{http_code}' -X POST localhost:3000/api/v1/predictions -H 'Content-Type: application/json' -H 'X-API-Key: smoke-integrator' -d '{"text":"Bien."}')"
 [ "$status" = 200 ] || die "with a key: $status"
 check "and answers one with a key (200)"
-for service in redis postgres api worker frontend model-server; do
+for service in redis postgres api worker frontend model-server model-server-2; do
   id="$(compose ps -q "$service" | head -1)"
   hardening="$(docker inspect -f '{{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}} read-only:{{.HostConfig.ReadonlyRootfs}}' "$id")"
   case "$hardening" in "[ALL] [no-new-privileges:true] "*) check "$service: $hardening" ;; *) die "$service: $hardening" ;; esac
@@ -105,5 +106,47 @@ for id in $(compose ps -q worker); do
 done
 workers="$(curl -sf "$UI/api/v1/health/ready" | python3 -c 'import json,sys; print(json.load(sys.stdin)["details"]["workers"]["count"])')"
 [ "$workers" = 3 ] && check "readiness counts 3 workers"
+
+# Calls were spread over both model servers (MODEL_SERVER_URL lists them; calls go round-robin).
+for service in model-server model-server-2; do
+  id="$(compose ps -q "$service")"
+  served="$(docker exec "$id" curl -sf http://127.0.0.1:8082/metrics | awk '/^ts_inference_requests_total/ {s += $NF} END {print s + 0}')"
+  [ "${served%.*}" -gt 0 ] || die "$service served no inference request"
+  check "$service served $served inference requests"
+done
+
+step "docker kill one model server in the middle of a 10,000-review job"
+python3 - "$UI" "$PROJECT" <<'PY'
+import json, subprocess, sys, time, urllib.request
+ui, project = sys.argv[1], sys.argv[2]
+texts = ["Un film magnifique, des acteurs bouleversants.", "Nul, ennuyeux, je me suis endormi."]
+total = 10_000
+body = json.dumps({"reviews": [{"id": f"k{i}", "text": texts[i % 2]} for i in range(total)]}).encode()
+request = urllib.request.Request(f"{ui}/api/v1/jobs", data=body, headers={"Content-Type": "application/json"})
+job = json.load(urllib.request.urlopen(request))
+status = lambda: json.load(urllib.request.urlopen(f"{ui}/api/v1/jobs/{job['id']}"))
+deadline = time.time() + 120
+while (current := status())["progress"]["done"] < total // 20 and time.time() < deadline:
+    time.sleep(0.2)
+victim = subprocess.check_output(["docker", "ps", "-q", "--filter", f"label=com.docker.compose.project={project}",
+                                  "--filter", "label=com.docker.compose.service=model-server-2"], text=True).split()[0]
+subprocess.run(["docker", "kill", victim], check=True, capture_output=True)
+at_kill = status()["progress"]["done"]
+assert at_kill < total, f"the job finished before the kill ({at_kill})"
+print(f"\033[32m✔\033[0m killed model-server-2 with {at_kill} of {total} reviews done")
+deadline = time.time() + 600
+while (current := status())["state"] in ("queued", "running") and time.time() < deadline:
+    time.sleep(1)
+assert current["state"] == "completed", current
+assert current["progress"] == {"done": total, "total": total, "failed": 0}, current
+assert current["summary"] == {"positive": total // 2, "negative": total // 2, "errors": 0}, current
+ids = []
+for offset in range(0, total, 1000):
+    page = json.load(urllib.request.urlopen(f"{ui}/api/v1/jobs/{job['id']}/results?offset={offset}&limit=1000"))
+    assert all(row["status"] == "done" for row in page["items"]), page["items"][:3]
+    ids += [row["id"] for row in page["items"]]
+assert ids == [f"k{i}" for i in range(total)], "results are not every review once, in order"
+print(f"\033[32m✔\033[0m job completed after the kill: {total} results, each review once, in order, no error")
+PY
 echo
 check "compose smoke test passed"

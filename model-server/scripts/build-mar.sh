@@ -17,7 +17,7 @@ mkdir -p "$STAGE/archive/allocine_sentiment" "$STORE"
 # The profile is checked, and TorchServe's configuration written, before anything is packaged.
 profile config "$MODEL_DIR" "$HERE/config/config.properties" > "$STAGE/config.properties"
 # Only what serving imports goes into the archive (no training code, no scikit-learn).
-for module in __init__ handler predictor request_parsing scoring explain ngram_model text hf_model runtimes serving_profile; do
+for module in __init__ handler predictor request_parsing scoring serving explain ngram_model text hf_model runtimes serving_profile; do
   cp "$HERE/allocine_sentiment/$module.py" "$STAGE/archive/allocine_sentiment/"
 done
 # The model's files, less the ONNX exports the profile does not serve (large and unused).
