@@ -29,7 +29,7 @@ def promtool(*args: str) -> subprocess.CompletedProcess:
 
 def backend_metrics() -> set[str]:
     source = (ROOT / "backend/src/metrics/metrics.service.ts").read_text()
-    names = set(re.findall(r"name: '(allocine_\w+)'", source))
+    names = set(re.findall(r"'(allocine_[a-z_]+)'", source))
     histograms = set(re.findall(r"new Histogram\(\{\s*name: '(allocine_\w+)'", source))
     return names | {f"{name}_{suffix}" for name in histograms for suffix in ("bucket", "count", "sum")}
 

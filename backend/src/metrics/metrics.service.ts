@@ -1,6 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Values per label, read from Redis when Prometheus scrapes. */
+type QueueSource = () => Promise<Record<string, number>>;
+
+/** A gauge whose values are read at each scrape; while Redis is down it keeps the last ones (readiness says why). */
+function readAtScrape(registry: Registry, name: string, help: string, label: string, source: QueueSource): Gauge<string> {
+  const gauge: Gauge<string> = new Gauge({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect: async () => {
+      try {
+        for (const [value, count] of Object.entries(await source())) gauge.set({ [label]: value }, count);
+      } catch {
+        // Redis down: keep the last values.
+      }
+    },
+  });
+  return gauge;
+}
+
 /** Every Prometheus metric the backend exposes, on one registry. */
 @Injectable()
 export class MetricsService {
@@ -14,37 +35,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private queueCounts: () => Promise<Record<string, number>> = async () => ({});
+  private queueCounts: QueueSource = async () => ({});
+  private oldestWaiting: QueueSource = async () => ({});
 
-  readonly queueDepth = new Gauge({
-    name: 'allocine_queue_jobs',
-    help: 'Jobs in the prediction queue by state (waiting, active, delayed, failed, ...)',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-    collect: async () => {
-      try {
-        for (const [state, count] of Object.entries(await this.queueCounts())) this.queueDepth.set({ state }, count);
-      } catch {
-        // Redis down: keep the last values; readiness reports the outage.
-      }
-    },
-  });
+  readonly queueDepth = readAtScrape(this.registry, 'allocine_queue_jobs', 'Jobs in the prediction queue by state (waiting, active, delayed, failed, ...)', 'state', () =>
+    this.queueCounts(),
+  );
 
-  private oldestWaiting: () => Promise<Record<string, number>> = async () => ({});
-
-  readonly queueAge = new Gauge({
-    name: 'allocine_queue_oldest_waiting_seconds',
-    help: 'Age of the oldest job no worker has taken yet, by queue (0 when none waits): how far behind the workers are',
-    labelNames: ['queue'] as const,
-    registers: [this.registry],
-    collect: async () => {
-      try {
-        for (const [queue, seconds] of Object.entries(await this.oldestWaiting())) this.queueAge.set({ queue }, seconds);
-      } catch {
-        // Redis down: keep the last values; readiness reports the outage.
-      }
-    },
-  });
+  readonly queueAge = readAtScrape(
+    this.registry,
+    'allocine_queue_oldest_waiting_seconds',
+    'Age of the oldest job no worker has taken yet, by queue (0 when none waits): how far behind the workers are',
+    'queue',
+    () => this.oldestWaiting(),
+  );
 
   readonly modelCallReviews = new Histogram({
     name: 'allocine_model_call_reviews',
@@ -121,7 +125,7 @@ export class MetricsService {
   }
 
   /** The queue module tells the gauges where to read depths and ages from when Prometheus scrapes. */
-  setQueueSources(counts: () => Promise<Record<string, number>>, oldestWaiting: () => Promise<Record<string, number>>): void {
+  setQueueSources(counts: QueueSource, oldestWaiting: QueueSource): void {
     this.queueCounts = counts;
     this.oldestWaiting = oldestWaiting;
   }
