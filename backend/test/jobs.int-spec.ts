@@ -7,7 +7,7 @@ import { JobStore } from '../src/jobs/job.store';
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
 import { redisOptions } from '../src/queue/redis-options';
 import { REPO_ROOT, loadEnvironment } from './environment';
-import { RunningApp, startApp, waitForJob } from './helpers';
+import { RunningApp, modelServerProxy, startApp, waitForJob } from './helpers';
 
 /** Real Allociné-style reviews written for these tests, repeated to reach the sizes we need. */
 const fixtures = readFileSync(join(REPO_ROOT, 'model-server/tests/fixtures/reviews.jsonl'), 'utf-8')
@@ -77,12 +77,23 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     expect(done).toEqual([...done].sort((a, b) => a - b)); // never goes back
     expect(events.filter((e) => e.name === 'end')).toHaveLength(1);
     await target.http.get(`/api/v1/jobs/00000000-0000-4000-8000-000000000000/events`).expect(404);
-    // A job cancelled while someone watches: the stream ends with the cancelled status, and closes.
-    const watched = await target.http.post('/api/v1/jobs').send({ reviews: reviews(3000) }).expect(202);
-    const watching = eventStream(target, watched.body.id).then((answer) => answer.body as string);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await target.http.delete(`/api/v1/jobs/${watched.body.id}`).expect(200);
-    expect(await watching).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
+  });
+
+  it('ends a watched job\'s stream with the cancelled status when the job is cancelled', async () => {
+    // Chunks held 500 ms at the model server, one at a time: the job is surely running when it is cancelled
+    // (on the bare embedded model a 3,000-review job could end within the 300 ms this test waits).
+    const proxy = await modelServerProxy(loadEnvironment().modelServerUrl, { delayMs: (path) => (path.endsWith('allocine-sentiment') ? 500 : 0) });
+    const slow = await startApp({ MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '10', CHUNK_CONCURRENCY: '1' });
+    try {
+      const watched = await slow.http.post('/api/v1/jobs').send({ reviews: reviews(100) }).expect(202);
+      const watching = eventStream(slow, watched.body.id).then((answer) => answer.body as string);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await slow.http.delete(`/api/v1/jobs/${watched.body.id}`).expect(200);
+      expect(await watching).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
+    } finally {
+      await slow.close();
+      await proxy.close();
+    }
   });
 
   it('answers 202 with a Location, and an Idempotency-Key makes a retried POST return the same job', async () => {

@@ -23,7 +23,7 @@ describe('the queue-age gauge', () => {
     expect(gauge(waiting, 'allocine_queue_oldest_waiting_seconds', 'queue="webhooks"')).toBe(0);
 
     // A worker process of its own on the same queues: it takes the chunks, the age drops to 0.
-    await apps.start({ APP_ROLE: 'worker', QUEUE_PREFIX: api.config.QUEUE_PREFIX, PORT: '0' });
+    await apps.start({ APP_ROLE: 'worker', QUEUE_PREFIX: api.config.QUEUE_PREFIX });
     expect(await waitForJob(api, created.body.id, 30_000)).toMatchObject({ state: 'completed' });
     await until(async () => gauge((await api.http.get('/metrics')).text, 'allocine_queue_oldest_waiting_seconds', 'queue="batch"') === 0, 10_000);
   });

@@ -27,9 +27,9 @@ export function startTracing(config: AppConfig, exporter?: SpanExporter): void {
   provider.register({ propagator: new W3CTraceContextPropagator() });
 }
 
-/** Sends what is buffered (SIGTERM). */
-export async function stopTracing(): Promise<void> {
-  await provider?.shutdown();
+/** Sends what is buffered (the app is stopping). The provider stays: a process may hold another app (tests). */
+export async function flushTracing(): Promise<void> {
+  await provider?.forceFlush();
 }
 
 const tracer = () => trace.getTracer('allocine-sentiment');
