@@ -66,6 +66,20 @@ const BODIES: Record<string, Record<string, SchemaName>> = {
   JobsController_create: { 'application/json': 'CreateJobRequest', 'multipart/form-data': 'CsvUpload' },
 };
 
+/** Routes that need no key and are not rate-limited (probes, the problem catalogue): no 401 or 429 there. */
+const OPEN_ROUTES = ['/api/v1/health/live', '/api/v1/health/ready', '/api/v1/problems', '/api/v1/problems/{name}'];
+
+function openRoutes(document: OpenAPIObject): void {
+  for (const path of OPEN_ROUTES) {
+    for (const operation of Object.values(document.paths[path] ?? {}) as { responses?: Record<string, unknown>; security?: unknown[] }[]) {
+      if (!operation.responses) continue;
+      delete operation.responses['401'];
+      delete operation.responses['429'];
+      operation.security = [];
+    }
+  }
+}
+
 function bodiesByMediaType(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const operation of Object.values(item) as { operationId?: string; requestBody?: { content: Record<string, unknown> } }[]) {
@@ -96,5 +110,6 @@ export function openApiDocument(app: INestApplication, config: AppConfig): OpenA
   );
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...components(config) } };
   bodiesByMediaType(document);
+  openRoutes(document);
   return asProblemResponses(document);
 }

@@ -645,24 +645,6 @@ export interface operations {
                     "application/json": components["schemas"]["HealthReport"];
                 };
             };
-            /** @description Missing or invalid API key (when the API has keys) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     HealthController_ready: {
@@ -681,24 +663,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthReport"];
-                };
-            };
-            /** @description Missing or invalid API key (when the API has keys) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A needed component is down: a not-ready problem, its checks holding every report */
@@ -1313,24 +1277,6 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeDoc"][];
                 };
             };
-            /** @description Missing or invalid API key (when the API has keys) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
     ProblemsController_one: {
@@ -1350,24 +1296,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemTypeDoc"];
-                };
-            };
-            /** @description Missing or invalid API key (when the API has keys) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
