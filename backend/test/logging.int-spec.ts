@@ -39,11 +39,13 @@ async function start(env: Record<string, string>): Promise<Process> {
 const SECRET_REVIEW = 'Une photographie zygomatique, un scénario inoubliable.';
 
 describe('structured logs with a request id', () => {
-  it('carry the caller’s X-Request-Id from the API log to the worker log and the model-server call, and no review text', async () => {
+  it('carry the caller’s X-Request-Id from the API log to the worker log and the model-server call, and no review text (the API never calls the model server)', async () => {
     const { modelServerUrl, redisUrl } = loadEnvironment();
     const proxy = await modelServerProxy(modelServerUrl);
     const shared = { REDIS_URL: redisUrl, QUEUE_PREFIX: `logs-${Date.now()}`, MODEL_SERVER_URL: proxy.url, CHUNK_SIZE: '5' };
-    const api = await start({ ...shared, APP_ROLE: 'api' });
+    // The API is given a model-server address where nothing listens: an API-only process must never call the model
+    // server (in Kubernetes only workers reach it); it reads the workers' report through Redis.
+    const api = await start({ ...shared, APP_ROLE: 'api', MODEL_SERVER_URL: 'http://127.0.0.1:9' });
     const worker = await start({ ...shared, APP_ROLE: 'worker' });
     try {
       const http = request(`http://127.0.0.1:${api.port}`);
@@ -74,6 +76,11 @@ describe('structured logs with a request id', () => {
       expect(proxy.calls.at(-1)?.requestId).toBe(made.headers['x-request-id']);
 
       for (const line of [...api.lines, ...worker.lines]) expect(line).not.toContain('zygomatique');
+
+      // What the API knows of the model came from the worker's report.
+      const ready = await http.get('/api/v1/health/ready');
+      expect(ready.body.details?.modelServer ?? ready.body.checks?.modelServer).toMatchObject({ status: 'up', torchserve: 'probe classified' });
+      expect(refused.body).toMatchObject({ name: 'allocine-embedded-ngram', serving: { chunkSize: 5 } });
     } finally {
       api.child.kill('SIGKILL');
       worker.child.kill('SIGKILL');

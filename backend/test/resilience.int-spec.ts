@@ -337,7 +337,8 @@ describe('a model server without the model registered', () => {
     try {
       const torchServe = request(`http://127.0.0.1:${inference}`);
       await until(async () => (await torchServe.get('/ping')).body.status === 'Healthy', 60_000);
-      target = await startApp({ APP_ROLE: 'api', MODEL_SERVER_URL: `http://127.0.0.1:${inference}` });
+      // APP_ROLE=all: this process asks the model server itself (an API-only one reads the workers' report).
+      target = await startApp({ MODEL_SERVER_URL: `http://127.0.0.1:${inference}` });
       const { body } = await target.http.get('/api/v1/health/ready').expect(503);
       expect(body.checks.modelServer).toMatchObject({ status: 'down', torchserve: 'model server answered 404' });
     } finally {

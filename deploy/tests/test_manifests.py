@@ -103,7 +103,7 @@ def test_torchserve_management_is_reachable_from_nowhere(rendered):
             assert rule.get("ports"), f"{policy['metadata']['name']}: an ingress rule without ports opens every port"
 
 
-def test_network_policies_deny_by_default_and_keep_inference_to_the_backend(rendered):
+def test_network_policies_deny_by_default_and_keep_inference_to_the_workers(rendered):
     _, docs = rendered
     policies = named(docs, "NetworkPolicy")
     assert policies["default-deny-ingress"]["spec"]["podSelector"].get("matchLabels", {}).keys() <= {
@@ -113,7 +113,7 @@ def test_network_policies_deny_by_default_and_keep_inference_to_the_backend(rend
     inference = [rule for rule in rules if rule["ports"] == [{"port": 8080}]]
     assert len(inference) == 1
     sources = {peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for peer in inference[0]["from"]}
-    assert sources == {"worker", "api"}
+    assert sources == {"worker"}
     # Every workload pod is covered by a policy naming its component (besides the default deny).
     covered = {component_of(p["spec"]["podSelector"]) for p in policies.values()}
     for workload in (doc for doc in docs if doc["kind"] in WORKLOADS):

@@ -6,7 +6,7 @@ import type { ModelInfo } from '@allocine/contracts';
 import { unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ModelServerClient } from '../model-server/model-server.client';
+import { ModelView } from '../model-server/model-view';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 
 interface TrainingReport {
@@ -27,14 +27,14 @@ export class ModelInfoService {
   private cached?: { at: number; info: ModelInfo };
 
   constructor(
-    private readonly client: ModelServerClient,
+    private readonly model: ModelView,
     private readonly profile: ServingProfileService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async info(): Promise<ModelInfo> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.info;
-    const described = await this.client.describe().catch(() => {
+    const described = await this.model.describe().catch(() => {
       throw unavailable('Model server unavailable');
     });
     const report = await this.report();

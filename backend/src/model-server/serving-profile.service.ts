@@ -3,7 +3,7 @@ import type { ServingProfile } from '@allocine/contracts';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ModelServerClient } from './model-server.client';
+import { ModelView } from './model-view';
 
 /**
  * Until the model server has described its model, the embedded model's profile: the cheapest model's
@@ -40,7 +40,7 @@ export class ServingProfileService implements OnApplicationBootstrap, OnApplicat
   readonly known$ = new Promise<void>((resolve) => (this.markKnown = resolve));
 
   constructor(
-    private readonly client: ModelServerClient,
+    private readonly model: ModelView,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -73,7 +73,7 @@ export class ServingProfileService implements OnApplicationBootstrap, OnApplicat
 
   async refresh(): Promise<void> {
     try {
-      const { profile, model, version } = await this.client.describe();
+      const { profile, model, version } = await this.model.describe();
       const changed = JSON.stringify(profile) !== JSON.stringify(this.current);
       this.current = profile;
       if (!this.known || changed) {

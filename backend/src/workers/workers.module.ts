@@ -7,6 +7,7 @@ import { HistoryModule } from '../history/history.module';
 import { JobStoreModule } from '../jobs/job-store.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ModelServerModule } from '../model-server/model-server.module';
+import { ModelStatusPublisher } from '../model-server/model-status.publisher';
 import { QueueModule } from '../queue/queue.module';
 import { BATCH_QUEUE, PREDICTION_QUEUE, WEBHOOK_QUEUE } from '../queue/queue.constants';
 import { redisOptions } from '../queue/redis-options';
@@ -30,6 +31,6 @@ import { WebhookProcessor } from '../webhooks/webhook.processor';
     JobStoreModule,
     HistoryModule,
   ],
-  providers: [PredictionProcessor, BatchProcessor, WebhookProcessor],
+  providers: [PredictionProcessor, BatchProcessor, WebhookProcessor, ModelStatusPublisher],
 })
 export class WorkersModule {}
