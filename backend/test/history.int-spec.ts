@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { AddressInfo, Socket, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { HistoryItem, HistoryPage, JobList, StatsResponse } from '@allocine/contracts';
 import Redis from 'ioredis';
 
+import { sql } from 'kysely';
+
+import { HistoryDatabaseService } from '../src/history/history-database';
 import { loadEnvironment } from './environment';
 
 import { RunningApp, appsClosedAfterEach, flakyProxy, freePort, sleep, startApp, until, waitForJob } from './helpers';
@@ -283,6 +287,43 @@ describe('what the history keeps', () => {
       items = await allPages(second, 'none');
     }
     expect(items.map((item) => item.label)).toEqual(['positive']);
+  });
+});
+
+describe('a history connection reset under a query', () => {
+  it('fails the query in hand, not the process (the checked-out client\'s error is handled)', async () => {
+    const database = await freshDatabase();
+    // A TCP relay to PostgreSQL that can reset every connection at once (RST, no goodbye), as a crashed
+    // server or a dropped network path does.
+    const upstream = new URL(database.url);
+    const [host, port] = [upstream.hostname, Number(upstream.port || 5432)];
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      const server = connect(port, host);
+      sockets.add(client).add(server);
+      client.pipe(server).pipe(client);
+      const drop = () => [client, server].forEach((socket) => socket.destroy());
+      client.on('error', drop).on('close', drop);
+      server.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    upstream.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    try {
+      const target = await app({ DATABASE_URL: upstream.toString() });
+      const history = target.app.get(HistoryDatabaseService);
+      await until(async () => history.db !== null, 20_000);
+      const outcome = sql`select pg_sleep(10)`.execute(history.db!).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
+      await sleep(300);
+      for (const socket of sockets) socket.resetAndDestroy();
+      expect(await outcome).toMatch(/ECONNRESET|terminated|closed/i);
+      // The pool goes on: a new connection answers.
+      await until(async () => (await sql`select 1 as ok`.execute(history.db!)).rows.length === 1, 10_000);
+    } finally {
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 });
 

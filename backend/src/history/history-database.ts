@@ -69,8 +69,12 @@ export class HistoryDatabaseService implements OnModuleInit, OnApplicationShutdo
   private async dialect() {
     if (this.config.DATABASE_URL) {
       const pool = new Pool({ connectionString: this.config.DATABASE_URL, max: 5, connectionTimeoutMillis: 5_000 });
-      // An idle client losing its server (a database restart) must not crash the process.
-      pool.on('error', (error) => this.logger.warn(`database connection lost: ${error.message}`));
+      // A client losing its server (a database restart, a reset connection) must not crash the process: the pool
+      // handles idle clients' errors; a checked-out client's query fails (and is retried) but its 'error' event
+      // needs a listener of its own, or it is thrown.
+      const lost = (error: Error) => this.logger.warn(`database connection lost: ${error.message}`);
+      pool.on('error', lost);
+      pool.on('connect', (client) => client.on('error', lost));
       return new PostgresDialect({ pool });
     }
     const dir = resolve(this.config.HISTORY_DIR);
