@@ -73,7 +73,7 @@ describe('structured logs with a request id', () => {
       expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       const refused = await http.get('/api/v1/model').set('X-Request-Id', 'not an id\u00e9').expect(200);
       expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-      expect(proxy.calls.at(-1)?.requestId).toBe(made.headers['x-request-id']);
+      expect(proxy.calls.map((call) => call.requestId)).toContain(made.headers['x-request-id']);
 
       for (const line of [...api.lines, ...worker.lines]) expect(line).not.toContain('zygomatique');
 

@@ -1,10 +1,16 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { ModelStatusBoard, ModelView } from './model-view';
 
 const EVERY_MS = 10_000;
 
-/** Workers report what the model server says of itself, for the API processes to read (ModelStatusBoard). */
+/**
+ * Worker processes (APP_ROLE=worker) report what the model server says of itself, for the API processes to read
+ * (ModelStatusBoard). APP_ROLE=all asks the model server itself and reports nothing: split deployments run
+ * `api` and `worker` processes.
+ */
 @Injectable()
 export class ModelStatusPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ModelStatusPublisher.name);
@@ -14,10 +20,11 @@ export class ModelStatusPublisher implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly view: ModelView,
     private readonly board: ModelStatusBoard,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.publish();
+    if (this.config.APP_ROLE === 'worker') void this.publish();
   }
 
   onApplicationShutdown(): void {
