@@ -1,22 +1,10 @@
-import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
-import { AppModule } from '../app.module';
-import { usePrefix } from '../bootstrap';
 import { loadConfig } from '../config/app-config';
-import { openApiDocument } from './openapi';
+import { previewDocument } from './preview-document';
 
-/** The document built as the API serves it, from a configuration (Nest's preview mode: nothing connects). */
-async function documentFor(env: Record<string, string>): Promise<OpenAPIObject> {
-  const config = loadConfig(env);
-  const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false });
-  usePrefix(app);
-  try {
-    return openApiDocument(app, config);
-  } finally {
-    await app.close();
-  }
-}
+/** The document built as the API serves it, from a configuration. */
+const documentFor = (env: Record<string, string>): Promise<OpenAPIObject> => previewDocument(loadConfig(env));
 
 type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,21 +1,12 @@
-import { NestFactory } from '@nestjs/core';
-
-import { AppModule } from '../app.module';
-import { usePrefix } from '../bootstrap';
 import { loadConfig } from '../config/app-config';
-import { openApiDocument } from './openapi';
+import { previewDocument } from './preview-document';
 
 /**
- * Prints the OpenAPI document of the default configuration, without connecting to anything: Nest's preview
- * mode reads the module graph and the controllers' metadata but creates no provider. Used by
+ * Prints the OpenAPI document of the default configuration, connecting to nothing. Used by
  * `npm run api:generate` (which writes libs/contracts/openapi.json and the types generated from it).
  */
 async function main(): Promise<void> {
-  const config = loadConfig({});
-  const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false, abortOnError: false });
-  usePrefix(app);
-  process.stdout.write(JSON.stringify(openApiDocument(app, config), null, 2) + '\n');
-  await app.close();
+  process.stdout.write(JSON.stringify(await previewDocument(loadConfig({})), null, 2) + '\n');
 }
 
 main().catch((error: unknown) => {
