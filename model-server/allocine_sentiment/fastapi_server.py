@@ -27,6 +27,7 @@ from allocine_sentiment.serving import (
     classify,
     description,
     expire_if_past,
+    log_batch,
     response_body,
 )
 from allocine_sentiment.serving_profile import INTERACTIVE_SUFFIX, Lane, load_profile
@@ -66,10 +67,7 @@ class MicroBatcher:
                 for *_, future in batch:
                     future.set_exception(error)
                 continue
-            ids = ",".join(request_id or "-" for _, request_id, _ in batch)
-            logger.info(
-                "batch of %d requests, %d reviews, request ids %s", len(batch), sum(len(r.items) for r in requests), ids
-            )
+            log_batch(answers, [request_id for _, request_id, _ in batch])
             for (_, _, future), (_, items) in zip(batch, answers, strict=True):
                 future.set_result((items, len(batch)))
 

@@ -25,6 +25,7 @@ from allocine_sentiment.serving import (
     classify,
     description,
     expire_if_past,
+    log_batch,
     response_body,
 )
 from allocine_sentiment.serving_profile import INTERACTIVE_SUFFIX, load_profile
@@ -75,10 +76,7 @@ class SentimentHandler(BaseHandler):
         for index in range(len(answers)):
             # Lets clients (and the integration test) see that dynamic batching grouped requests.
             self.context.set_response_header(index, BATCH_HEADER, str(len(answers)))
-        # The backend's X-Request-Id of each request: a batch is followed from the API log to this one.
-        ids = [self.context.get_request_header(i, REQUEST_ID_HEADER) or "-" for i in range(len(answers))]
-        reviews = sum(len(items) for _, items in answers)
-        logger.info("batch of %d requests, %d reviews, request ids %s", len(answers), reviews, ",".join(ids))
+        log_batch(answers, [self.context.get_request_header(i, REQUEST_ID_HEADER) for i in range(len(answers))])
         return responses
 
     def describe(self) -> dict:

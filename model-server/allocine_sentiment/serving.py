@@ -50,6 +50,14 @@ def response_body(predictor: Predictor, request: ParsedRequest, items: list[Pred
     return body if request.is_list else body[0]
 
 
+def log_batch(answers: list[Answer], request_ids: list[str | None]) -> None:
+    """One line per computed batch: its size and the backend's X-Request-Id of each request, so a batch is
+    followed from the API's log to the model server's. Never a review."""
+    reviews = sum(len(items) for _, items in answers)
+    ids = ",".join(request_id or "-" for request_id in request_ids)
+    logger.info("batch of %d requests, %d reviews, request ids %s", len(answers), reviews, ids)
+
+
 def result(predictor: Predictor, item: Prediction | ItemError) -> dict:
     if isinstance(item, ItemError):
         return item.to_dict()
