@@ -1,6 +1,8 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
 
 import { INestApplication } from '@nestjs/common';
 import type { JobStatus } from '@allocine/contracts';
@@ -8,7 +10,7 @@ import request from 'supertest';
 
 import { createApp } from '../src/bootstrap';
 import { AppConfig, loadConfig } from '../src/config/app-config';
-import { loadEnvironment } from './environment';
+import { REPO_ROOT, loadEnvironment } from './environment';
 
 export interface RunningApp {
   app: INestApplication;
@@ -157,3 +159,29 @@ export async function modelServerProxy(target: string, script: ProxyScript = {})
 
 /** A proxy whose first `failures` prediction calls fail with 503. */
 export const flakyProxy = (target: string, failures: number) => modelServerProxy(target, { failures });
+
+/** The built backend (`dist/`, as `npm start` and the images run it) as a process of its own, its output kept by line. */
+export interface BackendProcess {
+  child: ChildProcess;
+  lines: string[];
+  port: number;
+}
+
+export async function startBackendProcess(env: Record<string, string>): Promise<BackendProcess> {
+  const port = Number(env.PORT ?? (await freePort()));
+  const child = spawn('node', [join(REPO_ROOT, 'dist/backend/backend/src/main.js')], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let partial = '';
+  const collect = (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts.filter(Boolean));
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  await until(async () => (await request(`http://127.0.0.1:${port}`).get('/api/v1/health/live')).status === 200, 30_000);
+  return { child, lines, port };
+}

@@ -1,40 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-
 import request from 'supertest';
 
-import { REPO_ROOT, loadEnvironment } from './environment';
-import { freePort, modelServerProxy, until } from './helpers';
+import { loadEnvironment } from './environment';
+import { modelServerProxy, startBackendProcess, until } from './helpers';
 
 /**
  * Structured logs across processes: the built API and a separate worker process (as in compose and Kubernetes),
  * real Redis, the real TorchServe behind a recording proxy. A request id is followed from the API's log line to
  * the worker's and to the model-server call; no review text reaches a log.
  */
-interface Process {
-  child: ChildProcess;
-  lines: string[];
-  port: number;
-}
-
-async function start(env: Record<string, string>): Promise<Process> {
-  const port = await freePort();
-  const child = spawn('node', [join(REPO_ROOT, 'dist/backend/backend/src/main.js')], {
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let partial = '';
-  const collect = (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts.filter(Boolean));
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  await until(async () => (await request(`http://127.0.0.1:${port}`).get('/api/v1/health/live')).status === 200, 30_000);
-  return { child, lines, port };
-}
+const start = (env: Record<string, string>) =>
+  startBackendProcess({ NODE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env });
 
 const SECRET_REVIEW = 'Une photographie zygomatique, un scénario inoubliable.';
 

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
 import { redisOptions } from '../src/queue/redis-options';
 import { REPO_ROOT, loadEnvironment, startTorchServe, stopTorchServe } from './environment';
-import { RunningApp, flakyProxy, freePort, modelServerProxy, sleep, startApp, until, waitForJob } from './helpers';
+import { RunningApp, flakyProxy, freePort, modelServerProxy, sleep, startApp, startBackendProcess, until, waitForJob } from './helpers';
 
 const REVIEW = 'Un film magnifique, des acteurs bouleversants.';
 
@@ -392,13 +392,6 @@ describe('a worker process stopped with SIGTERM mid-job', () => {
   }, 90_000);
 });
 
-/** The built backend (`dist/`, as `npm start` and the images run it) as a process of its own. */
 async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const port = env.PORT ?? String(await freePort());
-  const child = spawn('node', [join(REPO_ROOT, 'dist/backend/backend/src/main.js')], {
-    env: { ...process.env, PORT: port, ...env },
-    stdio: 'ignore',
-  });
-  await until(async () => (await request(`http://127.0.0.1:${port}`).get('/api/v1/health/live')).status === 200, 30_000);
-  return child;
+  return (await startBackendProcess(env)).child;
 }
