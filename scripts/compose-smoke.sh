@@ -15,8 +15,8 @@ die() { printf '\033[31m✘\033[0m %s\n' "$*" >&2; exit 1; }
 
 source scripts/docker/engine.sh
 
-# Secured as an operator must run it: API keys (the UI lends the first one) and a Redis password.
-export API_KEYS="smoke-ui-$(openssl rand -hex 8),smoke-integrator" REDIS_PASSWORD="$(openssl rand -hex 16)" \
+# Secured as an operator must run it: API keys, the UI's own key, and a Redis password.
+export API_KEYS="smoke-integrator" UI_API_KEY="smoke-ui-$(openssl rand -hex 8)" REDIS_PASSWORD="$(openssl rand -hex 16)" \
   POSTGRES_PASSWORD="$(openssl rand -hex 16)"
 compose() { docker-compose -p "$PROJECT" "$@"; }
 cleanup() { step "tear down"; compose down -v --remove-orphans >/dev/null 2>&1 || true; }

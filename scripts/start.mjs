@@ -8,11 +8,13 @@
 // A component that dies (TorchServe, the API, the UI, the Redis started here) is started again with backoff.
 // Ctrl+C stops every child; queued work stays in Redis and resumes on the next start.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { evictionProblem, redisDurability } from './redis-durability.mjs';
 import { Supervisor } from './supervisor.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,11 +32,9 @@ let redisStartedHere = false;
 let stopping = false;
 
 const say = (message) => console.log(`\x1b[36m[start]\x1b[0m ${message}`);
+const warn = (message) => console.error(`\x1b[33m[start]\x1b[0m ${message}`);
 // RESTART_DELAY_MS: how long a dead component stays down before it is started again (then doubled, up to 30 s).
-const supervisor = new Supervisor(
-  (message) => console.error(`\x1b[33m[start]\x1b[0m ${message}`),
-  Number(process.env.RESTART_DELAY_MS ?? 1_000),
-);
+const supervisor = new Supervisor(warn, Number(process.env.RESTART_DELAY_MS ?? 1_000));
 const fail = (message) => {
   console.error(`\x1b[31m[start]\x1b[0m ${message}`);
   process.exit(1);
@@ -119,29 +119,70 @@ function checkModelDir() {
   fail(`MODEL_DIR=${MODEL_DIR} is not a model directory.${hint}`);
 }
 
+/**
+ * The Redis that holds accepted jobs. REDIS_URL: that one, checked (refused under an eviction policy, a warning
+ * without persistence). Else the one on 127.0.0.1:REDIS_PORT (6379) if it is durable (noeviction, and an
+ * append-only file or snapshots); else a Redis of our own with an append-only file, on that port or, when
+ * another Redis is there, the next one.
+ */
 async function startRedis() {
   if (process.env.REDIS_URL) {
-    say(`Redis: using REDIS_URL=${process.env.REDIS_URL}`);
-    return process.env.REDIS_URL;
+    const url = process.env.REDIS_URL;
+    say(`Redis: using REDIS_URL=${url.replace(/\/\/[^@]*@/, '//***@')}`);
+    const durability = await redisDurability(url).catch((error) => fail(`Redis at REDIS_URL does not answer: ${error.message}`));
+    const problem = evictionProblem(durability);
+    if (problem) fail(`Redis at REDIS_URL cannot hold the queue: ${problem}`);
+    if (durability.persistent === false) {
+      warn('Redis at REDIS_URL keeps nothing on disk (no append-only file, no snapshots): accepted jobs are lost if it restarts');
+    }
+    return url;
   }
-  if (await portAnswers(6379)) {
-    say('Redis: using the one already answering on 127.0.0.1:6379');
-    return 'redis://127.0.0.1:6379';
+  const usual = Number(process.env.REDIS_PORT ?? 6379);
+  let port = usual;
+  if (await portAnswers(usual)) {
+    const url = `redis://127.0.0.1:${usual}`;
+    const found = await redisDurability(url).catch(() => null);
+    const problem = found && (evictionProblem(found) ?? (found.persistent === false ? 'it keeps nothing on disk, so a restart would lose accepted jobs' : null));
+    if (found && !problem) {
+      say(`Redis: using the one already answering on 127.0.0.1:${usual} (noeviction, persistent)`);
+      return url;
+    }
+    say(`Redis: not using the one on 127.0.0.1:${usual} (${problem ?? 'it does not answer as Redis'}); REDIS_URL=${url} would use it anyway`);
+    port = usual + 1;
   }
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     fail('Redis is needed. Install it (sudo apt-get install -y redis-server) or set REDIS_URL=redis://host:port');
   }
-  const dir = join(RUN_DIR, 'redis');
+  const dir = join(RUN_DIR, port === 6379 ? 'redis' : `redis-${port}`);
   mkdirSync(dir, { recursive: true });
-  say(`Redis: starting redis-server on 127.0.0.1:6379 (append-only file in ${dir}, so accepted jobs survive restarts)`);
+  say(`Redis: starting redis-server on 127.0.0.1:${port} (append-only file in ${dir}, so accepted jobs survive restarts)`);
   // appendfsync always: a job is on disk before its 202, so even a crash of Redis loses no accepted review.
   // maxmemory with noeviction: past the bound Redis refuses writes (the API answers 503) instead of growing.
   const maxmemory = process.env.REDIS_MAXMEMORY ?? '512mb';
-  run('redis', 'redis-server', ['--bind', '127.0.0.1', '--port', '6379', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
+  run('redis', 'redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always',
     '--maxmemory', maxmemory, '--maxmemory-policy', 'noeviction']);
   redisStartedHere = true;
-  await waitFor('Redis', () => portAnswers(6379), 15);
-  return 'redis://127.0.0.1:6379';
+  await waitFor('Redis', () => portAnswers(port), 15);
+  return `redis://127.0.0.1:${port}`;
+}
+
+/**
+ * With keys on, the UI server's own key: UI_API_KEY, else one made once and kept in .run/ui-api-key (so the
+ * UI's history survives restarts). Never one of API_KEYS: whoever reaches the UI acts with it.
+ */
+function uiApiKey(keys) {
+  const given = process.env.UI_API_KEY ?? '';
+  if (given && keys.includes(given)) {
+    fail('UI_API_KEY must be a key of its own, not one of API_KEYS: whoever reaches the UI acts with it. Leave it unset and one is made in .run/ui-api-key');
+  }
+  if (given || keys.length === 0) return given;
+  const file = join(RUN_DIR, 'ui-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf-8').trim();
+  mkdirSync(RUN_DIR, { recursive: true });
+  const key = `ui-${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  say(`UI key: made the UI server's own key in ${file} (UI_API_KEY sets another)`);
+  return key;
 }
 
 async function startModelServer() {
@@ -178,6 +219,7 @@ async function main() {
   await startModelServer();
   const apiHost = process.env.HOST ?? '127.0.0.1';
   const keys = (process.env.API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  const uiKey = uiApiKey(keys);
   run('api', 'node', ['dist/backend/backend/src/main.js'], {
     REDIS_URL: redisUrl,
     PORT: String(API_PORT),
@@ -186,15 +228,19 @@ async function main() {
     // One readable line per event here; LOG_FORMAT=json gives what a log collector wants.
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
     // Without keys the API answers only this machine; listening wider (HOST) without keys is refused at boot.
-    ALLOW_ANONYMOUS: process.env.ALLOW_ANONYMOUS ?? String(keys.length === 0 && isLoopback(apiHost)),
+    ALLOW_ANONYMOUS: process.env.ALLOW_ANONYMOUS ?? String(keys.length === 0 && !uiKey && isLoopback(apiHost)),
+    ...(uiKey ? { UI_API_KEY: uiKey } : {}),
     // History: PostgreSQL at DATABASE_URL when given, else an embedded PostgreSQL (PGlite) kept in .run/.
     ...(process.env.DATABASE_URL ? {} : { HISTORY_DIR: process.env.HISTORY_DIR ?? join(RUN_DIR, 'history') }),
   });
   await waitFor('the API', () => portAnswers(API_PORT), 60);
   const ui = join(ROOT, 'dist/frontend/browser');
   if (existsSync(ui)) {
-    // With keys, the UI server lends its API calls UI_API_KEY (by default the first key).
-    const uiKey = process.env.UI_API_KEY ?? keys[0] ?? '';
+    // With keys, the UI server lends its API calls its own key (uiApiKey).
+    const uiHost = process.env.UI_HOST || '127.0.0.1';
+    if (!isLoopback(uiHost) && !process.env.UI_HOSTS) {
+      warn(`UI_HOST=${uiHost} shares the UI, which answers only to localhost names: set UI_HOSTS to the names people will use (UI_HOSTS=films.example.org)`);
+    }
     run('ui', 'node', ['scripts/ui-server.mjs'], { UI_PORT: String(UI_PORT), UI_DIR: ui, API_URL: `http://127.0.0.1:${API_PORT}`, UI_API_KEY: uiKey });
     await waitFor('the UI', () => portAnswers(UI_PORT), 20);
   }

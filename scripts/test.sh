@@ -35,8 +35,8 @@ npx jest -c backend/jest.config.ts
 step "frontend: unit tests (vitest)"
 npx ng test frontend --watch=false
 
-step "npm start's UI server and supervisor (node --test)"
-node --test scripts/ui-server.test.mjs scripts/supervisor.test.mjs
+step "npm start's UI server and supervisor, the compose UI's nginx (node --test)"
+node --test scripts/ui-server.test.mjs scripts/supervisor.test.mjs scripts/ui-nginx.test.mjs
 
 # Integration tests need a real Redis: REDIS_URL, else the local one, else a throwaway redis-server.
 if [ -z "${REDIS_URL:-}" ]; then
@@ -49,6 +49,9 @@ if [ -z "${REDIS_URL:-}" ]; then
     export REDIS_URL=redis://127.0.0.1:6390
   fi
 fi
+step "npm run history:dead (set-aside history events: list, replay, drop) against Redis"
+node --test scripts/history-dead.test.mjs
+
 # Fault tests stop real worker processes: they run the built backend, as npm start and the images do.
 step "backend: build (dist/backend)"
 npx tsc -p backend/tsconfig.app.json
@@ -64,6 +67,9 @@ NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.conf
 step "frontend: production build and browser tests (Chromium, real stack)"
 npx ng build frontend
 node --test --test-concurrency=1 frontend/e2e/ui.e2e.mjs
+
+step "hostile clients against the real stack (npm run test:hostile: refusals, memory, liveness, fair share)"
+npm run test:hostile
 
 step "API schema fuzzing (schemathesis against the real stack's OpenAPI: no 5xx, documented answers match)"
 node --test scripts/api-fuzz.test.mjs

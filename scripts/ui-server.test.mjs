@@ -1,9 +1,10 @@
 // The UI server `npm start` runs: survives malformed paths, sends security headers, listens on 127.0.0.1 only,
-// overwrites a client-supplied X-Forwarded-For before proxying to the API, and lends API calls the UI's key.
+// overwrites a client-supplied X-Forwarded-For before proxying to the API, and lends API calls the UI's key,
+// but only to its own names (Host) and to same-origin JSON writes; a browser that leaves cancels the API call.
 //   node --test scripts/ui-server.test.mjs
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ let ui;
 let api;
 let base;
 const seenByApi = [];
+const closedAtApi = [];
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -29,8 +31,16 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ui-server-'));
   writeFileSync(join(dir, 'index.html'), '<app-root></app-root>');
   writeFileSync(join(dir, 'main.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'big.js'), 'x'.repeat(8 * 1024 * 1024));
   api = http.createServer((request, response) => {
     seenByApi.push(request.headers);
+    if (request.url === '/api/v1/slow') {
+      // An event stream that never ends: the test watches whether the UI server lets go of it.
+      response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      response.write(': open\n\n');
+      response.on('close', () => closedAtApi.push(request.url));
+      return;
+    }
     response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
   });
   await new Promise((resolve) => api.listen(0, '127.0.0.1', resolve));
@@ -38,7 +48,7 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
   const { UI_HOST: _ignored, ...env } = process.env; // the default binding is what is tested
   ui = spawn(process.execPath, [join(HERE, 'ui-server.mjs')], {
-    env: { ...env, UI_PORT: String(port), UI_DIR: dir, UI_API_KEY: 'ui-secret', API_URL: `http://127.0.0.1:${api.address().port}` },
+    env: { ...env, UI_PORT: String(port), UI_DIR: dir, UI_API_KEY: 'ui-secret', UI_HOSTS: 'films.example', API_URL: `http://127.0.0.1:${api.address().port}` },
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {
@@ -108,4 +118,74 @@ test('listens on 127.0.0.1 only by default', async () => {
     socket.on('error', () => resolve(true));
   });
   assert.equal(refused, true);
+});
+
+/** A raw request with chosen headers (fetch() will not set Host or Sec-Fetch-Site). */
+const rawRequest = (method, path, headers = {}, body = '') =>
+  new Promise((resolve, reject) => {
+    const request = http.request(`${base}${path}`, { method, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+
+test('answers only to its own host names: a DNS-rebinding page cannot borrow the key', async () => {
+  const before = seenByApi.length;
+  const rebound = await rawRequest('GET', '/api/v1/webhooks/secret', { Host: 'rebind.attacker.example' });
+  assert.equal(rebound.status, 421);
+  assert.match(JSON.parse(rebound.body).detail, /does not answer to the host "rebind\.attacker\.example"/);
+  assert.equal((await rawRequest('GET', '/', { Host: 'rebind.attacker.example:8501' })).status, 421);
+  assert.equal(seenByApi.length, before, 'nothing reached the API');
+  for (const host of ['localhost:8501', '127.0.0.1', '[::1]:8501', 'films.example']) {
+    assert.equal((await rawRequest('GET', '/api/v1/model', { Host: host })).status, 200, host);
+  }
+});
+
+test('writes are JSON from its own pages: cross-site forms and other origins are refused', async () => {
+  const host = new URL(base).host;
+  const before = seenByApi.length;
+  const form = await rawRequest('POST', '/api/v1/predictions', { Host: host, 'Content-Type': 'application/x-www-form-urlencoded' }, 'text=Bien');
+  assert.equal(form.status, 403);
+  assert.match(JSON.parse(form.body).detail, /Content-Type "application\/x-www-form-urlencoded" refused/);
+  const crossSite = { Host: host, 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'cross-site' };
+  assert.equal((await rawRequest('POST', '/api/v1/predictions', crossSite, '{"text":"Bien"}')).status, 403);
+  const otherOrigin = { Host: host, 'Content-Type': 'multipart/form-data; boundary=x', Origin: 'https://evil.example' };
+  assert.equal((await rawRequest('POST', '/api/v1/jobs', otherOrigin, '--x--')).status, 403);
+  assert.equal((await rawRequest('DELETE', '/api/v1/jobs/x', { Host: host, Origin: 'null' })).status, 403);
+  assert.equal(seenByApi.length, before, 'nothing reached the API');
+
+  const own = { Host: host, Origin: base, 'Sec-Fetch-Site': 'same-origin' };
+  assert.equal((await rawRequest('POST', '/api/v1/predictions', { ...own, 'Content-Type': 'application/json' }, '{"text":"Bien"}')).status, 200);
+  assert.equal((await rawRequest('POST', '/api/v1/jobs', { ...own, 'Content-Type': 'multipart/form-data; boundary=x' }, '--x--')).status, 200);
+  assert.equal((await rawRequest('DELETE', '/api/v1/jobs/x', own)).status, 200);
+});
+
+test('a browser that leaves cancels the API call it was proxying', async () => {
+  const controller = new AbortController();
+  const response = await fetch(`${base}/api/v1/slow`, { signal: controller.signal });
+  assert.equal(response.status, 200);
+  controller.abort();
+  for (let i = 0; i < 50 && !closedAtApi.includes('/api/v1/slow'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(closedAtApi, ['/api/v1/slow']);
+});
+
+test('downloads cut short leave no file open', async () => {
+  const openFiles = () => readdirSync(`/proc/${ui.pid}/fd`).length;
+  const before = openFiles();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => {
+      const request = http.get(`${base}/big.js`, (response) => {
+        response.once('data', () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', resolve);
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(openFiles() <= before + 2, `open descriptors went from ${before} to ${openFiles()}`);
 });

@@ -1,9 +1,11 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
+import { ClientThrottlerGuard } from './access/client-throttler.guard';
+import { BodyModule } from './body/body.module';
 import { RedisThrottlerStorage } from './access/redis-throttler.storage';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
@@ -37,6 +39,7 @@ export class AppModule {
         RedisModule,
         HealthModule,
         AccessModule,
+        BodyModule,
         ThrottlerModule.forRootAsync({
           imports: [AccessModule],
           inject: [RedisThrottlerStorage],
@@ -55,7 +58,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         // Order matters: the rate limit counts every request, a wrong key included, before the key is checked.
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: ClientThrottlerGuard },
         { provide: APP_GUARD, useExisting: AccessGuard },
       ],
     };

@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { openApiDocument } from './docs/openapi';
 import { AccessGuard } from './access/access.guard';
+import { acceptedKeys } from './access/key-ring';
 import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
@@ -32,10 +33,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(tracingMiddleware);
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false });
-  // Job submissions may be large; everything else gets the smaller JSON limit.
-  app.use(`/${API_PREFIX}/jobs`, express.json({ limit: config.JOB_BODY_LIMIT }));
-  app.use(express.json({ limit: config.JSON_BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: config.JSON_BODY_LIMIT }));
+  // No body parser here: bodies are read after the key check and the rate limit (body/json-body.interceptor.ts).
   app.use(middlewareErrorHandler);
   usePrefix(app);
   protectDocs(app, config);
@@ -49,11 +47,11 @@ export function usePrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
 }
 
-/** DOCS_PUBLIC=false: the Swagger UI and JSON (plain Express routes, outside Nest's guards) need a key. */
+/** DOCS_PUBLIC=false: the Swagger UI, JSON and YAML (plain Express routes, outside Nest's guards) need a key. */
 function protectDocs(app: NestExpressApplication, config: AppConfig): void {
-  if (config.DOCS_PUBLIC || config.API_KEYS.length === 0) return;
+  if (config.DOCS_PUBLIC || acceptedKeys(config).length === 0) return;
   const access = app.get(AccessGuard);
-  app.use(['/api/docs', '/api/docs-json'], (request: express.Request, response: express.Response, next: express.NextFunction) => {
+  app.use(['/api/docs', '/api/docs-json', '/api/docs-yaml'], (request: express.Request, response: express.Response, next: express.NextFunction) => {
     access.admit(request).then(() => next(), (error: unknown) => sendError(request, response, error));
   });
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 import request from 'supertest';
 
-import { appsClosedAfterEach, startApp } from './helpers';
+import { appsClosedAfterEach, startApp, waitForJob } from './helpers';
 
 /**
  * Who gets in and how much they may ask, against the real Redis (and the real TorchServe for predictions):
@@ -39,6 +40,7 @@ describe('API keys', () => {
     const target = await app({ API_KEYS: 'k-one', METRICS_PUBLIC: 'false', DOCS_PUBLIC: 'false' });
     await target.http.get('/metrics').expect(401);
     await target.http.get('/api/docs-json').expect(401);
+    await target.http.get('/api/docs-yaml').expect(401);
     await target.http.get('/api/docs/').expect(401);
     const metrics = await target.http.get('/metrics').set('Authorization', 'Bearer k-one').expect(200);
     expect(metrics.text).toMatch(/allocine_/);
@@ -61,7 +63,7 @@ describe('API keys', () => {
     await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice').expect(200);
   });
 
-  it('refuses an address for the rest of the minute after too many wrong keys, whatever it sends next', async () => {
+  it('answers 429 to an address past its wrong keys for the minute, but never refuses a valid key from it', async () => {
     const target = await app({ API_KEYS: 'right', AUTH_FAILURES_PER_MINUTE: '3' });
     const from = (address: string) => ({ 'X-Forwarded-For': address }); // loopback is a trusted proxy by default
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -71,8 +73,27 @@ describe('API keys', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ type: '/api/v1/problems/auth-failures', status: 429 });
     expect(refused.body.detail).toMatch(/wrong or missing API key/);
-    await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', 'right').expect(429);
-    await target.http.get('/api/v1/model').set(from('198.51.100.8')).set('X-API-Key', 'right').expect(200);
+    // Behind one NAT (or the UI server), someone else's guesses must not lock the key's owner out.
+    await target.http.get('/api/v1/model').set(from('198.51.100.7')).set('X-API-Key', 'right').expect(200);
+    await target.http.get('/api/v1/model').set(from('198.51.100.7')).expect(429);
+  });
+
+  it('counts a burst of wrong keys atomically: no more than the limit get a 401', async () => {
+    const target = await app({ API_KEYS: 'right', AUTH_FAILURES_PER_MINUTE: '10', RATE_LIMIT_PER_MINUTE: '100000' });
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => target.http.get('/api/v1/model').set('X-Forwarded-For', '198.51.100.9').set('X-API-Key', `guess-${i}`)),
+    );
+    const statuses = burst.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(50);
+  });
+
+  it('counts an IPv6 client per /64: another address of the same network shares its failures', async () => {
+    const target = await app({ API_KEYS: 'right', AUTH_FAILURES_PER_MINUTE: '2' });
+    await target.http.get('/api/v1/model').set('X-Forwarded-For', '2001:db8:5:6::1').expect(401);
+    await target.http.get('/api/v1/model').set('X-Forwarded-For', '2001:db8:5:6::2').expect(401);
+    await target.http.get('/api/v1/model').set('X-Forwarded-For', '2001:db8:5:6:ffff::3').expect(429);
+    await target.http.get('/api/v1/model').set('X-Forwarded-For', '2001:db8:5:7::1').expect(401);
   });
 
   it('counts requests with a wrong key against the rate limit (the limiter runs before the key check)', async () => {
@@ -126,6 +147,36 @@ describe('admission of jobs', () => {
     await submit('alice').expect(202);
   });
 
+  it("keeps each client to its share of queued reviews: the greedy key gets 429, another key is still admitted", async () => {
+    const target = await app({ API_KEYS: 'alice,bob', APP_ROLE: 'api', MAX_QUEUED_REVIEWS_PER_CLIENT: '50' });
+    const submit = (key: string, count: number) => target.http.post('/api/v1/jobs').set('X-API-Key', key).send(job(REVIEW, count));
+    const first = await submit('alice', 30).expect(202);
+    const refused = await submit('alice', 30).expect(429);
+    expect(refused.body).toMatchObject({ type: '/api/v1/problems/too-many-jobs', status: 429 });
+    expect(refused.body.detail).toBe(
+      'You already have 30 reviews queued or running; with these 30 that would pass your share (50). Submit them when some have finished',
+    );
+    await submit('alice', 20).expect(202);
+    await submit('bob', 30).expect(202);
+    await target.http.delete(`/api/v1/jobs/${first.body.id}`).set('X-API-Key', 'alice').expect(200);
+    await submit('alice', 30).expect(202);
+  });
+
+  it("schedules fairly: a small job of another key finishes long before a greedy key's backlog", async () => {
+    // One chunk at a time, ten reviews each: alice's 300 chunks would hold bob's 2 back for all of them in FIFO order.
+    const target = await app({ API_KEYS: 'alice,bob', CHUNK_SIZE: '10', CHUNK_CONCURRENCY: '1' });
+    const alice = [];
+    for (let i = 0; i < 3; i++) alice.push((await target.http.post('/api/v1/jobs').set('X-API-Key', 'alice').send(job(REVIEW, 1_000)).expect(202)).body.id);
+    const bob = (await target.http.post('/api/v1/jobs').set('X-API-Key', 'bob').send(job('Un navet ennuyeux.', 20)).expect(202)).body.id;
+    const done = await waitForJob(target, bob, 120_000, { 'X-API-Key': 'bob' });
+    expect(done.state).toBe('completed');
+    const last = await target.http.get(`/api/v1/jobs/${alice[2]}`).set('X-API-Key', 'alice').expect(200);
+    expect(last.body.state).not.toBe('completed');
+    const progress = await Promise.all(alice.map(async (id) => (await target.http.get(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice')).body.progress.done as number));
+    expect(progress.reduce((sum, done) => sum + done, 0)).toBeLessThan(1_500);
+    for (const id of alice) await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice');
+  });
+
   it('holds at most ACCEPTED_WORK_BYTES of unfinished review text: 503 past it, 413 for a job bigger than it all', async () => {
     const target = await app({ APP_ROLE: 'api', ACCEPTED_WORK_BYTES: '4kb' });
     const text = 'é'.repeat(500); // 1,000 bytes in UTF-8
@@ -146,6 +197,39 @@ describe('admission of jobs', () => {
     const refused = await target.http.post('/api/v1/jobs').set('Content-Type', 'application/json').send(body).expect(400);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(refused.body.errors).toEqual([{ path: 'reviews', message: 'at most 10000 reviews per job', code: 'too_many', limit: 10000 }]);
+  });
+});
+
+describe('what a caller without a key learns', () => {
+  it('readiness shows each component and its status, never addresses or error messages; a key sees them all', async () => {
+    const target = await app({ API_KEYS: 'k-one', MODEL_SERVER_URL: 'http://127.0.0.1:9' });
+    const anonymous = await target.http.get('/api/v1/health/ready').expect(503);
+    expect(anonymous.body.checks.modelServer).toEqual({ status: 'down' });
+    expect(JSON.stringify(anonymous.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|message/);
+    expect(anonymous.body.checks.redis).toEqual({ status: 'up' });
+    const operator = await target.http.get('/api/v1/health/ready').set('X-API-Key', 'k-one').expect(503);
+    expect(operator.body.checks.modelServer).toMatchObject({ status: 'down', url: 'http://127.0.0.1:9', message: expect.any(String) });
+  });
+});
+
+describe('bodies are read only for a known caller', () => {
+  it('refuses compressed and form-encoded bodies (415) and never parses a body for a caller without a key', async () => {
+    const target = await app({ API_KEYS: 'k-one' });
+    const bomb = gzipSync(Buffer.from(`[${'{},'.repeat(3_000_000)}{}]`));
+    const anonymous = await target.http.post('/api/v1/predictions').set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(bomb).expect(401);
+    expect(anonymous.body.type).toBe('/api/v1/problems/unauthorized');
+    const keyed = await target.http
+      .post('/api/v1/predictions')
+      .set('X-API-Key', 'k-one')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .send(bomb)
+      .expect(415);
+    expect(keyed.body).toMatchObject({ type: '/api/v1/problems/unsupported-media-type', status: 415 });
+    const form = await target.http.post('/api/v1/predictions').set('X-API-Key', 'k-one').type('form').send('text=Bien').expect(415);
+    expect(form.body.detail).toBe('Content-Type "application/x-www-form-urlencoded" is not accepted here: send application/json');
+    // Anonymous and malformed: still 401, since the body is never read before the key.
+    await target.http.post('/api/v1/predictions').set('Content-Type', 'application/json').send('{oops').expect(401);
   });
 });
 

@@ -200,6 +200,11 @@ describe('history in PostgreSQL', () => {
     await bad('predictions?colour=red', '(body)');
     await bad('stats?bucket=hour&from=2026-01-01&to=2026-06-01', 'from');
     await bad('jobs?limit=0', 'limit');
+    // Well-formed but out of what PostgreSQL holds: still the caller's mistake (these were 503s).
+    await bad('predictions?cursor=9999999999999999999', 'cursor');
+    await bad(`jobs?cursor=${Buffer.from('2026-01-01T00:00:00.000Z|not-a-uuid').toString('base64url')}`, 'cursor');
+    await bad('jobs?cursor=AAAA', 'cursor');
+    await bad('stats?from=-200000-01-01', 'from');
   });
 });
 

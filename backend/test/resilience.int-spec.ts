@@ -146,16 +146,25 @@ describe('workers that die holding a chunk', () => {
 });
 
 describe('back-pressure', () => {
-  it('refuses new work with 503 and Retry-After once the queue is too deep', async () => {
-    const target = await startApp({ APP_ROLE: 'api', MAX_QUEUE_DEPTH: '3', CHUNK_SIZE: '10' });
+  it('refuses new jobs with 503 and Retry-After once the batch lane is too deep, and single predictions only by their own lane', async () => {
+    // No workers (APP_ROLE=api): whatever is queued stays queued.
+    const target = await startApp({ APP_ROLE: 'api', MAX_BATCH_QUEUE_DEPTH: '3', MAX_QUEUE_DEPTH: '2', CHUNK_SIZE: '10', PREDICT_TIMEOUT_MS: '3000' });
     try {
       const reviews = Array.from({ length: 30 }, (_, i) => ({ id: String(i), text: REVIEW }));
       await target.http.post('/api/v1/jobs').send({ reviews }).expect(202);
       const refused = await target.http.post('/api/v1/jobs').send({ reviews }).expect(503);
       expect(refused.headers['retry-after']).toBe('30');
-      expect(refused.body.detail).toMatch(/Too much work queued/);
+      expect(refused.body.detail).toBe('Too much work queued (3 chunks waiting); try again shortly');
+      // The batch backlog refuses no single prediction: it is queued (and, with no worker, times out: 504).
+      await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(504);
+      // Its own lane full (two waiting), the next one is refused at once.
+      // (supertest sends on then(): these two go now and wait.)
+      const waiting = [1, 2].map(() => target.http.post('/api/v1/predictions').send({ text: REVIEW }).then((response) => response.status));
+      await sleep(500);
       const sync = await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(503);
-      expect(sync.headers['retry-after']).toBeDefined();
+      expect(sync.headers['retry-after']).toBe('5');
+      expect(sync.body.detail).toBe('Too many single predictions waiting (2); try again shortly');
+      expect(await Promise.all(waiting)).toEqual([504, 504]);
     } finally {
       await target.close();
     }
@@ -274,6 +283,9 @@ describe('model server outage', () => {
     } finally {
       startTorchServe(torchServeEnv);
     }
+    // start.sh returns once both lanes are READY; a JVM just started can still be slow to its first answers
+    // (the readiness check gives a describe 2 s), so readiness comes back within moments, not necessarily at once.
+    await until(async () => (await target.http.get('/api/v1/health/ready')).status === 200, 20_000);
     const { body } = await target.http.get('/api/v1/health/ready').expect(200);
     expect(body.details.modelServer.status).toBe('up');
     await target.http.post('/api/v1/predictions').send({ text: REVIEW }).expect(200);

@@ -158,11 +158,45 @@ describe('job callbacks', () => {
     }
   });
 
+  it("are fair: a key whose receivers hang holds at most its share of the delivery slots, another key's callback goes at once", async () => {
+    // alice's receiver never answers: each of her deliveries holds a slot until WEBHOOK_TIMEOUT_MS.
+    const hanging = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hooks`;
+    const hook = await receiver([204]);
+    try {
+      const target = await apps.start({ ...settings, WEBHOOK_TIMEOUT_MS: '8000', WEBHOOK_MAX_ATTEMPTS: '1' });
+      const alice = [];
+      for (let i = 0; i < 18; i++) {
+        alice.push((await target.http.post('/api/v1/jobs').set(KEY).send({ reviews: REVIEWS, callbackUrl: hangingUrl }).expect(202)).body.id as string);
+      }
+      // Every one of alice's jobs is finished, so her 18 deliveries are queued or hanging.
+      await until(async () => {
+        const states = await Promise.all(alice.map(async (id) => (await target.http.get(`/api/v1/jobs/${id}`).set(KEY)).body.state));
+        return states.every((state) => state === 'completed');
+      }, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const bob = { 'X-API-Key': 'bob' };
+      const created = await target.http.post('/api/v1/jobs').set(bob).send({ reviews: REVIEWS, callbackUrl: hook.url }).expect(202);
+      const started = Date.now();
+      await until(async () => hook.received.length === 1, 7_000);
+      // With all 16 slots held by alice's hanging receiver, bob's would wait the 8 s timeout.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const status = (await target.http.get(`/api/v1/jobs/${created.body.id}`).set(bob).expect(200)).body as JobStatus;
+      expect(status.webhook?.state).toBe('delivered');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+      await hook.close();
+    }
+  });
+
   it('refuse private targets unless allowed, hosts off the allow-list, and callbacks when webhooks are off: 400 naming the field', async () => {
     const strict = await apps.start({ API_KEYS: 'alice', WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOWED_HOSTS: 'hooks.example.com,localhost,127.0.0.1' });
     const refusals = [
-      ['http://127.0.0.1:9/hook', /private or reserved address \(127\.0\.0\.1\)/],
-      ['http://localhost:9/hook', /localhost is a private or reserved address/],
+      ['http://127.0.0.1/hook', /^callbackUrl's host 127\.0\.0\.1 is not a public address$/],
+      ['http://localhost/hook', /^callbackUrl's host localhost is not a public address$/],
+      ['http://localhost:6379/hook', /port 6379 is not allowed/],
       ['https://elsewhere.example.org/hook', /not in the allowed callback hosts/],
       ['not a url', /absolute http or https URL/],
     ] as const;

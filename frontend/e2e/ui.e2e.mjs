@@ -28,8 +28,8 @@ const consoleErrors = [];
 
 before(async () => {
   // A crashed TorchServe stays down 8 s before npm start brings it back: long enough to see the outage.
-  // With API keys, as in production: the UI works because its server lends API calls the UI's key.
-  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: `${UI_KEY},other-integrator` });
+  // With API keys, as in production: the UI works because its server lends API calls the UI's own key.
+  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: 'other-integrator', UI_API_KEY: UI_KEY });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -259,7 +259,7 @@ test('when the model server crashes, the UI says so, and npm start brings it bac
 
 test('after Ctrl+C and npm start again, Historique still finds an analysis made before', async () => {
   assert.equal(await stack.stop(), 0);
-  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: `${UI_KEY},other-integrator` });
+  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: 'other-integrator', UI_API_KEY: UI_KEY });
   await page.goto(`${UI}/historique`);
   await page.getByTestId('history-search').fill("chef-d'œuvre");
   await page.getByTestId('history-search').press('Enter');

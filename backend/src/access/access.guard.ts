@@ -1,10 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 
-import { ApiError } from '../common/api-errors';
+import { ApiError, unavailable } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { Caller, KeyRing } from './key-ring';
+import { clientAddressGroup } from './client-address';
+import { Caller, KeyRing, acceptedKeys } from './key-ring';
 import { WindowCounter } from './window-counter';
 
 const MINUTE_MS = 60_000;
@@ -13,10 +14,12 @@ const MINUTE_MS = 60_000;
 export type AuthenticatedRequest = Request & { caller?: Caller };
 
 /**
- * When API_KEYS is set, every request needs one of them, except health (probes), and /metrics unless
- * METRICS_PUBLIC=false. Runs after the rate limiter, so wrong keys spend the client's budget too; and an
- * address that sends AUTH_FAILURES_PER_MINUTE wrong or missing keys is refused (429) for the rest of the
- * minute whatever it sends, so guessing a key gets a few tries a minute.
+ * When API_KEYS (or UI_API_KEY) is set, every request needs one of them, except health (probes), and /metrics unless
+ * METRICS_PUBLIC=false. Runs after the rate limiter, so wrong keys spend the client's budget too. A valid key
+ * is always admitted: other callers' failures from the same address (a NAT, the UI server) never lock it out.
+ * A wrong or missing key is counted atomically per address (IPv6 per /64), and past AUTH_FAILURES_PER_MINUTE
+ * in a minute the answer is 429 instead of 401, so guessing a key gets a few tries a minute. When Redis
+ * cannot count, the guess is refused (503): the counter fails closed.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -27,7 +30,7 @@ export class AccessGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly failures: WindowCounter,
   ) {
-    this.keyRing = new KeyRing(config.API_KEYS);
+    this.keyRing = new KeyRing(acceptedKeys(config));
     this.open = [/^\/api\/v1\/(health|problems)(\/|$)/, ...(config.METRICS_PUBLIC ? [/^\/metrics$/] : [])];
   }
 
@@ -41,12 +44,13 @@ export class AccessGuard implements CanActivate {
   async admit(request: Request): Promise<Caller | null> {
     if (!this.keyRing.enabled) return this.keyRing.identify(request);
     if (this.open.some((pattern) => pattern.test(request.path))) return this.keyRing.identify(request);
-    const failuresKey = `auth-failures:${request.ip ?? 'unknown'}`;
-    const before = await this.failures.peek(failuresKey).catch(() => ({ hits: 0, msLeft: 0 }));
-    if (before.hits >= this.config.AUTH_FAILURES_PER_MINUTE) throw tooManyFailures(before.msLeft);
     const caller = this.keyRing.identify(request);
     if (caller) return caller;
-    await this.failures.hit(failuresKey, MINUTE_MS).catch(() => undefined);
+    const failuresKey = `auth-failures:${clientAddressGroup(request.ip)}`;
+    const failed = await this.failures.hit(failuresKey, MINUTE_MS).catch(() => {
+      throw unavailable('Key check unavailable (Redis is not counting failed keys); try again shortly');
+    });
+    if (failed.hits > this.config.AUTH_FAILURES_PER_MINUTE) throw tooManyFailures(failed.msLeft);
     throw new ApiError('unauthorized', 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)');
   }
 }

@@ -10,6 +10,11 @@ export interface Caller {
 
 export const ANONYMOUS = 'anonymous';
 
+/** Every key the API accepts: the integrators' (API_KEYS) and the UI server's own (UI_API_KEY). */
+export function acceptedKeys(config: { API_KEYS: readonly string[]; UI_API_KEY?: string }): string[] {
+  return [...config.API_KEYS, ...(config.UI_API_KEY ? [config.UI_API_KEY] : [])];
+}
+
 /** Without keys (or on an open path without one): anonymous, budgeted by client address. */
 export const anonymousCaller = (address: string | undefined): Caller => ({ owner: ANONYMOUS, client: `ip:${address ?? 'unknown'}` });
 

@@ -37,10 +37,4 @@ export class WindowCounter {
     const [hits, msLeft] = (await this.redis.client.eval(HIT, 1, `${this.prefix}:${key}`, windowMs)) as [number, number];
     return { hits, msLeft };
   }
-
-  async peek(key: string): Promise<WindowCount> {
-    const fullKey = `${this.prefix}:${key}`;
-    const [hits, msLeft] = await Promise.all([this.redis.client.get(fullKey), this.redis.client.pttl(fullKey)]);
-    return { hits: Number(hits ?? 0), msLeft: Math.max(0, msLeft) };
-  }
 }

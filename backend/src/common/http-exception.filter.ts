@@ -17,6 +17,8 @@ interface MiddlewareError {
 const MIDDLEWARE_ERRORS: Record<string, { type: ProblemType; detail: string }> = {
   'entity.too.large': { type: 'payload-too-large', detail: 'Request body is too large' },
   'entity.parse.failed': { type: 'invalid-request', detail: 'Request body is not valid JSON' },
+  'encoding.unsupported': { type: 'unsupported-media-type', detail: 'Compressed bodies are not accepted: send the body uncompressed' },
+  'charset.unsupported': { type: 'unsupported-media-type', detail: 'Only UTF-8 JSON is accepted' },
   LIMIT_FILE_SIZE: { type: 'payload-too-large', detail: 'Uploaded file is too large' },
   LIMIT_UNEXPECTED_FILE: { type: 'invalid-request', detail: 'Unexpected file field; send the CSV as "file"' },
 };

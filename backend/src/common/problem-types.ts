@@ -40,6 +40,11 @@ export const PROBLEM_CATALOGUE: Record<ProblemType, ProblemTypeDoc> = {
     title: 'Payload too large',
     description: 'The body, file or job is over a configured limit (see GET /api/v1/model for the limits in use).',
   },
+  'unsupported-media-type': {
+    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    title: 'Unsupported body',
+    description: 'Bodies are JSON (multipart/form-data for a CSV upload), uncompressed: no Content-Encoding, no form encoding.',
+  },
   'idempotency-mismatch': {
     status: HttpStatus.UNPROCESSABLE_ENTITY,
     title: 'Idempotency key reused with another body',
@@ -88,6 +93,7 @@ export function problemTypeForStatus(status: number): ProblemType {
     404: 'not-found',
     409: 'conflict',
     413: 'payload-too-large',
+    415: 'unsupported-media-type',
     422: 'idempotency-mismatch',
     429: 'rate-limited',
     502: 'model-rejected',

@@ -67,7 +67,12 @@ export const configSchema = z.object({
   RESULTS_TTL_SECONDS: integer(24 * 3600, 60),
   /** How long an Idempotency-Key on POST /jobs answers with its first job. */
   IDEMPOTENCY_TTL_SECONDS: integer(24 * 3600, 60),
+  /** Single predictions waiting for a worker, beyond which new ones get 503 (the batch lane never counts). */
   MAX_QUEUE_DEPTH: integer(2_000, 1),
+  /** Job chunks waiting, all clients together, beyond which new jobs get 503: a bound for Redis, not a share. */
+  MAX_BATCH_QUEUE_DEPTH: integer(20_000, 1),
+  /** Reviews one client may have queued or running at once (two full jobs by default); past it, 429. */
+  MAX_QUEUED_REVIEWS_PER_CLIENT: integer(20_000, 1),
   MAX_TEXT_CHARS: integer(5_000, 1),
   MAX_TEXTS_PER_REQUEST: integer(100, 1),
   MAX_REVIEWS_PER_JOB: integer(10_000, 1),
@@ -76,6 +81,12 @@ export const configSchema = z.object({
   CORS_ORIGINS: list,
   /** Keys accepted in `X-API-Key` (or `Authorization: Bearer`); each key sees only the jobs it created. */
   API_KEYS: list,
+  /**
+   * The UI server's own key (npm start's UI server, nginx in compose lend it to the browser's calls). Accepted
+   * like any key, with its own jobs and history; never one of API_KEYS, so an integrator's key never sits in a
+   * proxy that anyone reaching the UI can use.
+   */
+  UI_API_KEY: z.string().min(1).optional(),
   /** Serve without keys in production (refused otherwise): only behind something that authenticates. */
   ALLOW_ANONYMOUS: flag(false),
   /** With keys set: false makes /metrics and /api/docs need a key too. */
@@ -93,6 +104,8 @@ export const configSchema = z.object({
     .string()
     .default('loopback')
     .transform((value) => (/^(true|false)$/.test(value) ? value === 'true' : /^\d+$/.test(value) ? Number(value) : value)),
+  /** Live progress streams (GET /jobs/:id/events) one client may hold open at once, per API process. */
+  MAX_EVENT_STREAMS_PER_CLIENT: integer(10, 1),
   /** Jobs one client (its key, or its address without keys) may have queued or running at once. */
   MAX_ACTIVE_JOBS_PER_CLIENT: integer(20, 1),
   /** Review text accepted and not yet finished, all jobs together; past it new jobs get 503 + Retry-After. */
@@ -120,6 +133,8 @@ export const configSchema = z.object({
   WEBHOOK_BACKOFF_MS: integer(30_000, 1),
   WEBHOOK_MAX_BACKOFF_MS: integer(30 * 60_000, 1),
   WEBHOOK_TIMEOUT_MS: integer(10_000, 100),
+  /** Callback deliveries of one key in flight at once per worker process (of its 16): the rest wait their turn. */
+  WEBHOOK_CONCURRENCY_PER_CLIENT: integer(2, 1),
   STATIC_DIR: z.string().default(''),
   /** History in PostgreSQL (postgres://user:password@host:5432/db); takes precedence over HISTORY_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -127,6 +142,8 @@ export const configSchema = z.object({
   HISTORY_DIR: z.string().default(''),
   /** false: history keeps a SHA-256 of each review instead of its text. */
   STORE_TEXT: flag(true),
+  /** History events the database refused, kept for inspection and replay (npm run history:dead); oldest dropped first. */
+  HISTORY_DEAD_MAX: integer(10_000, 1),
   /** History older than this many days is purged every hour; 0 keeps it forever. */
   RETENTION_DAYS: integer(0),
 });
@@ -143,8 +160,15 @@ const checkedSchema = configSchema.superRefine((config, context) => {
       message: 'the embedded history belongs to one process (APP_ROLE=all); split roles need DATABASE_URL',
     });
   }
+  if (config.UI_API_KEY && config.API_KEYS.includes(config.UI_API_KEY)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['UI_API_KEY'],
+      message: 'must be a key of its own, not one of API_KEYS: whoever reaches the UI acts with it',
+    });
+  }
   const servesApi = config.APP_ROLE !== 'worker';
-  if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && !config.ALLOW_ANONYMOUS) {
+  if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && !config.UI_API_KEY && !config.ALLOW_ANONYMOUS) {
     context.addIssue({
       code: 'custom',
       path: ['API_KEYS'],

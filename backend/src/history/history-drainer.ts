@@ -147,8 +147,12 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * Keep a refused event, with why, for an operator (`npm run history:dead`): at most HISTORY_DEAD_MAX of them,
+   * the oldest dropped first, so a stream of bad events can never fill Redis.
+   */
   private async setAside(raw: string, reason: string): Promise<void> {
-    await this.redis!.xadd(`${this.log.key}:dead`, '*', 'e', raw, 'reason', reason);
+    await this.redis!.xadd(`${this.log.key}:dead`, 'MAXLEN', '~', String(this.config.HISTORY_DEAD_MAX), '*', 'e', raw, 'reason', reason);
     this.metrics.historyRefused.inc();
     this.logger.error(`history event set aside in ${this.log.key}:dead: ${reason}`);
   }

@@ -1,10 +1,29 @@
 import { z } from 'zod';
 
+/** Years PostgreSQL and JavaScript both hold; a date outside them is the caller's mistake (400), not a 503. */
+const inRange = (date: Date) => !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999;
+
 const isoDate = (name: string) =>
   z
     .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), `${name} must be a date or time (ISO 8601)`)
+    .refine((value) => inRange(new Date(value)), `${name} must be a date or time (ISO 8601) between the years 1 and 9999`)
     .transform((value) => new Date(value));
+
+/** The largest id a bigint column holds: a longer cursor could only be forged, and PostgreSQL would refuse it. */
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A page of GET /jobs ends at this job: its creation time and id, base64url-encoded. */
+export function encodeJobCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+/** The job a cursor points after, or null when it is not one this API wrote. */
+export function decodeJobCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id, extra] = Buffer.from(cursor, 'base64url').toString('utf-8').split('|');
+  const date = new Date(at ?? '');
+  return extra === undefined && id && UUID.test(id) && inRange(date) ? { at: date, id } : null;
+}
 
 /** GET /predictions: the caller's history, newest first, filtered. */
 export const historyQuery = z.strictObject({
@@ -18,7 +37,13 @@ export const historyQuery = z.strictObject({
     .optional()
     .describe('single, job, or a job id'),
   minScore: z.coerce.number().min(0).max(1).optional(),
-  cursor: z.string().regex(/^\d{1,19}$/, 'cursor is the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, 'cursor is the nextCursor of a previous page')
+    // zod runs every check, so this one cannot rely on the regex having passed.
+    .refine((value) => !/^\d{1,19}$/.test(value) || BigInt(value) <= MAX_BIGINT, 'cursor is the nextCursor of a previous page')
+    .optional()
+    .describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -44,6 +69,11 @@ export const statsQuery = z
 
 /** GET /jobs: the caller's jobs, newest first. */
 export const jobListQuery = z.strictObject({
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is the nextCursor of a previous page')
+    .refine((value) => decodeJobCursor(value) !== null, 'cursor is the nextCursor of a previous page')
+    .optional()
+    .describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

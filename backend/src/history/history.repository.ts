@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 
 import { unavailable } from '../common/api-errors';
 import { HistoryDatabaseService } from './history-database';
+import { decodeJobCursor, encodeJobCursor } from './history-queries';
 import type { JobRow, PredictionRow } from './schema';
 
 export interface HistoryFilter {
@@ -81,7 +82,7 @@ export class HistoryRepository {
     const rows = await this.guard(query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { items: page.map(toJob), nextCursor: rows.length > limit && last ? encodeJobCursor(last) : null };
+    return { items: page.map(toJob), nextCursor: rows.length > limit && last ? encodeJobCursor(new Date(last.created_at), last.id) : null };
   }
 
   /**
@@ -169,16 +170,6 @@ function toJob(row: JobRow): JobListItem {
     createdAt: new Date(row.created_at).toISOString(),
     finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
   };
-}
-
-function encodeJobCursor(row: JobRow): string {
-  return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeJobCursor(cursor: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf-8').split('|');
-  const date = new Date(at ?? '');
-  return id && !Number.isNaN(date.getTime()) ? { at: date, id } : null;
 }
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 import {
   Body,
   Controller,
@@ -21,6 +24,8 @@ import type { JobList, JobStatus } from '@allocine/contracts';
 import type { Request, Response } from 'express';
 
 import { CurrentCaller } from '../access/current-caller.decorator';
+import { ApiError } from '../common/api-errors';
+import { PerClientSlots } from '../common/per-client-slots';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -31,7 +36,8 @@ import { HistoryRepository } from '../history/history.repository';
 import { RequestId } from '../logging/request-id';
 import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, csvUploadForm, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
-import { UTF8_BOM, reviewsFromCsv, rowsToCsv } from './csv';
+import { UTF8_BOM, rowsToCsv } from './csv';
+import { reviewsFromCsv } from './csv-upload';
 import { streamJobEvents } from './job-events';
 import { JobsService } from './jobs.service';
 
@@ -40,11 +46,16 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 @ApiTags('jobs')
 @Controller('jobs')
 export class JobsController {
+  /** Open progress streams per client: each holds a socket and reads the job twice a second. */
+  private readonly streams: PerClientSlots;
+
   constructor(
     private readonly jobs: JobsService,
     private readonly history: HistoryRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.streams = new PerClientSlots(config.MAX_EVENT_STREAMS_PER_CLIENT);
+  }
 
   @Post()
   @HttpCode(202)
@@ -69,6 +80,7 @@ export class JobsController {
   @ApiResponse({ status: 422, description: 'Idempotency-Key already used with another body' })
   @ApiResponse({ status: 400, description: 'Invalid reviews or CSV' })
   @ApiResponse({ status: 413, description: 'Body or file over the limit' })
+  @ApiResponse({ status: 415, description: 'A body that is neither JSON nor a multipart upload, or compressed (Content-Encoding)' })
   @ApiResponse({ status: 429, description: 'Too many unfinished jobs for this client, or too many requests (Retry-After)' })
   @ApiResponse({ status: 503, description: 'Queue unavailable or overloaded (Retry-After)' })
   async create(
@@ -85,7 +97,7 @@ export class JobsController {
     if (file) {
       const form = parseOrThrow(csvUploadForm, body ?? {}, 'CSV upload fields');
       const fromForm = { ...(form.name ? { name: form.name } : {}), ...(form.callbackUrl ? { callbackUrl: form.callbackUrl } : {}) };
-      input = { reviews: reviewsFromCsv(file.buffer, form, limits), ...fromForm };
+      input = { reviews: await reviewsFromCsv(file.buffer, form, limits), ...fromForm };
     }
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
     const details = { name: request.name, metadata: request.metadata, callbackUrl: request.callbackUrl, requestId };
@@ -121,13 +133,26 @@ export class JobsController {
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'event: progress / event: end, data: the job status (as GET /jobs/{id})' })
   @ApiResponse({ status: 404, description: 'Unknown or expired job' })
+  @ApiResponse({
+    status: 429,
+    description: 'Too many requests, too many wrong keys from this address, or too many event streams open for this client (Retry-After)',
+  })
   async events(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    await streamJobEvents(request, response, () => this.jobs.status(caller, id));
+    const release = this.streams.take(caller.client);
+    if (!release) {
+      const limit = this.config.MAX_EVENT_STREAMS_PER_CLIENT;
+      throw new ApiError('rate-limited', `At most ${limit} event streams open at once per client; close one (or poll GET /jobs/{id})`, undefined, 5);
+    }
+    try {
+      await streamJobEvents(request, response, () => this.jobs.status(caller, id));
+    } finally {
+      release();
+    }
   }
 
   @Get(':id/results')
@@ -158,10 +183,14 @@ export class JobsController {
     const first = await pages.next(); // 404 here, before any header is sent
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="allocine-sentiment-${id}.csv"`);
-    if (dialect === 'excel') response.write(UTF8_BOM);
-    response.write(rowsToCsv(first.done ? [] : first.value, true, dialect));
-    for await (const rows of pages) response.write(rowsToCsv(rows, false, dialect));
-    response.end();
+    async function* csvText(): AsyncGenerator<string> {
+      if (dialect === 'excel') yield UTF8_BOM;
+      yield rowsToCsv(first.done ? [] : first.value, true, dialect);
+      for await (const rows of pages) yield rowsToCsv(rows, false, dialect);
+    }
+    // pipeline waits for a slow reader before the next page is read from Redis, so an export never piles up in
+    // the API's memory; a reader who leaves stops the reading. Once headers are sent, a failure can only cut it.
+    await pipeline(Readable.from(csvText()), response).catch(() => response.destroy());
   }
 
   @Delete(':id')

@@ -79,12 +79,13 @@ export class JobsService {
     details: JobOptions,
   ): Promise<JobStatus> {
     await this.refuseWhenOverloaded();
-    await this.admit(id, caller, withIds);
+    const reviewsAhead = await this.admit(id, caller, withIds);
     let record: JobRecord | undefined;
     try {
       const attached = { name: details.name ?? null, metadata: details.metadata ?? null };
-      record = await this.store.create(id, caller.owner, withIds, this.profile.chunkSize(), attached, details.callbackUrl ?? null);
-      await this.producer.enqueueBatch(id, record.chunkCount, details.requestId);
+      const chunkSize = this.profile.chunkSize();
+      record = await this.store.create(id, caller.owner, withIds, chunkSize, attached, details.callbackUrl ?? null);
+      await this.producer.enqueueBatch(id, record.chunkCount, details.requestId, Math.floor(reviewsAhead / chunkSize));
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);
       await this.admission.withdraw(id).catch(() => undefined);
@@ -172,13 +173,21 @@ export class JobsService {
     throw notFound(`No job ${id} (unknown, deleted, or expired)`);
   }
 
-  private async admit(id: string, caller: Caller, reviews: { id: string; text: string }[]): Promise<void> {
+  /** Admits the job or throws the refusal; returns how many of this client's reviews are ahead of it. */
+  private async admit(id: string, caller: Caller, reviews: { id: string; text: string }[]): Promise<number> {
     const bytes = reviews.reduce((sum, review) => sum + Buffer.byteLength(review.text) + Buffer.byteLength(review.id), 0);
     if (bytes > this.admission.budgetBytes) {
       throw payloadTooLarge(`This job holds ${bytes} bytes of text, more than the service accepts at once (${this.admission.budgetBytes})`);
     }
-    const verdict = await this.guard(() => this.admission.admit(id, caller.client, bytes));
-    if (verdict.admitted) return;
+    const verdict = await this.guard(() => this.admission.admit(id, caller.client, bytes, reviews.length));
+    if (verdict.admitted) return verdict.reviewsAhead;
+    if (verdict.reason === 'reviews') {
+      throw tooManyJobs(
+        `You already have ${verdict.queuedReviews} reviews queued or running; with these ${reviews.length} that would pass your share ` +
+          `(${this.config.MAX_QUEUED_REVIEWS_PER_CLIENT}). Submit them when some have finished`,
+        30,
+      );
+    }
     if (verdict.reason === 'client') {
       throw tooManyJobs(
         `You already have ${verdict.activeJobs} jobs queued or running (at most ${this.config.MAX_ACTIVE_JOBS_PER_CLIENT}); submit more when one has finished`,
@@ -188,10 +197,11 @@ export class JobsService {
     throw unavailable(`The service already holds ${verdict.acceptedBytes} bytes of review text waiting to be classified; try again shortly`, 30);
   }
 
+  /** The batch lane's depth, all clients together: a safety bound; fairness comes from the per-client share. */
   private async refuseWhenOverloaded(): Promise<void> {
-    const backlog = await this.guard(() => this.queueStats.backlog());
-    if (this.queueStats.isOverloaded(backlog)) {
-      throw unavailable(`Too much work queued (${backlog} jobs waiting); try again shortly`, 30);
+    const backlog = await this.guard(() => this.queueStats.batchBacklog());
+    if (backlog >= this.config.MAX_BATCH_QUEUE_DEPTH) {
+      throw unavailable(`Too much work queued (${backlog} chunks waiting); try again shortly`, 30);
     }
   }
 

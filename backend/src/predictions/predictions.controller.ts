@@ -33,6 +33,7 @@ export class PredictionsController {
   @ApiBody({ schema: { oneOf: [ref('PredictRequest'), ref('PredictManyRequest')] } })
   @ApiOkResponse({ description: 'One result, or {results, latencyMs} for "texts"', schema: { oneOf: [ref('PredictionResult'), ref('PredictManyResponse')] } })
   @ApiResponse({ status: 400, description: 'Invalid text(s)' })
+  @ApiResponse({ status: 415, description: 'A body that is not JSON, or compressed (Content-Encoding)' })
   @ApiResponse({ status: 503, description: 'Queue or model server unavailable, or overloaded' })
   @ApiResponse({ status: 504, description: 'No result in time' })
   async predict(@CurrentCaller() caller: Caller, @Body() body: unknown, @RequestId() requestId: string): Promise<PredictionResult | PredictManyResponse> {

@@ -56,12 +56,12 @@ export class PredictionsService {
   private async refuseWhenOverloaded(): Promise<void> {
     let backlog: number;
     try {
-      backlog = await this.queueStats.backlog();
+      backlog = await this.queueStats.interactiveBacklog();
     } catch {
       throw unavailable('Queue unavailable (Redis is not answering)');
     }
     if (this.queueStats.isOverloaded(backlog)) {
-      throw unavailable(`Too much work queued (${backlog} jobs waiting); try again shortly`, 5);
+      throw unavailable(`Too many single predictions waiting (${backlog}); try again shortly`, 5);
     }
   }
 }

@@ -53,14 +53,25 @@ export class PredictionProducer {
   /**
    * A batch job as a flow: one `finalize` parent whose children are the chunks. Chunk ids are derived
    * from the job id and position, so re-adding a chunk never duplicates its results.
+   *
+   * Fair share: chunk i of a job whose client already has `chunksAhead` chunks unfinished gets priority
+   * chunksAhead + i + 1 (BullMQ takes the lowest first, in order of arrival among equals). A newcomer's first
+   * chunk therefore goes next to the greedy client's first waiting ones instead of behind its whole backlog:
+   * the clients' chunks interleave, and one client's backlog delays its own work.
    */
-  async enqueueBatch(jobId: string, chunkCount: number, requestId?: string): Promise<void> {
+  async enqueueBatch(jobId: string, chunkCount: number, requestId?: string, chunksAhead = 0): Promise<void> {
     await inSpan('queue job', SpanKind.PRODUCER, { 'messaging.destination.name': BATCH_QUEUE, 'job.id': jobId, 'job.chunks': chunkCount }, () =>
-      this.addBatchFlow(jobId, chunkCount, requestId, traceCarrier()),
+      this.addBatchFlow(jobId, chunkCount, requestId, traceCarrier(), chunksAhead),
     );
   }
 
-  private async addBatchFlow(jobId: string, chunkCount: number, requestId: string | undefined, trace: TraceCarrier | undefined): Promise<void> {
+  private async addBatchFlow(
+    jobId: string,
+    chunkCount: number,
+    requestId: string | undefined,
+    trace: TraceCarrier | undefined,
+    chunksAhead: number,
+  ): Promise<void> {
     const retention = { removeOnComplete: { age: 3_600, count: 10_000 }, removeOnFail: { age: 24 * 3_600, count: 10_000 } };
     await this.handles.flows.add({
       name: JobName.Finalize,
@@ -74,6 +85,7 @@ export class PredictionProducer {
         data: { jobId, index, requestId, trace } satisfies ChunkJobData,
         opts: {
           jobId: `${jobId}-chunk-${index}`,
+          priority: fairPriority(chunksAhead, index),
           attempts: this.config.JOB_ATTEMPTS,
           backoff: { type: CAPPED_BACKOFF, delay: this.config.RETRY_BACKOFF_MS },
           // A chunk that fails for good must not hold the job forever: finalize still runs and turns
@@ -112,6 +124,13 @@ export class PredictionProducer {
       }
     });
   }
+}
+
+/** BullMQ's largest priority (2^21 - 1): past it every chunk simply waits in arrival order. */
+const MAX_PRIORITY = 2_097_151;
+
+export function fairPriority(chunksAhead: number, index: number): number {
+  return Math.min(MAX_PRIORITY, chunksAhead + index + 1);
 }
 
 async function withdraw(job: Job): Promise<void> {

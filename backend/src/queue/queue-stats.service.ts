@@ -53,10 +53,22 @@ export class QueueStats implements OnModuleInit {
     return Object.fromEntries(ages);
   }
 
-  /** Jobs not yet picked up; above MAX_QUEUE_DEPTH new work is refused rather than queued without bound. */
+  /** Jobs of both lanes not yet picked up (what health reports). */
   async backlog(): Promise<number> {
-    const counts = await Promise.all([this.handles.queue, this.handles.batch].map((q) => q.getJobCounts(...NOT_PICKED_UP)));
-    return counts.reduce((sum, c) => sum + backlogOf(c), 0);
+    return (await this.interactiveBacklog()) + (await this.batchBacklog());
+  }
+
+  /**
+   * Single predictions not yet picked up; above MAX_QUEUE_DEPTH new ones are refused rather than queued without
+   * bound. Only this lane counts: a batch backlog, however deep, never refuses a single prediction.
+   */
+  async interactiveBacklog(): Promise<number> {
+    return backlogOf(await this.handles.queue.getJobCounts(...NOT_PICKED_UP));
+  }
+
+  /** Job chunks not yet picked up (the bound for new jobs is MAX_BATCH_QUEUE_DEPTH). */
+  async batchBacklog(): Promise<number> {
+    return backlogOf(await this.handles.batch.getJobCounts(...NOT_PICKED_UP));
   }
 
   isOverloaded(backlog: number): boolean {

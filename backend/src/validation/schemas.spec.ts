@@ -69,3 +69,38 @@ describe('createJobRequest', () => {
     expect((list as unknown[]).length).toBe(20);
   });
 });
+
+describe('control characters', () => {
+  const single = predictRequestSchemas(limits);
+  const job = createJobRequest(limits);
+  const control = 'contains a control character (U+0000 to U+001F other than tab, line feed and carriage return)';
+
+  it('refuses NUL and other C0 characters per field, with their own code', () => {
+    expect(details(() => parseOrThrow(single({ text: 'a\u0000b' }), { text: 'a\u0000b' }, 'x'))).toEqual([
+      { path: 'text', message: `text ${control}`, code: 'control_character' },
+    ]);
+    const body = {
+      name: 'lot\u0007',
+      metadata: { source: { nested: ['ok', 'bad\u001b'] } },
+      reviews: [{ id: 'r\u0001', text: 'Bien' }, { text: 'x\u0008' }],
+    };
+    expect(details(() => parseOrThrow(job, body, 'job'))).toEqual(
+      expect.arrayContaining([
+        { path: 'name', message: `name ${control}`, code: 'control_character' },
+        { path: 'metadata', message: `metadata ${control}`, code: 'control_character' },
+        { path: 'reviews.0.id', message: `id ${control}`, code: 'control_character' },
+        { path: 'reviews.1.text', message: `text ${control}`, code: 'control_character' },
+      ]),
+    );
+  });
+
+  it('refuses a control character in a metadata key too', () => {
+    expect(details(() => parseOrThrow(job, { metadata: { 'k\u0000': 1 }, reviews: [{ text: 'Bien' }] }, 'job'))).toEqual([
+      { path: 'metadata', message: `metadata ${control}`, code: 'control_character' },
+    ]);
+  });
+
+  it('keeps tab, line feed and carriage return, which reviews do hold', () => {
+    expect(parseOrThrow(single({ text: 'Bien\tvraiment\r\nbien' }), { text: 'Bien\tvraiment\r\nbien' }, 'x')).toEqual({ text: 'Bien\tvraiment\r\nbien' });
+  });
+});

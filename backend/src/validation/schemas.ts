@@ -4,13 +4,37 @@ import { AppConfig } from '../config/app-config';
 
 export type Limits = Pick<AppConfig, 'MAX_TEXT_CHARS' | 'MAX_TEXTS_PER_REQUEST' | 'MAX_REVIEWS_PER_JOB'>;
 
+/**
+ * C0 control characters other than tab, LF and CR. None belongs in a review, an id or a name, and PostgreSQL
+ * refuses NUL outright: accepted, such a text could never reach the history.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+export const hasControlCharacter = (value: string): boolean => CONTROL_CHARACTER.test(value);
+
+/** True when no string in a JSON value (keys included) holds a control character. */
+function cleanJson(value: unknown): boolean {
+  if (typeof value === 'string') return !hasControlCharacter(value);
+  if (Array.isArray(value)) return value.every(cleanJson);
+  if (value && typeof value === 'object') return Object.entries(value).every(([key, item]) => !hasControlCharacter(key) && cleanJson(item));
+  return true;
+}
+
+/** The refinement every free-text field gets: refused per field, with its own code. */
+const noControlCharacters = (field: string) =>
+  [
+    (value: string) => !hasControlCharacter(value),
+    { message: `${field} contains a control character (U+0000 to U+001F other than tab, line feed and carriage return)`, params: { code: 'control_character' } },
+  ] as const;
+
 /** A review text: a string of 1..MAX_TEXT_CHARS characters once surrounding whitespace is trimmed. */
 export const reviewText = (limits: Limits) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'text is required' : 'text must be a string') })
     .trim()
     .min(1, 'text is empty')
-    .max(limits.MAX_TEXT_CHARS, `text is longer than ${limits.MAX_TEXT_CHARS} characters`);
+    .max(limits.MAX_TEXT_CHARS, `text is longer than ${limits.MAX_TEXT_CHARS} characters`)
+    .refine(...noControlCharacters('text'));
 
 // Only the "not an object" message is ours; unknown keys keep zod's message, which names them.
 const jsonObject = {
@@ -50,16 +74,27 @@ export function predictRequestSchemas(limits: Limits) {
 const reviewId = z
   .union([z.string(), z.number()])
   .transform(String)
-  .pipe(z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters'));
+  .pipe(z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters').refine(...noControlCharacters('id')));
 
 const METADATA_MAX_BYTES = 4_096;
 
 /** A job's optional name and free-form metadata (kept with it in the history). */
 export const jobDetails = {
-  name: z.string().trim().min(1, 'name is empty').max(200, 'name is longer than 200 characters').optional().describe('Shown in job lists'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name is empty')
+    .max(200, 'name is longer than 200 characters')
+    .refine(...noControlCharacters('name'))
+    .optional()
+    .describe('Shown in job lists'),
   metadata: z
     .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, `metadata is larger than ${METADATA_MAX_BYTES} bytes as JSON`)
+    .refine(cleanJson, {
+      message: 'metadata contains a control character (U+0000 to U+001F other than tab, line feed and carriage return)',
+      params: { code: 'control_character' },
+    })
     .optional()
     .describe(`Yours, kept with the job (at most ${METADATA_MAX_BYTES} bytes as JSON)`),
 };
@@ -88,11 +123,11 @@ export const createJobRequest = (limits: Limits) =>
 
 /** The fields of a multipart CSV upload besides its `file` (JSON jobs' name and callbackUrl included). */
 export const csvUploadForm = z.object({
-  textColumn: z.string().max(200).optional().describe('Column holding the review (default: text, review, texte, avis or critique)'),
-  idColumn: z.string().max(200).optional().describe('Optional column holding your ids'),
+  textColumn: z.string().max(200).refine(...noControlCharacters('textColumn')).optional().describe('Column holding the review (default: text, review, texte, avis or critique)'),
+  idColumn: z.string().max(200).refine(...noControlCharacters('idColumn')).optional().describe('Optional column holding your ids'),
   delimiter: z.string().min(1).max(1, 'delimiter is one character').optional().describe('Field delimiter (default ",")'),
-  name: z.string().optional().describe('Shown in job lists'),
-  callbackUrl: z.string().optional().describe('As in the JSON form'),
+  name: z.string().refine(...noControlCharacters('name')).optional().describe('Shown in job lists'),
+  callbackUrl: z.string().refine(...noControlCharacters('callbackUrl')).optional().describe('As in the JSON form'),
 });
 
 /** Printable ASCII, as HTTP headers carry; long enough for a UUID or a client's own request id. */
@@ -122,6 +157,7 @@ export const FIELD_ERROR_CODES = [
   'not_allowed',
   'duplicate',
   'callback_refused',
+  'control_character',
   'invalid',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
@@ -163,6 +199,8 @@ function codeOf(issue: z.core.$ZodIssue): { code: FieldErrorCode; limit?: number
     case 'invalid_value':
     case 'invalid_union':
       return { code: 'not_allowed' };
+    case 'custom':
+      return issue.params?.code === 'control_character' ? { code: 'control_character' } : { code: 'invalid' };
     default:
       return { code: 'invalid' };
   }

@@ -6,12 +6,21 @@ import { BlockList, isIP } from 'node:net';
 export interface CallbackPolicy {
   /** Host names (`hooks.example.com`) or suffixes (`*.example.com`); empty: any host. */
   allowedHosts: string[];
-  /** Loopback, private, link-local and other non-public addresses; false outside tests and private networks. */
+  /**
+   * Loopback, private, link-local and other non-public addresses, and ports other than 80 and 443; false
+   * outside tests and private networks.
+   */
   allowPrivate: boolean;
 }
 
+/** A callback goes to a web server's usual port: any other port is how SSRF reaches internal services. */
+const PUBLIC_PORTS = new Set(['', '80', '443']);
+
 // Addresses a callback must not reach (SSRF): this host, the private networks, cloud metadata (169.254.169.254),
-// carrier-grade NAT, multicast and reserved ranges. IPv4-mapped IPv6 addresses are checked as IPv4.
+// carrier-grade NAT, the documentation ranges (TEST-NET-1..3, 2001:db8::/32), benchmarking, multicast and
+// reserved ranges, and the IPv6 transition prefixes that embed an IPv4 address a gateway would reach for us
+// (NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo 2001::/32). IPv4-mapped IPv6 addresses are
+// checked as IPv4.
 const NOT_PUBLIC = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
@@ -21,8 +30,12 @@ for (const [network, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 3],
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
@@ -34,6 +47,11 @@ for (const [network, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 32],
+  ['2001:db8::', 32],
+  ['2002::', 16],
 ] as const) {
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
@@ -72,10 +90,11 @@ export async function refusalOf(raw: string, policy: CallbackPolicy): Promise<st
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!hostAllowed(host, policy.allowedHosts)) return `callbackUrl's host ${host} is not in the allowed callback hosts`;
   if (policy.allowPrivate) return null;
+  if (!PUBLIC_PORTS.has(url.port)) return `callbackUrl's port ${url.port} is not allowed (only 80 and 443)`;
   const addresses = isIP(host) ? [host] : await resolveAll(host);
   if (addresses === null) return `callbackUrl's host ${host} does not resolve`;
-  const blocked = addresses.find((address) => !isPublicAddress(address));
-  return blocked ? `callbackUrl's host ${host} is a private or reserved address (${blocked})` : null;
+  // Never which address: the caller must not learn what an internal name resolves to.
+  return addresses.some((address) => !isPublicAddress(address)) ? `callbackUrl's host ${host} is not a public address` : null;
 }
 
 async function resolveAll(host: string): Promise<string[] | null> {
@@ -94,7 +113,7 @@ export function guardedLookup(policy: CallbackPolicy) {
       if (error) return callback(error, []);
       const entries = found as { address: string; family: number }[];
       const refused = policy.allowPrivate ? undefined : entries.find((entry) => !isPublicAddress(entry.address));
-      if (refused) return callback(new CallbackRefused(`${hostname} resolves to a private or reserved address (${refused.address})`), []);
+      if (refused) return callback(new CallbackRefused(`${hostname} is not a public address`), []);
       if ((options as { all?: boolean }).all) return callback(null, entries);
       callback(null, entries[0].address, entries[0].family);
     });

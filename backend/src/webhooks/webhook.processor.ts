@@ -1,8 +1,9 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { JobStatus, WebhookAttempt, WebhookDelivery, WebhookPayload } from '@allocine/contracts';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 
+import { PerClientSlots } from '../common/per-client-slots';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { jobLinks } from '../jobs/job-links';
@@ -18,12 +19,18 @@ import { SIGNATURE_HEADERS, sign, signingSecretFor } from './signature';
  * Delivers a finished job's status to its callbackUrl: signed, one attempt per BullMQ attempt, each recorded on
  * the job (`webhook.attempts`), retried with capped exponential backoff until a 2xx or WEBHOOK_MAX_ATTEMPTS.
  * At least once: a worker that dies mid-POST leaves the attempt to another, so receivers dedupe on webhook-id.
+ * Fair: one key's deliveries hold at most WEBHOOK_CONCURRENCY_PER_CLIENT of this worker's slots; past that its
+ * next one waits a moment (without spending an attempt), so a key whose receivers hang delays only its own.
  */
+/** How long a delivery waits when its key already holds all the slots it may. */
+const RETRY_WHEN_BUSY_MS = 500;
+
 @Processor(WEBHOOK_QUEUE, { concurrency: 16 })
 export class WebhookProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookProcessor.name);
   private readonly backoff: (attemptsMade: number, type?: string) => number;
   private readonly policy: CallbackPolicy;
+  private readonly inFlight: PerClientSlots;
 
   constructor(
     private readonly store: JobStore,
@@ -32,6 +39,7 @@ export class WebhookProcessor extends WorkerHost implements OnApplicationBootstr
     super();
     this.backoff = cappedBackoff(config.WEBHOOK_BACKOFF_MS, config.WEBHOOK_MAX_BACKOFF_MS);
     this.policy = { allowedHosts: config.WEBHOOK_ALLOWED_HOSTS, allowPrivate: config.WEBHOOK_ALLOW_PRIVATE };
+    this.inFlight = new PerClientSlots(config.WEBHOOK_CONCURRENCY_PER_CLIENT);
   }
 
   onApplicationBootstrap(): void {
@@ -47,10 +55,24 @@ export class WebhookProcessor extends WorkerHost implements OnApplicationBootstr
     this.logger.warn(`worker error: ${error.message}`);
   }
 
-  async process(job: Job<CallbackJobData>): Promise<{ state: string }> {
+  async process(job: Job<CallbackJobData>, token?: string): Promise<{ state: string }> {
     const record = await this.store.get(job.data.jobId);
     if (!record?.callbackUrl || !record.webhook) return { state: 'gone' };
     if (record.webhook.state !== 'pending') return { state: record.webhook.state };
+    const release = this.inFlight.take(record.owner);
+    if (!release) {
+      // This key already holds its share of the slots: try again shortly, the attempt not spent.
+      await job.moveToDelayed(Date.now() + RETRY_WHEN_BUSY_MS, token);
+      throw new DelayedError();
+    }
+    try {
+      return await this.deliver(job, record, record.webhook);
+    } finally {
+      release();
+    }
+  }
+
+  private async deliver(job: Job<CallbackJobData>, record: JobRecord, webhook: WebhookDelivery): Promise<{ state: string }> {
     const attempt = job.attemptsMade + 1;
     const started = Date.now();
     const { status, error, refused } = await this.attempt(record);
@@ -58,9 +80,9 @@ export class WebhookProcessor extends WorkerHost implements OnApplicationBootstr
     const last = delivered || refused || attempt >= (job.opts.attempts ?? 1);
     const made: WebhookAttempt = { attempt, at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started };
     const delivery: WebhookDelivery = {
-      ...record.webhook,
+      ...webhook,
       state: delivered ? 'delivered' : last ? 'failed' : 'pending',
-      attempts: [...record.webhook.attempts, made],
+      attempts: [...webhook.attempts, made],
       nextAttemptAt: last ? null : new Date(Date.now() + this.backoff(attempt, CAPPED_BACKOFF)).toISOString(),
     };
     await this.store.saveWebhook(record.id, delivery);

@@ -15,6 +15,7 @@ export interface UiError {
 const KIND: Record<ProblemType, UiError['kind']> = {
   'invalid-request': 'invalid',
   'payload-too-large': 'invalid',
+  'unsupported-media-type': 'invalid',
   'idempotency-mismatch': 'invalid',
   conflict: 'invalid',
   unauthorized: 'unauthorized',
@@ -34,7 +35,7 @@ function problemType(status: number, body: Partial<Problem> | null): ProblemType
   const named = typeof body?.type === 'string' ? (body.type.split('/').pop() ?? '') : '';
   if (Object.hasOwn(PROBLEM_MESSAGES_FR, named)) return named as ProblemType;
   const byStatus: Partial<Record<number, ProblemType>> = {
-    400: 'invalid-request', 401: 'unauthorized', 403: 'unauthorized', 404: 'not-found', 413: 'payload-too-large',
+    400: 'invalid-request', 401: 'unauthorized', 403: 'unauthorized', 404: 'not-found', 413: 'payload-too-large', 415: 'unsupported-media-type',
     422: 'invalid-request', 429: 'rate-limited', 502: 'model-rejected', 503: 'unavailable', 504: 'model-timeout',
   };
   return byStatus[status] ?? null;

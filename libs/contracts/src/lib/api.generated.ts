@@ -26,7 +26,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down); 503 when a needed one is down */
+        /**
+         * Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down); 503 when a needed one is down
+         * @description With API keys on, a request without a valid key sees each component's status only (no addresses, counts or error messages).
+         */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -274,7 +277,7 @@ export type components = {
              * @description What, for a client to say in its own words
              * @enum {string}
              */
-            code: "required" | "wrong_type" | "empty" | "too_long" | "too_many" | "too_small" | "too_big" | "unknown_field" | "invalid_format" | "not_allowed" | "duplicate" | "callback_refused" | "invalid";
+            code: "required" | "wrong_type" | "empty" | "too_long" | "too_many" | "too_small" | "too_big" | "unknown_field" | "invalid_format" | "not_allowed" | "duplicate" | "callback_refused" | "control_character" | "invalid";
             /** @description The bound crossed (too_long, too_many, too_small, too_big) */
             limit?: number;
         };
@@ -785,6 +788,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body that is not JSON, or compressed (Content-Encoding) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
             429: {
                 headers: {
@@ -981,6 +993,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body that is neither JSON nor a multipart upload, or compressed (Content-Encoding) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Idempotency-Key already used with another body */
             422: {
                 headers: {
@@ -1150,7 +1171,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            /** @description Too many requests, too many wrong keys from this address, or too many event streams open for this client (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -13,6 +13,7 @@ export type ProblemType =
   | 'not-found'
   | 'conflict'
   | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'idempotency-mismatch'
   | 'rate-limited'
   | 'too-many-jobs'

@@ -17,6 +17,7 @@ const WHAT: Record<FieldError['code'], string> = {
   not_allowed: 'Valeur non permise',
   duplicate: 'En double',
   callback_refused: 'URL de rappel refusée',
+  control_character: 'Caractère de contrôle interdit',
   invalid: 'Invalide',
 };
 

@@ -11,6 +11,7 @@ export const PROBLEM_MESSAGES_FR: Record<ProblemType, string> = {
   'not-found': 'Introuvable : inconnu, supprimé ou expiré.',
   conflict: "Impossible dans l'état actuel.",
   'payload-too-large': 'Trop volumineux : le fichier ou le lot dépasse la limite du service.',
+  'unsupported-media-type': 'Format refusé : le service attend du JSON ou un fichier CSV, sans compression.',
   'idempotency-mismatch': 'Cette demande a déjà été envoyée avec un autre contenu.',
   'rate-limited': 'Trop de requêtes : patientez un instant.',
   'too-many-jobs': "Trop de lots en cours : attendez la fin de l'un d'eux.",
