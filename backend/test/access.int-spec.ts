@@ -162,10 +162,24 @@ describe('admission of jobs', () => {
     await submit('alice', 30).expect(202);
   });
 
+  it("counts finished jobs' results in a per-client budget until they are deleted", async () => {
+    const target = await app({ API_KEYS: 'alice,bob', RESULTS_BYTES_PER_CLIENT: '20kb' });
+    const text = `${REVIEW} `.repeat(22); // ~1,000 bytes: ten reviews hold ~12 KB with their result rows
+    const submit = (key: string) => target.http.post('/api/v1/jobs').set('X-API-Key', key).send(job(text, 10));
+    const first = await submit('alice').expect(202);
+    expect((await waitForJob(target, first.body.id, 60_000, { 'X-API-Key': 'alice' })).state).toBe('completed');
+    const refused = await submit('alice').expect(429);
+    expect(refused.body.detail).toMatch(/^Your jobs already hold \d+ bytes in the service, finished ones' results included \(at most 20kb per client\)/);
+    expect(refused.headers['retry-after']).toBe('60');
+    await submit('bob').expect(202);
+    await target.http.delete(`/api/v1/jobs/${first.body.id}`).set('X-API-Key', 'alice').expect(204);
+    await submit('alice').expect(202);
+  });
+
   it("schedules fairly: a small job of another key finishes long before a greedy key's backlog", async () => {
     // One chunk at a time, ten reviews each: alice's 300 chunks would hold bob's 2 back for all of them in FIFO order.
     const target = await app({ API_KEYS: 'alice,bob', CHUNK_SIZE: '10', CHUNK_CONCURRENCY: '1' });
-    const alice = [];
+    const alice: string[] = [];
     for (let i = 0; i < 3; i++) alice.push((await target.http.post('/api/v1/jobs').set('X-API-Key', 'alice').send(job(REVIEW, 1_000)).expect(202)).body.id);
     const bob = (await target.http.post('/api/v1/jobs').set('X-API-Key', 'bob').send(job('Un navet ennuyeux.', 20)).expect(202)).body.id;
     const done = await waitForJob(target, bob, 120_000, { 'X-API-Key': 'bob' });

@@ -166,7 +166,7 @@ describe('job callbacks', () => {
     const hook = await receiver([204]);
     try {
       const target = await apps.start({ ...settings, WEBHOOK_TIMEOUT_MS: '8000', WEBHOOK_MAX_ATTEMPTS: '1' });
-      const alice = [];
+      const alice: string[] = [];
       for (let i = 0; i < 18; i++) {
         alice.push((await target.http.post('/api/v1/jobs').set(KEY).send({ reviews: REVIEWS, callbackUrl: hangingUrl }).expect(202)).body.id as string);
       }

@@ -108,6 +108,11 @@ export const configSchema = z.object({
   MAX_EVENT_STREAMS_PER_CLIENT: integer(10, 1),
   /** Jobs one client (its key, or its address without keys) may have queued or running at once. */
   MAX_ACTIVE_JOBS_PER_CLIENT: integer(20, 1),
+  /**
+   * What one client's jobs may hold in Redis, finished jobs' results included (text, ids and ~200 bytes a row),
+   * until they expire (RESULTS_TTL_SECONDS) or are deleted; past it new jobs get 429.
+   */
+  RESULTS_BYTES_PER_CLIENT: bytes.default('200mb'),
   /** Review text accepted and not yet finished, all jobs together; past it new jobs get 503 + Retry-After. */
   ACCEPTED_WORK_BYTES: bytes.default('256mb'),
   SHUTDOWN_GRACE_MS: integer(30_000, 0),

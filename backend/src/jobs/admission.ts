@@ -9,7 +9,8 @@ export type Admission =
   | { admitted: true; reviewsAhead: number }
   | { admitted: false; reason: 'client'; activeJobs: number }
   | { admitted: false; reason: 'reviews'; queuedReviews: number }
-  | { admitted: false; reason: 'budget'; acceptedBytes: number };
+  | { admitted: false; reason: 'budget'; acceptedBytes: number }
+  | { admitted: false; reason: 'held'; heldBytes: number };
 
 // One atomic step over the hash of accepted jobs (job id → "bytes|admitted at ms|reviews|client"; entries
 // written before reviews were counted read as 0 reviews): forget jobs that have ended (or whose record never
@@ -42,8 +43,27 @@ end
 if mine >= tonumber(ARGV[7]) then return {'client', mine} end
 if myReviews + tonumber(ARGV[9]) > tonumber(ARGV[10]) then return {'reviews', myReviews} end
 if total + tonumber(ARGV[3]) > tonumber(ARGV[6]) then return {'budget', total} end
+-- What this client holds in Redis (KEYS[2], job id → "bytes|admitted at ms"): every job of its whose record is
+-- still there, finished ones too, until their results expire or are deleted (JobStore's tombstone, <job>:deleted).
+local held = 0
+local mineHeld = redis.call('HGETALL', KEYS[2])
+for i = 1, #mineHeld, 2 do
+  local id, value = mineHeld[i], mineHeld[i + 1]
+  local bytes, at = string.match(value, '^(%d+)|(%d+)$')
+  local deleted = redis.call('EXISTS', ARGV[1] .. id .. ':deleted') == 1
+  if not deleted and (redis.call('EXISTS', ARGV[1] .. id) == 1 or now - tonumber(at) < grace) then
+    held = held + tonumber(bytes)
+  else
+    redis.call('HDEL', KEYS[2], id)
+  end
+end
+if held + tonumber(ARGV[12]) > tonumber(ARGV[11]) then return {'held', held} end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3] .. '|' .. ARGV[5] .. '|' .. ARGV[9] .. '|' .. ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[12] .. '|' .. ARGV[5])
 return {'ok', myReviews}`;
+
+/** Room a result row takes beyond its text and id (label, score, probabilities, status), for the held budget. */
+const RESULT_ROW_BYTES = 200;
 
 /** A submission that never got its job record is forgotten after this long. */
 const GRACE_MS = 60_000;
@@ -51,36 +71,43 @@ const GRACE_MS = 60_000;
 /**
  * Admission of batch jobs beyond the batch lane's depth: at most MAX_ACTIVE_JOBS_PER_CLIENT unfinished jobs
  * and MAX_QUEUED_REVIEWS_PER_CLIENT unfinished reviews per client (its own backlog is its own limit, never
- * everyone's), and at most ACCEPTED_WORK_BYTES of unfinished review text in all (what Redis must hold until it
- * is classified; its maxmemory is the hard bound, this keeps the API well inside it).
+ * everyone's), at most ACCEPTED_WORK_BYTES of unfinished review text in all (what Redis must hold until it
+ * is classified; its maxmemory is the hard bound, this keeps the API well inside it), and per client at most
+ * RESULTS_BYTES_PER_CLIENT held in Redis, finished jobs' results included, until they expire or are deleted.
  */
 @Injectable()
 export class JobAdmission {
   private readonly key: string;
   private readonly jobPrefix: string;
+  private readonly heldPrefix: string;
   readonly budgetBytes: number;
+  readonly heldBudget: number;
 
   constructor(
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.key = `${config.QUEUE_PREFIX}:accepted-jobs`;
+    this.heldPrefix = `${config.QUEUE_PREFIX}:held-jobs:`;
+    this.heldBudget = toBytes(config.RESULTS_BYTES_PER_CLIENT);
     this.jobPrefix = `${config.QUEUE_PREFIX}:job:`;
     this.budgetBytes = toBytes(config.ACCEPTED_WORK_BYTES);
   }
 
   async admit(jobId: string, client: string, bytes: number, reviews: number): Promise<Admission> {
     const { MAX_ACTIVE_JOBS_PER_CLIENT, MAX_QUEUED_REVIEWS_PER_CLIENT } = this.config;
-    const args = [this.jobPrefix, jobId, bytes, client, Date.now(), this.budgetBytes, MAX_ACTIVE_JOBS_PER_CLIENT, GRACE_MS, reviews, MAX_QUEUED_REVIEWS_PER_CLIENT];
-    const [verdict, count] = (await this.redis.client.eval(ADMIT, 1, this.key, ...args)) as [string, number];
+    const held = bytes + reviews * RESULT_ROW_BYTES;
+    const args = [this.jobPrefix, jobId, bytes, client, Date.now(), this.budgetBytes, MAX_ACTIVE_JOBS_PER_CLIENT, GRACE_MS, reviews, MAX_QUEUED_REVIEWS_PER_CLIENT, this.heldBudget, held];
+    const [verdict, count] = (await this.redis.client.eval(ADMIT, 2, this.key, `${this.heldPrefix}${client}`, ...args)) as [string, number];
     if (verdict === 'client') return { admitted: false, reason: 'client', activeJobs: count };
     if (verdict === 'reviews') return { admitted: false, reason: 'reviews', queuedReviews: count };
     if (verdict === 'budget') return { admitted: false, reason: 'budget', acceptedBytes: count };
+    if (verdict === 'held') return { admitted: false, reason: 'held', heldBytes: count };
     return { admitted: true, reviewsAhead: count };
   }
 
   /** The job was not accepted after all (its record or queue entry could not be written). */
-  async withdraw(jobId: string): Promise<void> {
-    await this.redis.client.hdel(this.key, jobId);
+  async withdraw(jobId: string, client: string): Promise<void> {
+    await this.redis.client.multi().hdel(this.key, jobId).hdel(`${this.heldPrefix}${client}`, jobId).exec();
   }
 }

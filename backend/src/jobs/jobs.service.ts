@@ -88,7 +88,7 @@ export class JobsService {
       await this.producer.enqueueBatch(id, record.chunkCount, details.requestId, Math.floor(reviewsAhead / chunkSize));
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);
-      await this.admission.withdraw(id).catch(() => undefined);
+      await this.admission.withdraw(id, caller.client).catch(() => undefined);
       throw unavailable('Queue unavailable (Redis is not answering); the job was not accepted');
     }
     return this.status(caller, id);
@@ -192,6 +192,13 @@ export class JobsService {
       throw tooManyJobs(
         `You already have ${verdict.activeJobs} jobs queued or running (at most ${this.config.MAX_ACTIVE_JOBS_PER_CLIENT}); submit more when one has finished`,
         30,
+      );
+    }
+    if (verdict.reason === 'held') {
+      throw tooManyJobs(
+        `Your jobs already hold ${verdict.heldBytes} bytes in the service, finished ones' results included (at most ` +
+          `${this.config.RESULTS_BYTES_PER_CLIENT} per client): delete the jobs you no longer need (DELETE /api/v1/jobs/{id}) or wait for their results to expire`,
+        60,
       );
     }
     throw unavailable(`The service already holds ${verdict.acceptedBytes} bytes of review text waiting to be classified; try again shortly`, 30);
