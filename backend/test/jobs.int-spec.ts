@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 
 import { JobStore } from '../src/jobs/job.store';
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
 import { redisOptions } from '../src/queue/redis-options';
 import { REPO_ROOT, loadEnvironment } from './environment';
-import { RunningApp, modelServerProxy, startApp, waitForJob } from './helpers';
+import { RunningApp, modelServerProxy, sleep, startApp, waitForJob } from './helpers';
 
 /** Real Allociné-style reviews written for these tests, repeated to reach the sizes we need. */
 const fixtures = readFileSync(join(REPO_ROOT, 'model-server/tests/fixtures/reviews.jsonl'), 'utf-8')
@@ -166,6 +167,33 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     expect(missing.body).toMatchObject({ type: '/api/v1/problems/not-found', status: 404, title: 'Not found' });
     await target.http.get('/api/v1/jobs/not-a-uuid').expect(400);
     await target.http.delete('/api/v1/jobs/7b0c2f8e-2d1f-4c3a-9a57-7b2a1c0d9e11').expect(404);
+  });
+});
+
+describe('live progress (Server-Sent Events)', () => {
+  it('reads an idle job rarely, and tells of a change at once: JobStore announces it on Redis pub/sub', async () => {
+    // No workers: the job stays queued, and nothing but the stream reads it.
+    const target = await startApp({ APP_ROLE: 'api' });
+    const redis = new Redis(loadEnvironment().redisUrl);
+    try {
+      const created = await target.http.post('/api/v1/jobs').send({ reviews: reviews(3) }).expect(202);
+      const id = created.body.id as string;
+      const stream = eventStream(target, id).then((response) => response);
+      const jobReads = async () => Number(/cmdstat_hgetall:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+      await sleep(500);
+      const before = await jobReads();
+      await sleep(3_000);
+      // Polling twice a second read it six times in these 3 s.
+      expect((await jobReads()) - before).toBeLessThanOrEqual(2);
+      const cancelledAt = Date.now();
+      await target.http.delete(`/api/v1/jobs/${id}`).expect(200);
+      const { body } = await stream;
+      expect(Date.now() - cancelledAt).toBeLessThan(1_500);
+      expect(body as string).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
+    } finally {
+      redis.disconnect();
+      await target.close();
+    }
   });
 });
 

@@ -98,6 +98,8 @@ export class JobStore {
   private progress = (id: string) => `${this.prefix}:${id}:progress`;
   private chunk = (id: string, index: number) => `${this.prefix}:${id}:chunk:${index}`;
   private tombstone = (id: string) => `${this.prefix}:${id}:deleted`;
+  /** Where each change of a job is announced (JobChanges listens for its event streams). */
+  readonly changes = (id: string) => `${this.prefix}:${id}:changed`;
   /** Every key holding a job: its record, its progress, its chunks (the meta key first: FINISH reads it). */
   private keysOf = (id: string, chunkCount: number) => [this.meta(id), this.progress(id), ...range(chunkCount).map((i) => this.chunk(id, i))];
 
@@ -157,7 +159,7 @@ export class JobStore {
     const keys = record ? this.keysOf(id, record.chunkCount) : [];
     const tx = this.redis.client.multi();
     if (keys.length) tx.del(...keys);
-    await tx.set(this.tombstone(id), '1', 'EX', this.ttl).exec();
+    await tx.set(this.tombstone(id), '1', 'EX', this.ttl).publish(this.changes(id), 'deleted').exec();
   }
 
   async isDeleted(id: string): Promise<boolean> {
@@ -193,7 +195,9 @@ export class JobStore {
 
   /** Record a callback attempt's outcome on the job (false when the job is gone). */
   async saveWebhook(id: string, delivery: WebhookDelivery): Promise<boolean> {
-    return (await this.redis.client.eval(SAVE_WEBHOOK, 1, this.meta(id), JSON.stringify(delivery))) === 1;
+    const saved = (await this.redis.client.eval(SAVE_WEBHOOK, 1, this.meta(id), JSON.stringify(delivery))) === 1;
+    if (saved) await this.announce(id);
+    return saved;
   }
 
   async counts(id: string): Promise<ChunkCounts> {
@@ -229,12 +233,21 @@ export class JobStore {
   }
 
   async markRunning(id: string): Promise<JobState | null> {
-    return (await this.redis.client.eval(MARK_RUNNING, 1, this.meta(id), new Date().toISOString())) as JobState | null;
+    const state = (await this.redis.client.eval(MARK_RUNNING, 1, this.meta(id), new Date().toISOString())) as JobState | null;
+    await this.announce(id);
+    return state;
+  }
+
+  /** Tell the job's event streams it changed. Best effort: a stream also looks by itself every few seconds. */
+  private async announce(id: string): Promise<void> {
+    await this.redis.client.publish(this.changes(id), 'state').catch(() => undefined);
   }
 
   /** `cancelled` when this call cancelled the job, `already:<state>` when it had finished, null when unknown. */
   async cancel(id: string): Promise<string | null> {
-    return (await this.redis.client.eval(CANCEL, 1, this.meta(id), new Date().toISOString())) as string | null;
+    const outcome = (await this.redis.client.eval(CANCEL, 1, this.meta(id), new Date().toISOString())) as string | null;
+    await this.announce(id);
+    return outcome;
   }
 
   /**
@@ -246,7 +259,8 @@ export class JobStore {
       .multi()
       .set(this.chunk(id, index), JSON.stringify(rows), 'EX', this.ttl)
       .hset(this.progress(id), String(index), JSON.stringify(counts))
-      .expire(this.progress(id), this.ttl);
+      .expire(this.progress(id), this.ttl)
+      .publish(this.changes(id), 'chunk');
     await this.history.appendTo(tx, history).exec();
   }
 
@@ -266,6 +280,7 @@ export class JobStore {
     const keys = this.keysOf(id, record.chunkCount);
     const state = (await this.redis.client.eval(FINISH, keys.length, ...keys, outcome, now.toISOString(), expiresAt, this.ttl)) as JobState | null;
     if (!state) return null;
+    await this.announce(id);
     const closed = await this.get(id);
     // Finalize is retried until this is written too: the history's copy of the job ends in the same state.
     if (closed) await this.history.append([jobEvent(closed, counts)]);

@@ -38,6 +38,7 @@ import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, csvUploadForm, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
 import { UTF8_BOM, rowsToCsv } from './csv';
 import { reviewsFromCsv } from './csv-upload';
+import { JobChanges } from './job-changes';
 import { streamJobEvents } from './job-events';
 import { JobsService } from './jobs.service';
 
@@ -52,6 +53,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly history: HistoryRepository,
+    private readonly changes: JobChanges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.streams = new PerClientSlots(config.MAX_EVENT_STREAMS_PER_CLIENT);
@@ -149,7 +151,7 @@ export class JobsController {
       throw new ApiError('rate-limited', `At most ${limit} event streams open at once per client; close one (or poll GET /jobs/{id})`, undefined, 5);
     }
     try {
-      await streamJobEvents(request, response, () => this.jobs.status(caller, id));
+      await streamJobEvents(request, response, () => this.jobs.status(caller, id), this.changes.follow(id));
     } finally {
       release();
     }

@@ -9,6 +9,7 @@ import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobAdmission } from './admission';
 import { ArchivedJobs } from './archived-jobs';
+import { JobChanges } from './job-changes';
 import { IdempotencyKeys } from './idempotency';
 import { JobStoreModule } from './job-store.module';
 import { JobsController } from './jobs.controller';
@@ -29,6 +30,6 @@ import { JobsService } from './jobs.service';
     }),
   ],
   controllers: [JobsController],
-  providers: [JobsService, JobAdmission, ArchivedJobs, IdempotencyKeys],
+  providers: [JobsService, JobAdmission, ArchivedJobs, IdempotencyKeys, JobChanges],
 })
 export class JobsModule {}
