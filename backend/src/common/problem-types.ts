@@ -27,7 +27,7 @@ export const PROBLEM_CATALOGUE: Record<ProblemType, ProblemTypeDoc> = {
   'auth-failures': {
     status: HttpStatus.TOO_MANY_REQUESTS,
     title: 'Too many failed keys',
-    description: 'Too many requests with a wrong or missing key from this address; every request is refused until `Retry-After`.',
+    description: 'Too many requests with a wrong or missing key from this address: further ones are refused until `Retry-After`; a valid key is still admitted.',
   },
   'not-found': {
     status: HttpStatus.NOT_FOUND,

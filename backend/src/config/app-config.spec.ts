@@ -45,6 +45,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
   });
 
+  it("refuses a UI key that is one of the integrators' keys; a UI key of its own turns keys on", () => {
+    expect(() => loadConfig({ API_KEYS: 'site-a,site-b', UI_API_KEY: 'site-b' })).toThrow(/UI_API_KEY: must be a key of its own, not one of API_KEYS/);
+    expect(loadConfig({ API_KEYS: 'site-a', UI_API_KEY: 'ui-own' }).UI_API_KEY).toBe('ui-own');
+    expect(() => loadConfig({ NODE_ENV: 'production', UI_API_KEY: 'ui-own' })).not.toThrow();
+  });
+
   it('rejects a size it cannot read', () => {
     expect(() => loadConfig({ JOB_BODY_LIMIT: 'ten megs' })).toThrow(/JOB_BODY_LIMIT/);
   });

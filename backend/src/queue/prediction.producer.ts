@@ -55,9 +55,9 @@ export class PredictionProducer {
    * from the job id and position, so re-adding a chunk never duplicates its results.
    *
    * Fair share: chunk i of a job whose client already has `chunksAhead` chunks unfinished gets priority
-   * chunksAhead + i + 1 (BullMQ takes the lowest first, in order of arrival among equals). A newcomer's first
-   * chunk therefore goes next to the greedy client's first waiting ones instead of behind its whole backlog:
-   * the clients' chunks interleave, and one client's backlog delays its own work.
+   * chunksAhead + i + 1 (BullMQ takes the lowest first, in order of arrival among equals). Each client's chunks
+   * are numbered from its own backlog, so a job queues behind its own client's earlier chunks, not behind other
+   * clients': a client with less unfinished work is served first, and clients with equal backlogs alternate.
    */
   async enqueueBatch(jobId: string, chunkCount: number, requestId?: string, chunksAhead = 0): Promise<void> {
     await inSpan('queue job', SpanKind.PRODUCER, { 'messaging.destination.name': BATCH_QUEUE, 'job.id': jobId, 'job.chunks': chunkCount }, () =>
