@@ -92,7 +92,25 @@ function torchServeAlive() {
   }
 }
 
+const installed = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * A system package npm start needs: installed with apt when this runs as root on Debian or Ubuntu (what a fresh
+ * machine or container is), else the one command that installs it is named.
+ */
+function aptInstall(pkg, what, alternative = '') {
+  const command = `apt-get install -y ${pkg}`;
+  if (process.getuid?.() !== 0 || !installed('apt-get')) fail(`${what} is needed. Install it: sudo ${command}${alternative ? ` (${alternative})` : ''}`);
+  say(`${what} is missing: ${command}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', pkg]]) {
+    if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) fail(`apt-get ${args.join(' ')} failed: install ${pkg} by hand`);
+  }
+}
+
 async function setUp() {
+  // TorchServe runs on Java 17+.
+  if (MODEL_SERVER === 'torchserve' && !installed('java')) aptInstall('openjdk-17-jre-headless', 'Java (TorchServe)');
   if (!existsSync(join(ROOT, 'node_modules'))) step('installing npm dependencies (npm ci, about 1 minute)', 'npm', ['ci', '--no-audit', '--no-fund']);
   step('checking the Python environment (.venv, pinned requirements; first time about 1 minute)', 'bash', ['model-server/scripts/setup-python.sh']);
   checkModelDir();
@@ -150,9 +168,7 @@ async function startRedis() {
     say(`Redis: not using the one on 127.0.0.1:${usual} (${problem ?? 'it does not answer as Redis'}); REDIS_URL=${url} would use it anyway`);
     port = usual + 1;
   }
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
-    fail('Redis is needed. Install it (sudo apt-get install -y redis-server) or set REDIS_URL=redis://host:port');
-  }
+  if (!installed('redis-server')) aptInstall('redis-server', 'Redis', 'or set REDIS_URL=redis://host:port');
   const dir = join(RUN_DIR, port === 6379 ? 'redis' : `redis-${port}`);
   mkdirSync(dir, { recursive: true });
   say(`Redis: starting redis-server on 127.0.0.1:${port} (append-only file in ${dir}, so accepted jobs survive restarts)`);
