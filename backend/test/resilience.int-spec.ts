@@ -1,9 +1,11 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Queue, Worker } from 'bullmq';
+import Redis from 'ioredis';
 import request from 'supertest';
 
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
@@ -215,6 +217,35 @@ describe('Redis outage', () => {
       const created = await target.http.post('/api/v1/jobs').send({ reviews: [{ text: REVIEW }, { text: 'Nul.' }] }).expect(202);
       expect((await waitForJob(target, created.body.id, 30_000)).state).toBe('completed');
     } finally {
+      await target.close();
+      redis.kill('SIGKILL');
+    }
+  });
+});
+
+describe('Redis refusing writes (maxmemory reached, noeviction)', () => {
+  it('fails closed: requests the counters cannot count are refused with 503, never let through uncounted', async () => {
+    const port = await freePort();
+    const redis = startRedis(port);
+    await sleep(300);
+    const target = await startApp({ REDIS_URL: `redis://127.0.0.1:${port}`, API_KEYS: 'right', APP_ROLE: 'api', RATE_LIMIT_PER_MINUTE: '1000' });
+    const admin = new Redis(`redis://127.0.0.1:${port}`);
+    const unknownJob = `/api/v1/jobs/${randomUUID()}`;
+    try {
+      await target.http.get(unknownJob).set('X-API-Key', 'wrong').expect(401);
+      await target.http.get(unknownJob).set('X-API-Key', 'right').expect(404);
+      // Full: every write is refused from now on (OOM), reads still answer.
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '1');
+      const guess = await target.http.get(unknownJob).set('X-API-Key', 'wrong').expect(503);
+      expect(guess.headers['retry-after']).toBeDefined();
+      expect(guess.body.detail).toMatch(/not counting/);
+      await target.http.get(unknownJob).set('X-API-Key', 'right').expect(503);
+      await target.http.get('/api/v1/health/live').expect(200);
+      await admin.config('SET', 'maxmemory', '0');
+      await target.http.get(unknownJob).set('X-API-Key', 'right').expect(404);
+    } finally {
+      admin.disconnect();
       await target.close();
       redis.kill('SIGKILL');
     }
