@@ -22,10 +22,10 @@ const UI_API_KEY = process.env.UI_API_KEY ?? '';
 const HOSTS = allowedHosts(process.env.UI_HOSTS);
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.json': 'application/json', '.png': 'image/png', '.woff2': 'font/woff2', '.txt': 'text/plain' };
 
+/** The UI server's own refusals: RFC 9457 problems of no type beyond their status (about:blank). */
 function refuse(response, status, detail, instance) {
   response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/problem+json' });
-  const type = status === 421 ? 'misdirected' : 'forbidden';
-  response.end(JSON.stringify({ type: `/api/v1/problems/${type}`, title: detail, status, detail, instance }));
+  response.end(JSON.stringify({ type: 'about:blank', title: http.STATUS_CODES[status], status, detail, instance }));
 }
 
 function proxy(request, response) {
