@@ -38,6 +38,7 @@ function entrypoint(env) {
 }
 
 before(async () => {
+  if (spawnSync('nginx', ['-v']).status !== 0) throw new Error('nginx is needed for this test: apt-get install -y nginx-light');
   dir = mkdtempSync(join(tmpdir(), 'ui-nginx-'));
   mkdirSync(join(dir, 'html'));
   writeFileSync(join(dir, 'html/index.html'), '<app-root></app-root>');
