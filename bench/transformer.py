@@ -303,6 +303,8 @@ def main() -> int:
             "PORT": str(API_PORT),
             "HOST": "127.0.0.1",
             "NODE_ENV": "production",
+            # Production refuses an API without keys unless asked by name; this one listens on 127.0.0.1 only.
+            "ALLOW_ANONYMOUS": "true",
             "REDIS_URL": args.redis_url,
             "QUEUE_PREFIX": f"bench-{os.getpid()}",
             "MODEL_SERVER_URL": f"http://127.0.0.1:{TS_PORTS['inference']}",

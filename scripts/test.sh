@@ -68,6 +68,9 @@ step "frontend: production build and browser tests (Chromium, real stack)"
 npx ng build frontend
 node --test --test-concurrency=1 frontend/e2e/ui.e2e.mjs
 
+step "benchmarks in quick mode against the real stack (bench/quick.test.mjs: every embedded-stack bench command still runs)"
+node --test bench/quick.test.mjs
+
 step "hostile clients against the real stack (npm run test:hostile: refusals, memory, liveness, fair share)"
 npm run test:hostile
 
