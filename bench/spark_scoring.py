@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "model-server"))
 
 import allocine_sentiment.paths as paths  # noqa: E402
 from allocine_sentiment.predictor import load_predictor  # noqa: E402
+from allocine_sentiment.random_camembert import TINY_SHAPE, build  # noqa: E402
 from allocine_sentiment.spark_executor import score_frame  # noqa: E402
 from allocine_sentiment.spark_score import DEFAULT_MAX_CHARS  # noqa: E402
 
@@ -186,8 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--work", type=Path, help="scratch directory (default: a temporary one)"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2,000 rows, and 16 on a tiny random CamemBERT: proves the command runs (npm test)",
+    )
     args = parser.parse_args(argv)
-    if not RANDOM_CAMEMBERT.is_dir():
+    camembert = RANDOM_CAMEMBERT
+    if args.quick:
+        args.rows, args.camembert_rows = min(args.rows, 2_000), min(args.camembert_rows, 16)
+        camembert = Path(tempfile.mkdtemp(prefix="bench-tiny-camembert-")) / "model"
+        build(camembert, paths.shared_data_dir() / "tokenizers" / "camembert-base", **TINY_SHAPE)
+    elif not RANDOM_CAMEMBERT.is_dir():
         subprocess.run(
             [sys.executable, "-m", "allocine_sentiment.random_camembert"], check=True
         )
@@ -205,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 corpus, work, EMBEDDED_MODEL_DIR, args.master, "embedded"
             ),
             "camembertRandom": side_by_side(
-                work / "sample.jsonl", work, RANDOM_CAMEMBERT, args.master, "camembert"
+                work / "sample.jsonl", work, camembert, args.master, "camembert"
             ),
         }
     args.json.parent.mkdir(parents=True, exist_ok=True)

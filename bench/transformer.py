@@ -1,6 +1,8 @@
 """CamemBERT-size serving, measured side by side in one run: naive, in process, TorchServe, API, latency.
 
     npm run bench:transformer -- --json OUT [--model DIR] [--reviews 240] [--naive-sample 100]
+    npm run bench:transformer -- --quick --json OUT    every stage on a tiny random CamemBERT, a few reviews
+                                                       (seconds; npm test runs it so the command cannot rot)
 
 Default model: model-server/model/camembert-base-random (created if absent: camembert-base's exact shape,
 random weights, the real tokenizer; its cost per review is CamemBERT's). On Allociné validation reviews:
@@ -38,7 +40,7 @@ sys.path.insert(0, str(ROOT / "model-server"))
 from allocine_sentiment.data import load_labelled  # noqa: E402
 from allocine_sentiment.hf_model import HuggingFacePredictor  # noqa: E402
 from allocine_sentiment.paths import shared_data_dir  # noqa: E402
-from allocine_sentiment.random_camembert import DEFAULT_OUT  # noqa: E402
+from allocine_sentiment.random_camembert import DEFAULT_OUT, TINY_SHAPE, build  # noqa: E402
 from allocine_sentiment.serving_profile import load_profile  # noqa: E402
 
 TS_PORTS = {"inference": 18280, "management": 18281, "metrics": 18282}
@@ -219,7 +221,12 @@ def main() -> int:
     parser.add_argument(
         "--json", type=Path, required=True, help="where to write the results"
     )
-    parser.add_argument("--model", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--model", type=Path, default=None, help=f"default: {DEFAULT_OUT}")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a tiny random CamemBERT (2 layers, hidden 32, the real tokenizer), a few reviews: every stage runs",
+    )
     parser.add_argument(
         "--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl"
     )
@@ -237,6 +244,13 @@ def main() -> int:
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379")
     )
     args = parser.parse_args()
+    if args.quick:
+        args.reviews = min(args.reviews, 16)
+        args.naive_sample, args.singles = min(args.naive_sample, 4), min(args.singles, 4)
+    if args.model is None and args.quick:
+        args.model = Path(tempfile.mkdtemp(prefix="bench-tiny-camembert-")) / "model"
+        build(args.model, shared_data_dir() / "tokenizers" / "camembert-base", **TINY_SHAPE)
+    args.model = args.model or DEFAULT_OUT
 
     if not (args.model / "config.json").is_file():
         print(
@@ -257,6 +271,7 @@ def main() -> int:
     texts = load_labelled(args.data).texts
     reviews = texts[: args.reviews]
     result: dict = {
+        "quick": args.quick,
         "model": str(args.model),
         "data": f"{args.data.name}, first {len(reviews)} reviews (mean {statistics.mean(map(len, reviews)):.0f} chars)",
         "cpu": cpu_name(),
@@ -325,7 +340,7 @@ def main() -> int:
         singles = texts[-args.singles :]
         single_latencies(api, singles[:3])  # warm-up
         idle = single_latencies(api, singles)
-        load = (texts * 5)[:2000]
+        load = (texts * 5)[: 200 if args.quick else 2000]
         job_id, started = run_job(api, load)
         time.sleep(3)  # chunks in flight at the model server
         busy = single_latencies(api, singles)

@@ -63,6 +63,11 @@ step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, Postgre
 # PGlite (the embedded history) imports modules dynamically, which Jest's VM allows only with this flag.
 NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts
 
+# Benchmarks that cannot rot: each command the README shows, on a tiny model and a few reviews.
+step "bench:transformer and bench:spark in quick mode (tiny random CamemBERT, a few reviews: the commands still run)"
+npm run bench:transformer -- --quick --json test-artifacts/bench/transformer-quick.json
+npm run bench:spark -- --quick --json test-artifacts/bench/spark-quick.json
+
 # End to end: `npm start` brings up the real stack, headless Chromium drives the UI, Ctrl+C stops it.
 step "frontend: production build and browser tests (Chromium, real stack)"
 npx ng build frontend

@@ -23,6 +23,8 @@ from .paths import MODEL_SERVER_DIR, shared_data_dir
 from .serving_profile import TRANSFORMER, save_profile
 
 DEFAULT_OUT = MODEL_SERVER_DIR / "model" / "camembert-base-random"
+# camembert-base's vocabulary and tokenizer at a tiny width and depth: every serving path runs in seconds.
+TINY_SHAPE = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64}
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 
 
