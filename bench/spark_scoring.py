@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -219,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                 work / "sample.jsonl", work, camembert, args.master, "camembert"
             ),
         }
+    if args.quick:
+        shutil.rmtree(camembert.parent, ignore_errors=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))

@@ -247,7 +247,8 @@ def main() -> int:
     if args.quick:
         args.reviews = min(args.reviews, 16)
         args.naive_sample, args.singles = min(args.naive_sample, 4), min(args.singles, 4)
-    if args.model is None and args.quick:
+    tiny_model = args.model is None and args.quick
+    if tiny_model:
         args.model = Path(tempfile.mkdtemp(prefix="bench-tiny-camembert-")) / "model"
         build(args.model, shared_data_dir() / "tokenizers" / "camembert-base", **TINY_SHAPE)
     args.model = args.model or DEFAULT_OUT
@@ -386,6 +387,8 @@ def main() -> int:
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
     shutil.rmtree(work, ignore_errors=True)
+    if tiny_model:
+        shutil.rmtree(args.model.parent, ignore_errors=True)
     return 0
 
 
