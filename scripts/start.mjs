@@ -14,7 +14,6 @@ import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { evictionProblem, redisDurability } from './redis-durability.mjs';
 import { Supervisor } from './supervisor.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,6 +143,8 @@ function checkModelDir() {
  * another Redis is there, the next one.
  */
 async function startRedis() {
+  // Imported here, not at the top: it needs ioredis, which setUp's npm ci brings on a fresh machine.
+  const { evictionProblem, redisDurability } = await import('./redis-durability.mjs');
   if (process.env.REDIS_URL) {
     const url = process.env.REDIS_URL;
     say(`Redis: using REDIS_URL=${url.replace(/\/\/[^@]*@/, '//***@')}`);
