@@ -58,7 +58,8 @@ export const PROBLEM_CATALOGUE: Record<ProblemType, ProblemTypeDoc> = {
   'too-many-jobs': {
     status: HttpStatus.TOO_MANY_REQUESTS,
     title: 'Too many unfinished jobs',
-    description: 'This client already has as many queued or running jobs as allowed; retry when one ends (`Retry-After`).',
+    description:
+      'This client already has as many jobs or reviews unfinished, or as many bytes of results held, as allowed; retry when one ends (`Retry-After`) or delete finished jobs.',
   },
   unavailable: {
     status: HttpStatus.SERVICE_UNAVAILABLE,

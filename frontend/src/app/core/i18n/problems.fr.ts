@@ -14,7 +14,7 @@ export const PROBLEM_MESSAGES_FR: Record<ProblemType, string> = {
   'unsupported-media-type': 'Format refusé : le service attend du JSON ou un fichier CSV, sans compression.',
   'idempotency-mismatch': 'Cette demande a déjà été envoyée avec un autre contenu.',
   'rate-limited': 'Trop de requêtes : patientez un instant.',
-  'too-many-jobs': "Trop de lots en cours : attendez la fin de l'un d'eux.",
+  'too-many-jobs': "Trop de lots en cours pour cette clé (lots, avis en attente ou résultats conservés) : attendez la fin de l'un d'eux ou supprimez ceux dont vous n'avez plus besoin.",
   unavailable: 'Service momentanément indisponible.',
   'not-ready': 'Service pas encore prêt.',
   'model-rejected': 'Le modèle a refusé la requête.',
