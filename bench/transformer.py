@@ -335,7 +335,7 @@ def main() -> int:
         result["e2e_job"] = {"state": status["state"], **status["progress"]}
 
         print(
-            "==> (e) single-review latency, idle then under a 2,000-review job",
+            f"==> (e) single-review latency, idle then under a {200 if args.quick else 2000}-review job",
             flush=True,
         )
         singles = texts[-args.singles :]
