@@ -115,6 +115,8 @@ test('writes: same-origin JSON (or a CSV job) pass; forms, other origins and cro
   assert.equal(await request('POST', '/api/v1/jobs', { ...own, 'Content-Type': 'multipart/form-data; boundary=x' }, '--x--'), 200);
   assert.equal(await request('POST', '/api/v1/predictions', { Host: host, 'Content-Type': 'application/json' }, '{"text":"Bien"}'), 200, 'curl: no Origin');
   assert.equal(await request('DELETE', '/api/v1/jobs/x', own), 200);
+  // Behind a TLS proxy the page's origin is https while nginx itself speaks http: still the page's own.
+  assert.equal(await request('POST', '/api/v1/predictions', { ...own, Origin: `https://${host}`, 'Content-Type': 'application/json' }, '{}'), 200);
 });
 
 test('the entry point refuses a missing UI key with API keys on, and a UI key that is an integrator key', () => {
