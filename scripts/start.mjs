@@ -14,6 +14,7 @@ import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { unsupportedNodeMessage } from './node-version.mjs';
 import { Supervisor } from './supervisor.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +39,10 @@ const fail = (message) => {
   console.error(`\x1b[31m[start]\x1b[0m ${message}`);
   process.exit(1);
 };
+
+// Below package.json's engines (the real minimum, 22.12): say so first, and how to get the LTS.
+const unsupportedNode = unsupportedNodeMessage();
+if (unsupportedNode) warn(unsupportedNode);
 
 /** Run a set-up step in the foreground, streaming its output so long steps show progress. */
 function step(title, command, args, env = {}) {

@@ -21,9 +21,8 @@ step "model-server: pytest (unit, CamemBERT path, real TorchServe)"
 step "deploy: Kubernetes manifests (kubectl kustomize, kubernetes-validate, policies); Prometheus config and alert rules (promtool), dashboard"
 .venv/bin/python -m pytest deploy/tests
 
-step "TypeScript: lint (module boundaries: frontend and backend share only libs/contracts)"
-NX_DAEMON=false npx nx show projects >/dev/null  # ESLint's Nx rule reads the project graph
-npx eslint backend/src backend/test frontend/src libs/contracts/src
+step "TypeScript: npm run lint (ESLint with module boundaries; no import loop between files or folders)"
+npm run lint
 
 step "TypeScript: type checks"
 npx tsc -p libs/contracts/tsconfig.json --noEmit
@@ -36,7 +35,7 @@ step "frontend: unit tests (vitest)"
 npx ng test frontend --watch=false
 
 step "npm start's UI server and supervisor, the compose UI's nginx (node --test)"
-node --test scripts/ui-server.test.mjs scripts/supervisor.test.mjs scripts/ui-nginx.test.mjs
+node --test scripts/ui-server.test.mjs scripts/supervisor.test.mjs scripts/ui-nginx.test.mjs scripts/node-version.test.mjs
 
 # Integration tests need a real Redis: REDIS_URL, else the local one, else a throwaway redis-server.
 if [ -z "${REDIS_URL:-}" ]; then
@@ -62,6 +61,12 @@ node scripts/api-contract.mjs --check
 step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, PostgreSQL on 127.0.0.1:5432, real TorchServe)"
 # PGlite (the embedded history) imports modules dynamically, which Jest's VM allows only with this flag.
 NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts
+
+# The images run the current LTS (scripts/node-version.mjs): the backend's suites run on it too, from npm's `node`.
+step "backend: unit and integration tests again on the Node.js LTS the images run (scripts/lts-node.sh)"
+LTS_BIN="$(bash scripts/lts-node.sh)"
+PATH="$LTS_BIN:$PATH" npx jest -c backend/jest.config.ts
+PATH="$LTS_BIN:$PATH" NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts
 
 # Benchmarks that cannot rot: each command the README shows, on a tiny model and a few reviews.
 step "bench:transformer and bench:spark in quick mode (tiny random CamemBERT, a few reviews: the commands still run)"

@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { SECURITY_HEADERS } from './ui-security.mjs';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRYPOINT = join(ROOT, 'frontend/nginx-entrypoint.sh');
 const seenByApi = [];
@@ -127,4 +129,11 @@ test('the entry point refuses a missing UI key with API keys on, and a UI key th
   assert.equal(shared.status, 78);
   assert.match(shared.stderr, /must be a key of its own/);
   assert.equal(entrypoint({}).status, 0, 'without keys nothing is lent');
+});
+
+test("sends exactly npm start's security headers (scripts/ui-security.mjs), on the UI and on the API's answers", async () => {
+  for (const path of ['/', '/analyse', '/api/v1/model']) {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { Host: 'localhost' } });
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(response.headers.get(name), value, `${path}: ${name}`);
+  }
 });

@@ -1,4 +1,5 @@
-// Security headers for the UI, shared by scripts/ui-server.mjs (npm start); frontend/nginx.conf sets the same.
+// Security headers for the UI: the one source. scripts/ui-server.mjs (npm start) sends these; the compose UI's
+// nginx includes frontend/security-headers.conf, and scripts/ui-nginx.test.mjs proves it sends exactly these.
 // The Angular build loads only its own scripts and styles (critical-CSS inlining is off: it needs an inline
 // onload handler); Angular Material's component styles are inline <style> blocks, hence 'unsafe-inline' for styles.
 export const CONTENT_SECURITY_POLICY = [

@@ -11,24 +11,48 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
+import { HistoryApiModule } from './history/history-api.module';
+import { HistoryWorkerModule } from './history/history-worker.module';
+import { JobsWorkerModule } from './jobs/jobs-worker.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelInfoModule } from './model-info/model-info.module';
+import { ModelStatusReportModule, ModelViewModule } from './model-server/model-view.module';
+import { PredictionsWorkerModule } from './predictions/predictions-worker.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ProblemsModule } from './problems/problems.module';
+import { WorkerConnectionModule } from './queue/worker-connection.module';
 import { RedisModule } from './redis/redis.module';
 import { TracingModule } from './tracing/tracing.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
-import { WorkersModule } from './workers/workers.module';
 
-/** The role decides what runs: the HTTP API, the queue workers, or both (the default). */
+/** What the HTTP API serves: each capability's API module. */
+const API_MODULES: Type[] = [PredictionsModule, HistoryApiModule, JobsModule, ModelInfoModule, ProblemsModule, WebhooksModule];
+/** What runs in a worker: each capability's worker module, over the workers' own Redis connection. */
+const WORKER_MODULES: Type[] = [WorkerConnectionModule, PredictionsWorkerModule, JobsWorkerModule, WebhooksWorkerModule, HistoryWorkerModule];
+
+/**
+ * The one place a process's role (APP_ROLE) is read: the HTTP API, the queue workers, or both (the default).
+ * A process that runs workers asks the model server itself; an API-only one reads the workers' report of it,
+ * which only a worker beside no API publishes.
+ */
+export function modulesForRole(role: AppConfig['APP_ROLE']): Array<Type | DynamicModule> {
+  const servesApi = role !== 'worker';
+  const runsWorkers = role !== 'api';
+  return [
+    ...(servesApi ? API_MODULES : []),
+    ...(runsWorkers ? WORKER_MODULES : []),
+    runsWorkers ? ModelViewModule.direct() : ModelViewModule.published(),
+    ...(runsWorkers && !servesApi ? [ModelStatusReportModule] : []),
+  ];
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const api: Type[] = [PredictionsModule, JobsModule, ModelInfoModule, ProblemsModule, WebhooksModule];
-    const workers: Type[] = [WorkersModule];
     return {
       module: AppModule,
       imports: [
@@ -51,8 +75,7 @@ export class AppModule {
             errorMessage: `Too many requests: at most ${config.RATE_LIMIT_PER_MINUTE} per minute per client`,
           }),
         }),
-        ...(config.APP_ROLE === 'worker' ? [] : api),
-        ...(config.APP_ROLE === 'api' ? [] : workers),
+        ...modulesForRole(config.APP_ROLE),
       ],
       controllers: [MetricsController],
       providers: [

@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-
-import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,7 +8,7 @@ import helmet from 'helmet';
 
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
-import { openApiDocument } from './docs/openapi';
+import { openApiDocument } from './openapi/openapi';
 import { AccessGuard } from './access/access.guard';
 import { acceptedKeys } from './access/key-ring';
 import { middlewareErrorHandler, sendError } from './common/http-exception.filter';
@@ -38,7 +35,6 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   usePrefix(app);
   protectDocs(app, config);
   setUpDocs(app, config);
-  serveFrontend(app, config);
   return app;
 }
 
@@ -58,16 +54,4 @@ function protectDocs(app: NestExpressApplication, config: AppConfig): void {
 
 function setUpDocs(app: INestApplication, config: AppConfig): void {
   SwaggerModule.setup('api/docs', app, openApiDocument(app, config), { jsonDocumentUrl: 'api/docs-json' });
-}
-
-/** In production the API can serve the built Angular app (STATIC_DIR) with client-side routing. */
-function serveFrontend(app: NestExpressApplication, config: AppConfig): void {
-  if (!config.STATIC_DIR || !existsSync(config.STATIC_DIR)) return;
-  const root = resolve(config.STATIC_DIR);
-  app.useStaticAssets(root, { index: false, maxAge: '1h' });
-  app.use((request: express.Request, response: express.Response, next: express.NextFunction) => {
-    if (request.method !== 'GET' || request.path.startsWith('/api') || request.path === '/metrics') return next();
-    response.sendFile(resolve(root, 'index.html'));
-  });
-  Logger.log(`serving the UI from ${root}`, 'Bootstrap');
 }

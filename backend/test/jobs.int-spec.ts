@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 
 import { JobStore } from '../src/jobs/job.store';
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
-import { redisOptions } from '../src/queue/redis-options';
+import { redisOptions } from '../src/redis/redis-options';
 import { REPO_ROOT, loadEnvironment } from './environment';
 import { RunningApp, modelServerProxy, sleep, startApp, waitForJob } from './helpers';
 

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
-import { redisOptions } from '../src/queue/redis-options';
+import { redisOptions } from '../src/redis/redis-options';
 import { REPO_ROOT, loadEnvironment, startTorchServe, stopTorchServe } from './environment';
 import { RunningApp, flakyProxy, freePort, modelServerProxy, sleep, startApp, startBackendProcess, until, waitForJob } from './helpers';
 

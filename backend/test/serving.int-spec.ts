@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 
 import { BATCH_QUEUE } from '../src/queue/queue.constants';
-import { redisOptions } from '../src/queue/redis-options';
+import { redisOptions } from '../src/redis/redis-options';
 import { loadEnvironment } from './environment';
 import { RunningApp, modelServerProxy, sleep, startApp, waitForJob } from './helpers';
 

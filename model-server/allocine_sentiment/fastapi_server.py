@@ -18,19 +18,17 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from allocine_sentiment.contract import BATCH_HEADER, DEADLINE_HEADER, INTERACTIVE_SUFFIX, REQUEST_ID_HEADER
 from allocine_sentiment.predictor import Predictor, load_predictor
 from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ParsedRequest, parse_request
 from allocine_sentiment.serving import (
-    BATCH_HEADER,
-    DEADLINE_HEADER,
-    REQUEST_ID_HEADER,
     classify,
     description,
     expire_if_past,
     log_batch,
     response_body,
 )
-from allocine_sentiment.serving_profile import INTERACTIVE_SUFFIX, Lane, load_profile
+from allocine_sentiment.serving_profile import Lane, load_profile
 
 logger = logging.getLogger("allocine_sentiment.fastapi_server")
 MAX_BODY_BYTES = 12 * 1024 * 1024  # as TorchServe's max_request_size

@@ -14,13 +14,11 @@ import os
 import torch
 from ts.torch_handler.base_handler import BaseHandler
 
+from allocine_sentiment.contract import BATCH_HEADER, DEADLINE_HEADER, INTERACTIVE_SUFFIX, REQUEST_ID_HEADER
 from allocine_sentiment.predictor import load_predictor
 from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ParsedRequest, parse_request
 from allocine_sentiment.runtimes import pick_device
 from allocine_sentiment.serving import (
-    BATCH_HEADER,
-    DEADLINE_HEADER,
-    REQUEST_ID_HEADER,
     Answer,
     classify,
     description,
@@ -28,7 +26,7 @@ from allocine_sentiment.serving import (
     log_batch,
     response_body,
 )
-from allocine_sentiment.serving_profile import INTERACTIVE_SUFFIX, load_profile
+from allocine_sentiment.serving_profile import load_profile
 
 logger = logging.getLogger(__name__)
 # Bulk workers run at a lower CPU priority so an interactive request gets a core at once.

@@ -16,11 +16,6 @@ from allocine_sentiment.scoring import predict_each
 from allocine_sentiment.serving_profile import ServingProfile
 
 logger = logging.getLogger(__name__)
-# Epoch milliseconds after which the caller no longer waits: such requests are answered without computing.
-DEADLINE_HEADER = "X-Deadline-Ms"
-REQUEST_ID_HEADER = "X-Request-Id"
-# How many requests were computed together (dynamic batching), for clients that size themselves by it.
-BATCH_HEADER = "X-Batch-Requests"
 EXPIRED = ItemError("deadline_exceeded", "the caller's deadline passed before the review was classified")
 Answer = tuple[ParsedRequest, list[Prediction | ItemError]]
 

@@ -19,10 +19,9 @@ import sys
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from allocine_sentiment.contract import INTERACTIVE_SUFFIX, MODEL_NAME, contract
+
 PROFILE_FILE = "serving.json"
-MODEL_NAME = "allocine-sentiment"
-# Interactive requests get a TorchServe model of their own (same archive) so they never queue behind chunks.
-INTERACTIVE_SUFFIX = "-interactive"
 ACCELERATIONS = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8")
 
 
@@ -88,14 +87,17 @@ class ServingProfile:
         return self
 
 
-EMBEDDED = ServingProfile(
-    # Sub-millisecond reviews: two single-threaded workers in parallel beat one with two threads on 2 cores.
-    bulk=Lane(workers=2, threads=1, batchSize=32, maxBatchDelayMs=10),
-    interactive=Lane(workers=1, threads=1, batchSize=32, maxBatchDelayMs=5),
-    timeouts=Timeouts(responseTimeoutS=30, modelCallMs=45_000),
-    chunkSize=100,
-    chunkConcurrency=32,
-)
+def profile_of(data: dict) -> ServingProfile:
+    """A whole profile from its JSON form (every field given)."""
+    rest = {key: value for key, value in data.items() if key not in ("bulk", "interactive", "timeouts")}
+    lanes = {"bulk": Lane(**data["bulk"]), "interactive": Lane(**data["interactive"])}
+    return ServingProfile(**lanes, timeouts=Timeouts(**data["timeouts"]), **rest).check()
+
+
+# The embedded model's profile is part of the contract: the backend starts with it until the model server has
+# described its model. Sub-millisecond reviews: two single-threaded workers in parallel beat one with two
+# threads on 2 cores.
+EMBEDDED = profile_of(contract()["embeddedProfile"])
 
 TRANSFORMER = ServingProfile(
     # ~0.1 s per review on one core (int8). Worst batch: 2 requests × 16 reviews × 3 windows of 510 tokens

@@ -17,9 +17,11 @@ mkdir -p "$STAGE/archive/allocine_sentiment" "$STORE"
 # The profile is checked, and TorchServe's configuration written, before anything is packaged.
 profile config "$MODEL_DIR" "$HERE/config/config.properties" > "$STAGE/config.properties"
 # Only what serving imports goes into the archive (no training code, no scikit-learn).
-for module in __init__ handler predictor request_parsing scoring serving explain ngram_model text hf_model runtimes serving_profile; do
+for module in __init__ contract handler predictor request_parsing scoring serving explain ngram_model text hf_model runtimes serving_profile; do
   cp "$HERE/allocine_sentiment/$module.py" "$STAGE/archive/allocine_sentiment/"
 done
+# The seam's one file (names, headers, the embedded profile), read by contract.py beside it in the archive.
+cp "$ROOT/libs/contracts/src/model-server-contract.json" "$STAGE/archive/allocine_sentiment/"
 # The model's files, less the ONNX exports the profile does not serve (large and unused).
 profile files "$MODEL_DIR" | (cd "$MODEL_DIR" && tar -cf - -T -) | tar -C "$STAGE/archive" -xf -
 "$VENV/bin/torch-model-archiver" \

@@ -66,10 +66,12 @@ python_image() {
 node_image() {
   have "$1" && return
   base_rootfs
-  # Debian's Node.js is too old (18): carry this machine's Node.js 20 and npm into the image.
-  local files="$WORK/node-files"
+  # Debian's Node.js is too old (18): carry the LTS the images name (scripts/lts-node.sh, from npm's `node`
+  # package) and this machine's npm into the image.
+  local files="$WORK/node-files" lts
+  lts="$(bash "$(dirname "${BASH_SOURCE[0]}")/../lts-node.sh")"
   rm -rf "$files" && mkdir -p "$files/bin" "$files/lib/node_modules"
-  cp "$(command -v node)" "$files/bin/node"
+  cp "$(readlink -f "$lts/node")" "$files/bin/node"
   cp -a "$(npm root -g)/npm" "$files/lib/node_modules/npm"
   EXTRA="$files" import_image "$1" "$APT_INSTALL ca-certificates curl; \
     cp -a /tmp/extra/. /usr/local/; \
@@ -110,7 +112,7 @@ postgres_image() {
 }
 
 python_image "${PYTHON_IMAGE:-python:3.11-slim-bookworm}"
-node_image "${NODE_IMAGE:-node:20-bookworm-slim}"
-nginx_image "${NGINX_IMAGE:-nginx:1.27-bookworm}"
+node_image "${NODE_IMAGE:-node:24-bookworm-slim}"
+nginx_image "${NGINX_IMAGE:-nginx:1.30}"
 redis_image "${REDIS_IMAGE:-redis:7-bookworm}"
 postgres_image "${POSTGRES_IMAGE:-postgres:15-bookworm}"

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 
-import { ApiError, unavailable } from '../common/api-errors';
+import { RedisDown } from '../failures/failure';
+import { ApiError } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { clientAddressGroup } from './client-address';
@@ -48,7 +49,7 @@ export class AccessGuard implements CanActivate {
     if (caller) return caller;
     const failuresKey = `auth-failures:${clientAddressGroup(request.ip)}`;
     const failed = await this.failures.hit(failuresKey, MINUTE_MS).catch(() => {
-      throw unavailable('Key check unavailable (Redis is not counting failed keys); try again shortly');
+      throw new RedisDown('Key check unavailable (Redis is not counting failed keys); try again shortly');
     });
     if (failed.hits > this.config.AUTH_FAILURES_PER_MINUTE) throw tooManyFailures(failed.msLeft);
     throw new ApiError('unauthorized', 'Missing or invalid API key: send it in X-API-Key (or Authorization: Bearer)');

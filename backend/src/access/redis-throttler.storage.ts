@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 
-import { unavailable } from '../common/api-errors';
+import { RedisDown } from '../failures/failure';
 import { WindowCounter } from './window-counter';
 
 /**
@@ -16,7 +16,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
     const { hits, msLeft } = await this.counter.hit(`rate:${key}`, ttl).catch(() => {
-      throw unavailable('Rate limit unavailable (Redis is not counting requests); try again shortly');
+      throw new RedisDown('Rate limit unavailable (Redis is not counting requests); try again shortly');
     });
     const seconds = Math.max(1, Math.ceil(msLeft / 1000));
     const isBlocked = hits > limit;

@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { RedisService } from '../redis/redis.service';
 
 export interface WindowCount {
@@ -24,17 +22,10 @@ return {hits, left}`;
  */
 @Injectable()
 export class WindowCounter {
-  private readonly prefix: string;
-
-  constructor(
-    private readonly redis: RedisService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.prefix = `${config.QUEUE_PREFIX}:limit`;
-  }
+  constructor(private readonly redis: RedisService) {}
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
-    const [hits, msLeft] = (await this.redis.client.eval(HIT, 1, `${this.prefix}:${key}`, windowMs)) as [number, number];
+    const [hits, msLeft] = (await this.redis.client.eval(HIT, 1, this.redis.keys.limit(key), windowMs)) as [number, number];
     return { hits, msLeft };
   }
 }

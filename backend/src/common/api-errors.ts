@@ -29,11 +29,3 @@ export const conflict = (message: string) => new ApiError('conflict', message);
 /** This client has used its share (rate, backlog): it may try again after `retryAfterSeconds`. */
 export const tooManyJobs = (message: string, retryAfterSeconds: number) =>
   new ApiError('too-many-jobs', message, undefined, retryAfterSeconds);
-
-/** Queue or model server unavailable, or the queue is full: try again later. */
-export const unavailable = (message: string, retryAfterSeconds = 5) =>
-  new ApiError('unavailable', message, undefined, retryAfterSeconds);
-
-export const upstreamError = (message: string) => new ApiError('model-rejected', message);
-
-export const upstreamTimeout = (message: string) => new ApiError('model-timeout', message);

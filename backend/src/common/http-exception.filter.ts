@@ -2,6 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Problem, ProblemType } from '@allocine/contracts';
 import type { NextFunction, Request, Response } from 'express';
 
+import { Failure } from '../failures/failure';
+import { FAILURE_ANSWERS, failureDetail } from '../failures/failure-answers';
 import { ApiError } from './api-errors';
 import { PROBLEM_BASE, PROBLEM_CATALOGUE, PROBLEM_CONTENT_TYPE, problemTypeForStatus } from './problem-types';
 
@@ -46,9 +48,8 @@ export function sendError(request: Request, response: Response, exception: unkno
     return;
   }
   const problem = toProblem(exception, request.originalUrl?.split('?')[0] ?? request.path);
-  if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
-    response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-  }
+  const retryAfter = exception instanceof Failure ? FAILURE_ANSWERS[exception.kind].retryAfterSeconds : exception instanceof ApiError ? exception.retryAfterSeconds : undefined;
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
   if (problem.status === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {
     response.setHeader('Retry-After', '60');
   }
@@ -64,6 +65,7 @@ function healthReport(exception: unknown): Record<string, unknown> | null {
 
 function toProblem(exception: unknown, instance: string): Problem {
   if (exception instanceof ApiError) return problem(exception.type, exception.message, instance, exception.extra);
+  if (exception instanceof Failure) return problem(FAILURE_ANSWERS[exception.kind].type, failureDetail(exception.kind, exception.message), instance);
   const report = healthReport(exception);
   if (report) {
     const down = Object.keys((report.error as object | undefined) ?? {});

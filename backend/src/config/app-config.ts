@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
 
 /**
  * Every setting the backend reads, parsed and validated once at boot.
@@ -42,7 +43,7 @@ export const configSchema = z.object({
     .transform((value) => value.split(',').map((url) => url.trim().replace(/\/$/, '')).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/ }), { error: 'expected http(s) URLs separated by commas' }).min(1)),
   /** The bulk lane (job chunks); single predictions go to `${MODEL_NAME}-interactive`, a lane of their own. */
-  MODEL_NAME: z.string().min(1).default('allocine-sentiment'),
+  MODEL_NAME: z.string().min(1).default(MODEL_SERVER_CONTRACT.modelName),
   /** HTTP timeout of one model-server call; by default the profile's (longer than TorchServe's own). */
   MODEL_SERVER_TIMEOUT_MS: fromProfile(100),
   /** How often the serving profile is asked again (it changes when another model is deployed). */
@@ -140,7 +141,6 @@ export const configSchema = z.object({
   WEBHOOK_TIMEOUT_MS: integer(10_000, 100),
   /** Callback deliveries of one key in flight at once per worker process (of its 16): the rest wait their turn. */
   WEBHOOK_CONCURRENCY_PER_CLIENT: integer(2, 1),
-  STATIC_DIR: z.string().default(''),
   /** History in PostgreSQL (postgres://user:password@host:5432/db); takes precedence over HISTORY_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /** History in an embedded PostgreSQL (PGlite) kept in this directory; one process only (APP_ROLE=all). */

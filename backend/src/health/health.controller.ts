@@ -7,7 +7,7 @@ import type { AuthenticatedRequest } from '../access/access.guard';
 import { acceptedKeys } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ref } from '../docs/schema-ref';
+import { ref } from '../openapi/schema-ref';
 import { HistoryHealthIndicator } from '../history/history.health';
 import { ModelServerHealthIndicator } from '../model-server/model-server.health';
 import { QueueHealthIndicator } from '../queue/queue.health';

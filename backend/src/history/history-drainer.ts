@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
-import { redisOptions } from '../queue/redis-options';
+import { redisOptions } from '../redis/redis-options';
 import { HistoryDatabaseService } from './history-database';
 import type { ErrorRowEvent, HistoryEvent, JobDeletedEvent, JobEvent, PredictionEvent } from './history-events';
 import { HistoryLog } from './history-log';
@@ -25,8 +25,8 @@ const GATHER_MS = 250;
  * Moves history events from the Redis stream into the database, in batches, at least once: an event is
  * acknowledged (and deleted from the stream) only after its rows are committed, and rewriting one changes
  * nothing (event ids are unique; a job's row is replaced by its latest state). While the database is away
- * the events wait in Redis. Runs in the worker role (and `all`), as many as there are workers: a consumer
- * group gives each event to one of them.
+ * the events wait in Redis. Runs wherever HistoryWorkerModule is loaded (the worker roles: app.module.ts), as many
+ * as there are workers: a consumer group gives each event to one of them; API processes only append.
  */
 @Injectable()
 export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -45,8 +45,7 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    // The API role only appends; workers (or the single `all` process) write.
-    if (!this.database.enabled || this.config.APP_ROLE === 'api') return;
+    if (!this.database.enabled) return;
     // A connection of its own: XREADGROUP blocks it for up to a second at a time.
     this.redis = new Redis(redisOptions(this.config.REDIS_URL));
     this.redis.on('error', () => undefined);

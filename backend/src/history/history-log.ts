@@ -21,7 +21,7 @@ export class HistoryLog {
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.key = `${config.QUEUE_PREFIX}:history`;
+    this.key = redis.keys.history;
     this.enabled = historyBackend(config) !== 'off';
   }
 

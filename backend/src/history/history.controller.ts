@@ -4,8 +4,8 @@ import type { HistoryPage, StatsResponse } from '@allocine/contracts';
 
 import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
-import { ApiQueryFrom } from '../docs/openapi';
-import { ref } from '../docs/schema-ref';
+import { ApiQueryFrom } from '../openapi/openapi';
+import { ref } from '../openapi/schema-ref';
 import { parseOrThrow } from '../validation/parse';
 import { historyQuery, statsQuery } from './history-queries';
 import { HistoryRepository } from './history.repository';

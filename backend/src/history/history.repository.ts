@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { HistoryItem, HistoryPage, JobList, JobListItem, JobResultRow, JobState, StatsBucket, StatsResponse } from '@allocine/contracts';
 import { sql } from 'kysely';
 
-import { unavailable } from '../common/api-errors';
+import { HistoryUnavailable } from '../failures/failure';
 import { HistoryDatabaseService } from './history-database';
 import { decodeJobCursor, encodeJobCursor } from './history-queries';
 import type { JobRow, PredictionRow } from './schema';
@@ -114,18 +114,18 @@ export class HistoryRepository {
     const db = this.database.db;
     if (!db) {
       throw this.database.enabled
-        ? unavailable('History database not reachable yet; try again shortly', 5)
-        : unavailable('History is off: set DATABASE_URL (PostgreSQL) or HISTORY_DIR (embedded)', 3600);
+        ? new HistoryUnavailable('History database not reachable yet; try again shortly')
+        : new HistoryUnavailable('History is off: set DATABASE_URL (PostgreSQL) or HISTORY_DIR (embedded)', 'history-off');
     }
     return db;
   }
 
-  /** Database errors on the read path become 503 with Retry-After. */
+  /** Database errors on the read path become HistoryUnavailable (answered in failures/failure-answers.ts). */
   private async guard<T>(query: Promise<T>): Promise<T> {
     try {
       return await query;
     } catch {
-      throw unavailable('History database not answering; try again shortly', 5);
+      throw new HistoryUnavailable('History database not answering; try again shortly');
     }
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { AppConfig, toBytes } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { JOB_FIELDS, JOB_TOMBSTONE_SUFFIX } from '../redis/redis-keys';
 import { RedisService } from '../redis/redis.service';
 
 export type Admission =
@@ -28,7 +29,7 @@ for i = 1, #entries, 2 do
     bytes, at, client = string.match(value, '^(%d+)|(%d+)|(.*)$')
     reviews = 0
   end
-  local state = redis.call('HGET', ARGV[1] .. id, 'state')
+  local state = redis.call('HGET', ARGV[1] .. id, '${JOB_FIELDS.state}')
   local live = state == 'queued' or state == 'running' or (not state and now - tonumber(at) < grace)
   if live then
     total = total + tonumber(bytes)
@@ -44,13 +45,13 @@ if mine >= tonumber(ARGV[7]) then return {'client', mine} end
 if myReviews + tonumber(ARGV[9]) > tonumber(ARGV[10]) then return {'reviews', myReviews} end
 if total + tonumber(ARGV[3]) > tonumber(ARGV[6]) then return {'budget', total} end
 -- What this client holds in Redis (KEYS[2], job id → "bytes|admitted at ms"): every job of its whose record is
--- still there, finished ones too, until their results expire or are deleted (JobStore's tombstone, <job>:deleted).
+-- still there, finished ones too, until their results expire or are deleted (JobStore's tombstone).
 local held = 0
 local mineHeld = redis.call('HGETALL', KEYS[2])
 for i = 1, #mineHeld, 2 do
   local id, value = mineHeld[i], mineHeld[i + 1]
   local bytes, at = string.match(value, '^(%d+)|(%d+)$')
-  local deleted = redis.call('EXISTS', ARGV[1] .. id .. ':deleted') == 1
+  local deleted = redis.call('EXISTS', ARGV[1] .. id .. '${JOB_TOMBSTONE_SUFFIX}') == 1
   if not deleted and (redis.call('EXISTS', ARGV[1] .. id) == 1 or now - tonumber(at) < grace) then
     held = held + tonumber(bytes)
   else
@@ -77,9 +78,6 @@ const GRACE_MS = 60_000;
  */
 @Injectable()
 export class JobAdmission {
-  private readonly key: string;
-  private readonly jobPrefix: string;
-  private readonly heldPrefix: string;
   readonly budgetBytes: number;
   readonly heldBudget: number;
 
@@ -87,18 +85,16 @@ export class JobAdmission {
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.key = `${config.QUEUE_PREFIX}:accepted-jobs`;
-    this.heldPrefix = `${config.QUEUE_PREFIX}:held-jobs:`;
     this.heldBudget = toBytes(config.RESULTS_BYTES_PER_CLIENT);
-    this.jobPrefix = `${config.QUEUE_PREFIX}:job:`;
     this.budgetBytes = toBytes(config.ACCEPTED_WORK_BYTES);
   }
 
   async admit(jobId: string, client: string, bytes: number, reviews: number): Promise<Admission> {
     const { MAX_ACTIVE_JOBS_PER_CLIENT, MAX_QUEUED_REVIEWS_PER_CLIENT } = this.config;
     const held = bytes + reviews * RESULT_ROW_BYTES;
-    const args = [this.jobPrefix, jobId, bytes, client, Date.now(), this.budgetBytes, MAX_ACTIVE_JOBS_PER_CLIENT, GRACE_MS, reviews, MAX_QUEUED_REVIEWS_PER_CLIENT, this.heldBudget, held];
-    const [verdict, count] = (await this.redis.client.eval(ADMIT, 2, this.key, `${this.heldPrefix}${client}`, ...args)) as [string, number];
+    const { keys } = this.redis;
+    const args = [keys.jobPrefix, jobId, bytes, client, Date.now(), this.budgetBytes, MAX_ACTIVE_JOBS_PER_CLIENT, GRACE_MS, reviews, MAX_QUEUED_REVIEWS_PER_CLIENT, this.heldBudget, held];
+    const [verdict, count] = (await this.redis.client.eval(ADMIT, 2, keys.acceptedJobs, keys.heldJobs(client), ...args)) as [string, number];
     if (verdict === 'client') return { admitted: false, reason: 'client', activeJobs: count };
     if (verdict === 'reviews') return { admitted: false, reason: 'reviews', queuedReviews: count };
     if (verdict === 'budget') return { admitted: false, reason: 'budget', acceptedBytes: count };
@@ -108,6 +104,7 @@ export class JobAdmission {
 
   /** The job was not accepted after all (its record or queue entry could not be written). */
   async withdraw(jobId: string, client: string): Promise<void> {
-    await this.redis.client.multi().hdel(this.key, jobId).hdel(`${this.heldPrefix}${client}`, jobId).exec();
+    const { keys } = this.redis;
+    await this.redis.client.multi().hdel(keys.acceptedJobs, jobId).hdel(keys.heldJobs(client), jobId).exec();
   }
 }

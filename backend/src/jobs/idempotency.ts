@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 
-import { ApiError, unavailable } from '../common/api-errors';
+import { RedisDown } from '../failures/failure';
+import { ApiError } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { RedisService } from '../redis/redis.service';
@@ -40,7 +41,7 @@ export class IdempotencyKeys {
     replay: (id: string) => Promise<T>,
   ): Promise<{ value: T; replayed: boolean }> {
     const claim = await this.claim(owner, key, fingerprint, newId).catch(() => {
-      throw unavailable('Job store unavailable (Redis is not answering)');
+      throw new RedisDown('Job store unavailable (Redis is not answering)');
     });
     if (claim.kind === 'mismatch') {
       throw new ApiError('idempotency-mismatch', 'This Idempotency-Key was already used with a different request body');
@@ -69,7 +70,6 @@ export class IdempotencyKeys {
   }
 
   private slot(owner: string, key: string): string {
-    // Hashed: a key is the client's string, of any characters, and must not shape Redis key names.
-    return `${this.config.QUEUE_PREFIX}:idempotency:${owner}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+    return this.redis.keys.idempotency(owner, key);
   }
 }

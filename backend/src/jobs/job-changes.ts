@@ -2,7 +2,6 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
 import { RedisService } from '../redis/redis.service';
-import { JobStore } from './job.store';
 
 /** One job's changes, as an event stream follows them. */
 export interface JobFollower {
@@ -21,13 +20,10 @@ export class JobChanges implements OnApplicationShutdown {
   private subscriber: Redis | null = null;
   private readonly listeners = new Map<string, Set<() => void>>();
 
-  constructor(
-    private readonly redis: RedisService,
-    private readonly store: JobStore,
-  ) {}
+  constructor(private readonly redis: RedisService) {}
 
   follow(id: string): JobFollower {
-    const channel = this.store.changes(id);
+    const channel = this.redis.keys.jobChanges(id);
     let changed = false;
     let wake: (() => void) | null = null;
     const onChange = () => {

@@ -6,7 +6,9 @@ import { ANONYMOUS } from '../access/key-ring';
 import { APP_CONFIG } from '../config/config.module';
 import { JobEvent, HistoryEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
+import { JOB_FIELDS } from '../redis/redis-keys';
 import { RedisService } from '../redis/redis.service';
+import { jobStatus } from './job-status';
 
 /** Counts one finished chunk contributes; stored per chunk so a retried chunk is counted once. */
 export interface ChunkCounts {
@@ -42,22 +44,22 @@ export interface JobRecord extends JobDetails {
 // Writes a job's callback record only while the job exists (a deleted job is not brought back without a TTL).
 const SAVE_WEBHOOK = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'webhook', ARGV[1])
+redis.call('HSET', KEYS[1], '${JOB_FIELDS.webhook}', ARGV[1])
 return 1`;
 
 // Moves queued → running once; never revives a cancelled job.
 const MARK_RUNNING = `
-if redis.call('HGET', KEYS[1], 'state') == 'queued' then
-  redis.call('HSET', KEYS[1], 'state', 'running', 'startedAt', ARGV[1])
+if redis.call('HGET', KEYS[1], '${JOB_FIELDS.state}') == 'queued' then
+  redis.call('HSET', KEYS[1], '${JOB_FIELDS.state}', 'running', '${JOB_FIELDS.startedAt}', ARGV[1])
 end
-return redis.call('HGET', KEYS[1], 'state')`;
+return redis.call('HGET', KEYS[1], '${JOB_FIELDS.state}')`;
 
 // Cancels only unfinished jobs. Returns 'cancelled' when it did, else the state the job was already
 // in prefixed with 'already:' (false when the job does not exist).
 const CANCEL = `
-local state = redis.call('HGET', KEYS[1], 'state')
+local state = redis.call('HGET', KEYS[1], '${JOB_FIELDS.state}')
 if state == 'queued' or state == 'running' then
-  redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finishedAt', ARGV[1])
+  redis.call('HSET', KEYS[1], '${JOB_FIELDS.state}', 'cancelled', '${JOB_FIELDS.finishedAt}', ARGV[1])
   return 'cancelled'
 end
 if state then return 'already:' .. state end
@@ -67,14 +69,14 @@ return state`;
 // cancelled, a job already closed keeps its state (finalize retried after a blip), else it takes ARGV[1].
 // Then every key of the job starts the results' retention clock (ARGV[4] seconds).
 const FINISH = `
-local state = redis.call('HGET', KEYS[1], 'state')
+local state = redis.call('HGET', KEYS[1], '${JOB_FIELDS.state}')
 if not state then return false end
 local final = state
 if state == 'queued' or state == 'running' then final = ARGV[1] end
 if state ~= 'completed' and state ~= 'failed' then
-  redis.call('HSET', KEYS[1], 'state', final, 'expiresAt', ARGV[3])
-  if not redis.call('HGET', KEYS[1], 'finishedAt') then redis.call('HSET', KEYS[1], 'finishedAt', ARGV[2]) end
-  if not redis.call('HGET', KEYS[1], 'startedAt') then redis.call('HSET', KEYS[1], 'startedAt', ARGV[2]) end
+  redis.call('HSET', KEYS[1], '${JOB_FIELDS.state}', final, '${JOB_FIELDS.expiresAt}', ARGV[3])
+  if not redis.call('HGET', KEYS[1], '${JOB_FIELDS.finishedAt}') then redis.call('HSET', KEYS[1], '${JOB_FIELDS.finishedAt}', ARGV[2]) end
+  if not redis.call('HGET', KEYS[1], '${JOB_FIELDS.startedAt}') then redis.call('HSET', KEYS[1], '${JOB_FIELDS.startedAt}', ARGV[2]) end
   for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[4])) end
 end
 return final`;
@@ -82,7 +84,6 @@ return final`;
 /** Batch-job records and results in Redis, all keys expiring RESULTS_TTL_SECONDS after the job ends. */
 @Injectable()
 export class JobStore {
-  private readonly prefix: string;
   private readonly ttl: number;
 
   constructor(
@@ -90,16 +91,14 @@ export class JobStore {
     private readonly history: HistoryLog,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.prefix = `${config.QUEUE_PREFIX}:job`;
     this.ttl = config.RESULTS_TTL_SECONDS;
   }
 
-  private meta = (id: string) => `${this.prefix}:${id}`;
-  private progress = (id: string) => `${this.prefix}:${id}:progress`;
-  private chunk = (id: string, index: number) => `${this.prefix}:${id}:chunk:${index}`;
-  private tombstone = (id: string) => `${this.prefix}:${id}:deleted`;
-  /** Where each change of a job is announced (JobChanges listens for its event streams). */
-  readonly changes = (id: string) => `${this.prefix}:${id}:changed`;
+  private meta = (id: string) => this.redis.keys.job(id);
+  private progress = (id: string) => this.redis.keys.jobProgress(id);
+  private chunk = (id: string, index: number) => this.redis.keys.jobChunk(id, index);
+  private tombstone = (id: string) => this.redis.keys.jobTombstone(id);
+  private changes = (id: string) => this.redis.keys.jobChanges(id);
   /** Every key holding a job: its record, its progress, its chunks (the meta key first: FINISH reads it). */
   private keysOf = (id: string, chunkCount: number) => [this.meta(id), this.progress(id), ...range(chunkCount).map((i) => this.chunk(id, i))];
 
@@ -215,21 +214,9 @@ export class JobStore {
       );
   }
 
-  async status(record: JobRecord, links: JobStatus['links']): Promise<JobStatus> {
-    const id = record.id;
-    const counts = await this.counts(id);
-    return {
-      id,
-      state: record.state,
-      progress: { done: counts.done, total: record.total, failed: counts.failed },
-      createdAt: record.createdAt,
-      startedAt: record.startedAt,
-      finishedAt: record.finishedAt,
-      expiresAt: record.expiresAt,
-      summary: { positive: counts.positive, negative: counts.negative, errors: counts.failed },
-      links,
-      ...(record.webhook ? { webhook: record.webhook } : {}),
-    };
+  /** A live job's status: its record and its chunks' counts. */
+  async status(record: JobRecord): Promise<JobStatus> {
+    return jobStatus({ ...record, counts: await this.counts(record.id) });
   }
 
   async markRunning(id: string): Promise<JobState | null> {

@@ -29,18 +29,19 @@ import { PerClientSlots } from '../common/per-client-slots';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ApiQueryFrom } from '../docs/openapi';
-import { ref } from '../docs/schema-ref';
+import { ApiQueryFrom } from '../openapi/openapi';
+import { ref } from '../openapi/schema-ref';
 import { jobListQuery } from '../history/history-queries';
-import { HistoryRepository } from '../history/history.repository';
 import { RequestId } from '../logging/request-id';
 import { parseOrThrow } from '../validation/parse';
 import { createJobRequest, csvUploadForm, idempotencyKeyHeader, resultsQuery } from '../validation/schemas';
 import { UTF8_BOM, rowsToCsv } from './csv';
 import { reviewsFromCsv } from './csv-upload';
 import { JobChanges } from './job-changes';
+import { JobControl } from './job-control';
 import { streamJobEvents } from './job-events';
-import { JobsService } from './jobs.service';
+import { JobIntake } from './job-intake';
+import { JobReader } from './job-reader';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -51,8 +52,9 @@ export class JobsController {
   private readonly streams: PerClientSlots;
 
   constructor(
-    private readonly jobs: JobsService,
-    private readonly history: HistoryRepository,
+    private readonly intake: JobIntake,
+    private readonly reader: JobReader,
+    private readonly control: JobControl,
     private readonly changes: JobChanges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -103,7 +105,7 @@ export class JobsController {
     }
     const request = parseOrThrow(createJobRequest(this.config), input, file ? 'CSV rows' : 'job request');
     const details = { name: request.name, metadata: request.metadata, callbackUrl: request.callbackUrl, requestId };
-    const { job, replayed } = await this.jobs.create(caller, request.reviews, details, key);
+    const { job, replayed } = await this.intake.create(caller, request.reviews, details, key);
     response.setHeader('Location', job.links.self);
     if (replayed) response.setHeader('Idempotent-Replayed', 'true');
     return job;
@@ -116,15 +118,15 @@ export class JobsController {
   @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)' })
   list(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<JobList> {
     const { cursor, limit } = parseOrThrow(jobListQuery, query, 'job list query');
-    return this.history.jobs(caller.owner, cursor, limit);
+    return this.reader.list(caller.owner, cursor, limit);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Job state, progress and summary' })
   @ApiResponse({ status: 200, schema: ref('JobStatus') })
   @ApiResponse({ status: 404, description: 'Unknown or expired job' })
-  status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
-    return this.jobs.status(caller, id);
+  async status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
+    return (await this.reader.find(caller.owner, id)).status();
   }
 
   @Get(':id/events')
@@ -151,7 +153,8 @@ export class JobsController {
       throw new ApiError('rate-limited', `At most ${limit} event streams open at once per client; close one (or poll GET /jobs/{id})`, undefined, 5);
     }
     try {
-      await streamJobEvents(request, response, () => this.jobs.status(caller, id), this.changes.follow(id));
+      const status = async () => (await this.reader.find(caller.owner, id)).status();
+      await streamJobEvents(request, response, status, this.changes.follow(id));
     } finally {
       release();
     }
@@ -178,10 +181,10 @@ export class JobsController {
     const dialect = format === 'excel' ? 'excel' : 'csv';
     const wantsCsv = format === 'csv' || format === 'excel' || (format === undefined && /text\/csv/.test(accept ?? ''));
     if (!wantsCsv) {
-      response.json(await this.jobs.results(caller, id, offset, limit));
+      response.json(await this.reader.page(caller.owner, id, offset, limit));
       return;
     }
-    const pages = this.jobs.allRows(caller, id);
+    const pages = this.reader.allRows(caller.owner, id);
     const first = await pages.next(); // 404 here, before any header is sent
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="allocine-sentiment-${id}.csv"`);
@@ -207,7 +210,7 @@ export class JobsController {
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JobStatus | undefined> {
-    const cancelled = await this.jobs.remove(caller, id);
+    const cancelled = await this.control.remove(caller.owner, id);
     if (cancelled) return cancelled;
     response.status(204);
     return undefined;

@@ -8,13 +8,15 @@ import { HistoryModule } from '../history/history.module';
 import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobAdmission } from './admission';
-import { ArchivedJobs } from './archived-jobs';
-import { JobChanges } from './job-changes';
 import { IdempotencyKeys } from './idempotency';
+import { JobChanges } from './job-changes';
+import { JobControl } from './job-control';
+import { JobIntake } from './job-intake';
+import { JobReader } from './job-reader';
 import { JobStoreModule } from './job-store.module';
 import { JobsController } from './jobs.controller';
-import { JobsService } from './jobs.service';
 
+/** The jobs' API side: intake (job-intake.ts), reads (job-reader.ts), cancel and delete (job-control.ts). */
 @Module({
   imports: [
     QueueModule,
@@ -30,6 +32,6 @@ import { JobsService } from './jobs.service';
     }),
   ],
   controllers: [JobsController],
-  providers: [JobsService, JobAdmission, ArchivedJobs, IdempotencyKeys, JobChanges],
+  providers: [JobIntake, JobReader, JobControl, JobAdmission, IdempotencyKeys, JobChanges],
 })
 export class JobsModule {}

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ModelInfo } from '@allocine/contracts';
 
-import { ref } from '../docs/schema-ref';
+import { ref } from '../openapi/schema-ref';
 import { ModelInfoService } from './model-info.service';
 
 @ApiTags('model')

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelInfo } from '@allocine/contracts';
 
-import { unavailable } from '../common/api-errors';
+import { toModelServerError } from '../model-server/model-server.client';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelView } from '../model-server/model-view';
@@ -34,8 +34,8 @@ export class ModelInfoService {
 
   async info(): Promise<ModelInfo> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.info;
-    const described = await this.model.describe().catch(() => {
-      throw unavailable('Model server unavailable');
+    const described = await this.model.describe().catch((error: unknown) => {
+      throw toModelServerError(error);
     });
     const report = await this.report();
     const documented = report.name === described.model ? report.metrics ?? {} : {};

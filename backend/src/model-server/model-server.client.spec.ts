@@ -1,4 +1,5 @@
 import { HttpService } from '@nestjs/axios';
+import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
 
@@ -50,26 +51,37 @@ describe('ModelServerClient', () => {
   });
 
   it('asks the bulk lane to describe the model and refuses an answer without a profile', async () => {
-    const described = { model: 'm', version: '1', labels: [], family: 'huggingface', device: 'cpu', profile: { bulk: {} } };
+    const described = { model: 'm', version: '1', labels: ['negative', 'positive'], family: 'huggingface', device: 'cpu', profile: MODEL_SERVER_CONTRACT.embeddedProfile };
     http.post.mockReturnValueOnce(of(response(described)));
     await expect(client.describe()).resolves.toEqual(described);
     expect(http.post).toHaveBeenCalledWith('http://ts:8080/predictions/allocine-sentiment', { describe: true }, { timeout: 5000 });
     http.post.mockReturnValueOnce(of(response({ model: 'm' })));
-    await expect(client.describe()).rejects.toMatchObject({ kind: 'bad_response', retryable: true });
+    await expect(client.describe()).rejects.toMatchObject({ kind: 'model-bad-response', retryable: true });
   });
 
   it('treats a result count that does not match as a retryable bad response', async () => {
     http.post.mockReturnValue(of(response([prediction])));
-    await expect(client.predict(['a', 'b'], bulk)).rejects.toMatchObject({ retryable: true, kind: 'bad_response' });
+    await expect(client.predict(['a', 'b'], bulk)).rejects.toMatchObject({ retryable: true, kind: 'model-bad-response' });
+  });
+
+  it('checks each result against the contract: a prediction without probabilities is a bad response, not a result', async () => {
+    const withoutProbabilities: Partial<typeof prediction> = { ...prediction };
+    delete withoutProbabilities.probabilities;
+    http.post.mockReturnValue(of(response([prediction, withoutProbabilities])));
+    const refused = await client.predict(['a', 'b'], bulk).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ retryable: true, kind: 'model-bad-response' });
+    expect((refused as Error).message).toMatch(/result 1 breaks the contract/);
+    http.post.mockReturnValue(of(response([prediction, { error: { code: 'too_long', message: 'over 20,000 characters' } }])));
+    await expect(client.predict(['a', 'b'], bulk)).resolves.toHaveLength(2);
   });
 
   it.each([
-    [axiosError(400), false, 'rejected'],
-    [axiosError(413), false, 'rejected'],
-    [axiosError(500), true, 'unavailable'],
-    [axiosError(503), true, 'unavailable'],
-    [axiosError(undefined, 'ECONNABORTED'), true, 'timeout'],
-    [axiosError(undefined, 'ECONNREFUSED'), true, 'unavailable'],
+    [axiosError(400), false, 'model-rejected'],
+    [axiosError(413), false, 'model-rejected'],
+    [axiosError(500), true, 'model-unavailable'],
+    [axiosError(503), true, 'model-unavailable'],
+    [axiosError(undefined, 'ECONNABORTED'), true, 'model-timeout'],
+    [axiosError(undefined, 'ECONNREFUSED'), true, 'model-unavailable'],
   ])('maps %s to retryable=%s (%s)', async (error, retryable, kind) => {
     http.post.mockReturnValue(throwError(() => error));
     const failure = await client.predict(['a'], bulk).catch((e: unknown) => e);
@@ -78,7 +90,7 @@ describe('ModelServerClient', () => {
   });
 
   it('is ready only when the model describes itself, not when TorchServe merely answers /ping', async () => {
-    const described = { model: 'm', version: '1', labels: [], family: 'embedded-ngram', device: 'cpu', profile: { bulk: {} } };
+    const described = { model: 'm', version: '1', labels: ['negative', 'positive'], family: 'embedded-ngram', device: 'cpu', profile: MODEL_SERVER_CONTRACT.embeddedProfile };
     http.post.mockReturnValueOnce(of(response(described)));
     await expect(client.isReady()).resolves.toEqual({ ready: true, detail: 'm 1 loaded' });
     // TorchServe without the model registered: /ping would say Healthy, the model's endpoint says 404.
@@ -120,21 +132,21 @@ describe('ModelServerClient', () => {
 
       http.post.mockClear();
       http.post.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNABORTED')));
-      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'model-timeout', retryable: true });
       http.post.mockReturnValueOnce(throwError(() => axiosError(503)));
-      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
+      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'model-unavailable', retryable: true });
       expect(http.post).toHaveBeenCalledTimes(2);
     });
 
     it('is ready while one server describes the model, whichever is down', async () => {
-      const described = { model: 'm', version: '1', labels: [], family: 'f', device: 'cpu', profile: { bulk: {} } };
+      const described = { model: 'm', version: '1', labels: ['negative', 'positive'], family: 'f', device: 'cpu', profile: MODEL_SERVER_CONTRACT.embeddedProfile };
       http.post.mockReturnValueOnce(throwError(() => axiosError(undefined, 'ECONNREFUSED'))).mockReturnValueOnce(of(response(described)));
       await expect(client.isReady()).resolves.toEqual({ ready: true, detail: 'm 1 loaded' });
     });
 
     it('says unavailable when every server refuses', async () => {
       http.post.mockReturnValue(throwError(() => axiosError(undefined, 'ECONNRESET')));
-      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'unavailable', retryable: true });
+      await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'model-unavailable', retryable: true });
       expect(http.post).toHaveBeenCalledTimes(2);
     });
 

@@ -1,21 +1,22 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
+import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
 import { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
 import { SpanKind, inSpan, traceCarrier } from '../tracing/tracing';
+import { checkedDescription, checkedResults } from './model-server.answers';
 import { ModelServerError } from './model-server.errors';
 import { Lane, ModelDescription, ModelResult, isItemError } from './model-server.types';
 
-/** TorchServe tells us (through the handler) how many requests its dynamic batching grouped. */
-const BATCH_HEADER = 'x-batch-requests';
-/** Epoch ms after which the caller has gone: the handler answers without computing. */
-const DEADLINE_HEADER = 'X-Deadline-Ms';
-const INTERACTIVE_SUFFIX = '-interactive';
+/**
+ * The contract's headers: how many requests TorchServe's dynamic batching grouped (answer); the epoch ms after
+ * which the caller has gone, so the handler answers without computing; the API request's id, for its log.
+ */
+const { batchRequests: BATCH_HEADER, deadline: DEADLINE_HEADER, requestId: REQUEST_ID_HEADER } = MODEL_SERVER_CONTRACT.headers;
 /** What readiness asks the model to classify. */
 const PROBE = 'Un film magnifique.';
 
@@ -84,14 +85,12 @@ export class ModelServerClient {
         }),
       );
       stopTimer({ outcome: 'ok' });
-      const results = response.data;
-      if (!Array.isArray(results) || results.length !== texts.length) {
-        throw new ModelServerError(`model server returned ${describe(results)} for ${texts.length} reviews`, true, 'bad_response');
-      }
+      const results = checkedResults(response.data, texts.length);
       this.metrics.modelCallReviews.observe(texts.length);
-      const grouped = Number(response.headers[BATCH_HEADER]);
+      // Node lower-cases response header names.
+      const grouped = Number(response.headers[BATCH_HEADER.toLowerCase()]);
       if (Number.isFinite(grouped) && grouped > 0) this.metrics.modelBatchRequests.observe(grouped);
-      return results as ModelResult[];
+      return results;
     } catch (error) {
       if (error instanceof ModelServerError) throw error;
       stopTimer({ outcome: 'error' });
@@ -103,19 +102,18 @@ export class ModelServerClient {
   async describe(timeoutMs = 5_000): Promise<ModelDescription> {
     try {
       const post = (base: string) =>
-        firstValueFrom(this.http.post<ModelDescription>(this.url(base, 'bulk'), { describe: true }, { timeout: timeoutMs })).catch((error: unknown) => {
+        firstValueFrom(this.http.post<unknown>(this.url(base, 'bulk'), { describe: true }, { timeout: timeoutMs })).catch((error: unknown) => {
           throw toModelServerError(error);
         });
       const response = await this.failover(post);
-      if (!response.data?.profile?.bulk) throw new ModelServerError('model server gave no serving profile', true, 'bad_response');
-      return response.data;
+      return checkedDescription(response.data);
     } catch (error) {
       throw toModelServerError(error);
     }
   }
 
   private url(base: string, lane: Lane): string {
-    const name = this.config.MODEL_NAME + (lane === 'interactive' ? INTERACTIVE_SUFFIX : '');
+    const name = this.config.MODEL_NAME + (lane === 'interactive' ? MODEL_SERVER_CONTRACT.interactiveSuffix : '');
     return `${base}/predictions/${name}`;
   }
 
@@ -140,21 +138,17 @@ export class ModelServerClient {
   }
 }
 
-function describe(value: unknown): string {
-  return Array.isArray(value) ? `${value.length} results` : typeof value;
-}
-
 export function toModelServerError(error: unknown): ModelServerError {
   if (error instanceof ModelServerError) return error;
   const axiosError = error as AxiosError;
   const status = axiosError?.response?.status;
   if (status !== undefined) {
     const retryable = status >= 500 || status === 429 || status === 408;
-    return new ModelServerError(`model server answered ${status}`, retryable, retryable ? 'unavailable' : 'rejected');
+    return new ModelServerError(`model server answered ${status}`, retryable, retryable ? 'model-unavailable' : 'model-rejected');
   }
   if (axiosError?.code === 'ECONNABORTED' || axiosError?.code === 'ETIMEDOUT') {
-    return new ModelServerError('model server timed out', true, 'timeout');
+    return new ModelServerError('model server timed out', true, 'model-timeout');
   }
   const code = axiosError?.code ?? 'unknown error';
-  return new ModelServerError(`model server unreachable (${code})`, true, 'unavailable', CONNECTION_FAILURES.has(code));
+  return new ModelServerError(`model server unreachable (${code})`, true, 'model-unavailable', CONNECTION_FAILURES.has(code));
 }

@@ -1,15 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { ModelStatusBoard, ModelView } from './model-view';
 
 const EVERY_MS = 10_000;
 
 /**
- * Worker processes (APP_ROLE=worker) report what the model server says of itself, for the API processes to read
- * (ModelStatusBoard). APP_ROLE=all asks the model server itself and reports nothing: split deployments run
- * `api` and `worker` processes.
+ * Worker processes report what the model server says of itself, for the API processes to read
+ * (ModelStatusBoard). Loaded only where workers run beside no API (app.module.ts): a process that does both asks
+ * the model server itself and reports nothing.
  */
 @Injectable()
 export class ModelStatusPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,11 +18,10 @@ export class ModelStatusPublisher implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly view: ModelView,
     private readonly board: ModelStatusBoard,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.APP_ROLE === 'worker') void this.publish();
+    void this.publish();
   }
 
   onApplicationShutdown(): void {

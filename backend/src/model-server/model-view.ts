@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { RedisService } from '../redis/redis.service';
 import { ModelServerClient } from './model-server.client';
 import { ModelServerError } from './model-server.errors';
@@ -61,11 +59,8 @@ interface PublishedStatus extends ModelReadiness {
 export class ModelStatusBoard {
   private readonly key: string;
 
-  constructor(
-    private readonly redis: RedisService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.key = `${config.QUEUE_PREFIX}:model:status`;
+  constructor(private readonly redis: RedisService) {
+    this.key = redis.keys.modelStatus;
   }
 
   async publish(status: PublishedStatus): Promise<void> {
@@ -87,7 +82,7 @@ export class PublishedModelView extends ModelView {
 
   async describe(): Promise<ModelDescription> {
     const status = await this.read();
-    if (!status.description) throw new ModelServerError(`model server not ready: ${status.detail}`, true, 'unavailable');
+    if (!status.description) throw new ModelServerError(`model server not ready: ${status.detail}`, true, 'model-unavailable');
     return status.description;
   }
 
@@ -102,7 +97,7 @@ export class PublishedModelView extends ModelView {
 
   private async read(): Promise<PublishedStatus> {
     const status = await this.board.read().catch(() => null);
-    if (!status) throw new ModelServerError(`no worker has reported on the model server in the last ${STATUS_TTL_SECONDS} s`, true, 'unavailable');
+    if (!status) throw new ModelServerError(`no worker has reported on the model server in the last ${STATUS_TTL_SECONDS} s`, true, 'model-unavailable');
     return status;
   }
 }

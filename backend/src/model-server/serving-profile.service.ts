@@ -1,25 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { ServingProfile } from '@allocine/contracts';
+import { MODEL_SERVER_CONTRACT, type ServingProfile } from '@allocine/contracts';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ModelView } from './model-view';
 
 /**
- * Until the model server has described its model, the embedded model's profile: the cheapest model's
- * sizes are the safe ones to start with only because nothing reaches a model server that is not up.
- * Mirrors EMBEDDED in model-server/allocine_sentiment/serving_profile.py.
+ * Until the model server has described its model, the embedded model's profile, from the contract (the file
+ * Python reads too): the cheapest model's sizes are the safe ones to start with only because nothing reaches a
+ * model server that is not up.
  */
-export const FALLBACK_PROFILE: ServingProfile = {
-  bulk: { workers: 2, threads: 1, batchSize: 32, maxBatchDelayMs: 10 },
-  interactive: { workers: 1, threads: 1, batchSize: 32, maxBatchDelayMs: 5 },
-  timeouts: { responseTimeoutS: 30, modelCallMs: 45_000 },
-  chunkSize: 100,
-  chunkConcurrency: 32,
-  tokenBudget: null,
-  acceleration: 'torch-fp32',
-  device: 'cpu',
-};
+export const FALLBACK_PROFILE: ServingProfile = MODEL_SERVER_CONTRACT.embeddedProfile;
 const RETRY_UNTIL_KNOWN_MS = 2_000;
 
 /**

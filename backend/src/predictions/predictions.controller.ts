@@ -6,7 +6,7 @@ import { CurrentCaller } from '../access/current-caller.decorator';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ref } from '../docs/schema-ref';
+import { ref } from '../openapi/schema-ref';
 import { RequestId } from '../logging/request-id';
 import { parseOrThrow } from '../validation/parse';
 import { predictRequestSchemas } from '../validation/schemas';

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 
-import { HistoryController } from '../history/history.controller';
 import { HistoryModule } from '../history/history.module';
 import { QueueModule } from '../queue/queue.module';
 import { PredictionsController } from './predictions.controller';
 import { PredictionsService } from './predictions.service';
 
+/** The predictions' API side: POST /predictions (the history's GET /predictions is HistoryApiModule's). */
 @Module({
   imports: [QueueModule, HistoryModule],
-  // GET /predictions (history) and /stats sit beside POST /predictions.
-  controllers: [PredictionsController, HistoryController],
+  controllers: [PredictionsController],
   providers: [PredictionsService],
 })
 export class PredictionsModule {}

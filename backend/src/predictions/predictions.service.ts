@@ -4,13 +4,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PredictionResult } from '@allocine/contracts';
 
 import type { Caller } from '../access/key-ring';
-import { unavailable, upstreamError, upstreamTimeout } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { LaneFull, RedisDown } from '../failures/failure';
 import { predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
-import { ModelResult, isItemError } from '../model-server/model-server.types';
-import { PredictionProducer, PredictionTimeoutError } from '../queue/prediction.producer';
+import { ModelServerError } from '../model-server/model-server.errors';
+import { isItemError } from '../model-server/model-server.types';
+import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
 
 /** Synchronous predictions: through the queue, waiting for the worker's answer. */
@@ -28,16 +29,12 @@ export class PredictionsService {
   async predict(caller: Caller, texts: string[], explain = false, requestId?: string): Promise<PredictionResult[]> {
     const started = performance.now();
     await this.refuseWhenOverloaded();
-    let results: ModelResult[];
-    try {
-      results = await this.producer.predict(texts, explain, requestId);
-    } catch (error) {
-      throw toApiError(error);
-    }
+    // Fails with a typed Failure (model server, timeout, Redis): the HTTP answer comes from failures/failure-answers.ts.
+    const results = await this.producer.predict(texts, explain, requestId);
     const latencyMs = Math.round(performance.now() - started);
     const answered = results.map((result) => {
       // Texts were validated here first, so a per-item error from the model server is its fault.
-      if (isItemError(result)) throw upstreamError(`model server rejected a review: ${result.error.message}`);
+      if (isItemError(result)) throw new ModelServerError(`a review was refused: ${result.error.message}`, false, 'model-rejected');
       return { ...result, latencyMs };
     });
     this.record(caller, texts, answered);
@@ -58,21 +55,10 @@ export class PredictionsService {
     try {
       backlog = await this.queueStats.interactiveBacklog();
     } catch {
-      throw unavailable('Queue unavailable (Redis is not answering)');
+      throw new RedisDown('Queue unavailable (Redis is not answering)');
     }
     if (this.queueStats.isOverloaded(backlog)) {
-      throw unavailable(`Too many single predictions waiting (${backlog}); try again shortly`, 5);
+      throw new LaneFull('interactive', `Too many single predictions waiting (${backlog}); try again shortly`);
     }
   }
-}
-
-function toApiError(error: unknown) {
-  if (error instanceof PredictionTimeoutError) return upstreamTimeout(`Prediction timed out: ${error.message}`);
-  const message = error instanceof Error ? error.message : String(error);
-  if (/^rejected:/.test(message)) return upstreamError(`Model server rejected the request (${message})`);
-  if (/^(unavailable|timeout|bad_response):/.test(message)) {
-    return unavailable(`Model server unavailable (${message.replace(/^\w+: /, '')})`, 10);
-  }
-  // Anything else comes from the queue itself: Redis unreachable or not writable.
-  return unavailable('Queue unavailable (Redis is not answering)');
 }

@@ -5,7 +5,7 @@ import type { ProblemType } from '@allocine/contracts';
 
 import { notFound } from '../common/api-errors';
 import { PROBLEM_BASE, PROBLEM_CATALOGUE, PROBLEM_TYPES } from '../common/problem-types';
-import { ref } from '../docs/schema-ref';
+import { ref } from '../openapi/schema-ref';
 
 /** What each problem `type` means: the URI in an error's `type` answers here (no key needed). */
 @ApiTags('problems')

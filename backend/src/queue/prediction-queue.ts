@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { settled } from './close-settled';
 import { BATCH_QUEUE, PREDICTION_QUEUE, WEBHOOK_QUEUE } from './queue.constants';
-import { failFastRedisOptions, redisOptions } from './redis-options';
+import { failFastRedisOptions, redisOptions } from '../redis/redis-options';
 
 /**
  * The BullMQ handles the request path uses. Queue and flow producer fail fast while Redis is down

@@ -3,14 +3,13 @@ import { Job } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { PredictionTimeout, RedisDown } from '../failures/failure';
+import { fromQueueReason } from '../failures/queue-failure';
 import { ModelResult } from '../model-server/model-server.types';
 import { PredictionQueue } from './prediction-queue';
 import { CAPPED_BACKOFF } from './backoff';
 import { TraceCarrier, SpanKind, inSpan, traceCarrier } from '../tracing/tracing';
 import { BATCH_QUEUE, CallbackJobData, ChunkJobData, FinalizeJobData, JobName, PREDICTION_QUEUE, PredictJobData } from './queue.constants';
-
-/** Thrown when a synchronous prediction does not finish within PREDICT_TIMEOUT_MS. */
-export class PredictionTimeoutError extends Error {}
 
 /** The only place that puts work on the queue. */
 @Injectable()
@@ -27,26 +26,36 @@ export class PredictionProducer {
   /**
    * Queue texts and wait for their results. On timeout the job is withdrawn if no worker took it yet,
    * so nothing half-done is left behind; a job already running finishes and is then discarded.
+   * Fails only with a Failure: the worker's own (model server), PredictionTimeout, or RedisDown.
    */
   async predict(texts: string[], explain = false, requestId?: string): Promise<ModelResult[]> {
     // The deadline travels with the job: a worker (or a retry) never computes for a caller who has gone.
     const deadline = Date.now() + this.config.PREDICT_TIMEOUT_MS;
-    const job = await inSpan('queue predictions', SpanKind.PRODUCER, { 'messaging.destination.name': PREDICTION_QUEUE, reviews: texts.length }, () =>
-      this.queue.add(JobName.Predict, { texts, deadline, requestId, trace: traceCarrier(), ...(explain ? { explain } : {}) } satisfies PredictJobData, {
-        attempts: this.config.PREDICT_ATTEMPTS,
-        backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
-        removeOnComplete: { age: 60, count: 1_000 },
-        removeOnFail: { age: 3_600, count: 1_000 },
-      }),
-    );
+    let job: Job;
+    try {
+      job = await inSpan('queue predictions', SpanKind.PRODUCER, { 'messaging.destination.name': PREDICTION_QUEUE, reviews: texts.length }, () =>
+        this.queue.add(JobName.Predict, { texts, deadline, requestId, trace: traceCarrier(), ...(explain ? { explain } : {}) } satisfies PredictJobData, {
+          attempts: this.config.PREDICT_ATTEMPTS,
+          backoff: { type: 'exponential', delay: this.config.RETRY_BACKOFF_MS },
+          removeOnComplete: { age: 60, count: 1_000 },
+          removeOnFail: { age: 3_600, count: 1_000 },
+        }),
+      );
+    } catch {
+      throw new RedisDown('Queue unavailable (Redis is not answering)');
+    }
     try {
       return (await job.waitUntilFinished(this.handles.events, this.config.PREDICT_TIMEOUT_MS)) as ModelResult[];
     } catch (error) {
-      if (error instanceof Error && /timed out/i.test(error.message)) {
+      const failure = fromQueueReason(error instanceof Error ? error.message : String(error));
+      if (failure) throw failure;
+      // waitUntilFinished gives up at the deadline (its wait started after it).
+      if (Date.now() >= deadline) {
         await withdraw(job);
-        throw new PredictionTimeoutError(`no result within ${this.config.PREDICT_TIMEOUT_MS} ms`);
+        throw new PredictionTimeout(`Prediction timed out: no result within ${this.config.PREDICT_TIMEOUT_MS} ms`);
       }
-      throw error;
+      // Anything else comes from the queue itself: Redis unreachable or not writable.
+      throw new RedisDown('Queue unavailable (Redis is not answering)');
     }
   }
 

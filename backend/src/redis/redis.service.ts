@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { failFastRedisOptions } from '../queue/redis-options';
+import { RedisKeys } from './redis-keys';
+import { failFastRedisOptions } from './redis-options';
 
 const READY_WAIT_MS = 3_000;
 
@@ -14,8 +15,11 @@ const READY_WAIT_MS = 3_000;
 @Injectable()
 export class RedisService implements OnModuleInit, OnApplicationShutdown {
   readonly client: Redis;
+  /** Where everything is kept: the one key layout (redis-keys.ts). */
+  readonly keys: RedisKeys;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.keys = new RedisKeys(config.QUEUE_PREFIX);
     this.client = new Redis({ ...failFastRedisOptions(config.REDIS_URL), lazyConnect: false });
     // Errors surface on the commands that hit them; without a listener ioredis would print each retry.
     this.client.on('error', () => undefined);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 
-import { CallbackPolicy, guardedLookup } from './callback-target';
+import { CallbackPolicy, guardedLookup } from '../callback-url/callback-target';
 
 /**
  * One POST of a signed body; resolves with the receiver's status (any status: the caller decides). Redirects

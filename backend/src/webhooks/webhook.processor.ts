@@ -6,12 +6,11 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { PerClientSlots } from '../common/per-client-slots';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { jobLinks } from '../jobs/job-links';
 import { JobRecord, JobStore } from '../jobs/job.store';
 import { CAPPED_BACKOFF, cappedBackoff } from '../queue/backoff';
 import { CallbackJobData, WEBHOOK_QUEUE } from '../queue/queue.constants';
-import { drain } from '../workers/drain';
-import { CallbackPolicy, CallbackRefused, refusalOf } from './callback-target';
+import { drain } from '../queue/drain';
+import { CallbackPolicy, CallbackRefused, refusalOf } from '../callback-url/callback-target';
 import { postCallback } from './deliver';
 import { SIGNATURE_HEADERS, sign, signingSecretFor } from './signature';
 
@@ -97,7 +96,7 @@ export class WebhookProcessor extends WorkerHost implements OnApplicationBootstr
       const secret = this.config.WEBHOOK_SECRET;
       const refusal = secret ? await refusalOf(record.callbackUrl as string, this.policy) : 'webhooks are off on this worker (no WEBHOOK_SECRET)';
       if (refusal || !secret) throw new CallbackRefused(refusal ?? '');
-      const data: Partial<JobStatus> = await this.store.status(record, jobLinks(record.id));
+      const data: Partial<JobStatus> = await this.store.status(record);
       delete data.webhook; // the receiver is told the outcome, not the story of its own deliveries
       const body = JSON.stringify({ type: `job.${record.state}`, timestamp: new Date().toISOString(), data } as WebhookPayload);
       // One id per job outcome, the same on every attempt: what receivers deduplicate on.

@@ -6,7 +6,7 @@ import type { Caller } from '../access/key-ring';
 import { notFound } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ref } from '../docs/schema-ref';
+import { ref } from '../openapi/schema-ref';
 import { SIGNATURE_HEADERS, signingSecretFor } from './signature';
 
 /** The caller's signing secret, to verify the callbacks of its jobs. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 
-import { CallbackRefused, isPublicAddress, refusalOf } from './callback-target';
+import { CallbackRefused, isPublicAddress, refusalOf } from '../callback-url/callback-target';
 import { postCallback } from './deliver';
 import { sign, signingSecretFor } from './signature';
 

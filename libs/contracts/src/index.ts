@@ -5,3 +5,4 @@ export * from './lib/errors';
 export * from './lib/history';
 export * from './lib/schemas';
 export type { paths, components } from './lib/api.generated';
+export { MODEL_SERVER_CONTRACT } from './lib/model-server';

@@ -1,7 +1,7 @@
 """The model-server contract (docs/model-server-contract.md), kept by every model server the backend may use.
 
 Each test runs against TorchServe (the default) and the FastAPI server, over HTTP as the backend calls them, and
-validates every body against docs/model-server-contract.schema.json.
+validates every body against the contract's JSON Schema (libs/contracts/src/model-server-contract.json).
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ import jsonschema
 import pytest
 from conftest import MODEL_SERVER, TORCHSERVE_BASE
 
-SCHEMA = json.loads((MODEL_SERVER.parent / "docs" / "model-server-contract.schema.json").read_text())
-BULK, INTERACTIVE = "allocine-sentiment", "allocine-sentiment-interactive"
+from allocine_sentiment.contract import INTERACTIVE_SUFFIX, MODEL_NAME, contract
+
+SCHEMA = contract()["schema"]
+BULK, INTERACTIVE = MODEL_NAME, MODEL_NAME + INTERACTIVE_SUFFIX
 POSITIVE = "Un film magnifique, des acteurs formidables et une histoire bouleversante."
 NEGATIVE = "Nul, ennuyeux, je me suis endormi avant la fin. Une perte de temps."
 FASTAPI_PORT = 18090

@@ -9,7 +9,8 @@ import { ModelServerError } from '../model-server/model-server.errors';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { JobName } from '../queue/queue.constants';
-import { BatchProcessor } from './batch.processor';
+import { fromQueueReason } from '../failures/queue-failure';
+import { BatchProcessor } from '../jobs/batch.processor';
 import { PredictionProcessor } from './prediction.processor';
 
 const positive = { label: 'positive', score: 0.9, probabilities: { negative: 0.1, positive: 0.9 }, uncertain: false, truncated: false, model: 'm', version: '1' };
@@ -66,12 +67,12 @@ describe('PredictionProcessor', () => {
   });
 
   it('gives up at once on a 4xx (UnrecoverableError) and lets BullMQ retry a 5xx, counting the retry', async () => {
-    model.predict.mockRejectedValueOnce(new ModelServerError('answered 400', false, 'rejected'));
+    model.predict.mockRejectedValueOnce(new ModelServerError('answered 400', false, 'model-rejected'));
     await expect(processor.process(job(JobName.Predict, { texts: ['x'], deadline: soon() }))).rejects.toBeInstanceOf(UnrecoverableError);
-    model.predict.mockRejectedValueOnce(new ModelServerError('answered 503', true, 'unavailable'));
+    model.predict.mockRejectedValueOnce(new ModelServerError('answered 503', true, 'model-unavailable'));
     const retry = await processor.process(job(JobName.Predict, { texts: ['x'], deadline: soon() }, 1)).catch((e: Error) => e);
     expect(retry).not.toBeInstanceOf(UnrecoverableError);
-    expect((retry as Error).message).toBe('unavailable: answered 503');
+    expect(fromQueueReason((retry as Error).message)).toMatchObject({ kind: 'model-unavailable', retryable: true, message: 'answered 503' });
     const retries = (await metrics.retries.get()).values.filter((series) => series.value > 0);
     expect(retries).toEqual([expect.objectContaining({ value: 1, labels: { queue: 'predictions', reason: 'retry' } })]);
   });
@@ -150,7 +151,7 @@ describe('BatchProcessor', () => {
     it('rethrows a retryable failure while attempts remain, and stores nothing', async () => {
       store.markRunning.mockResolvedValue('running');
       store.chunkRows.mockResolvedValue(pending);
-      model.predict.mockRejectedValue(new ModelServerError('answered 503', true, 'unavailable'));
+      model.predict.mockRejectedValue(new ModelServerError('answered 503', true, 'model-unavailable'));
       await expect(processor.process(job(JobName.Chunk, { jobId: 'j', index: 0 }, 0, 3))).rejects.toBeInstanceOf(ModelServerError);
       expect(store.saveChunk).not.toHaveBeenCalled();
     });
@@ -158,7 +159,7 @@ describe('BatchProcessor', () => {
     it('turns the reviews into error rows on the last attempt so the job still finishes', async () => {
       store.markRunning.mockResolvedValue('running');
       store.chunkRows.mockResolvedValue(pending);
-      model.predict.mockRejectedValue(new ModelServerError('answered 503', true, 'unavailable'));
+      model.predict.mockRejectedValue(new ModelServerError('answered 503', true, 'model-unavailable'));
       await expect(processor.process(job(JobName.Chunk, { jobId: 'j', index: 0 }, 2, 3))).resolves.toEqual({ done: 2, failed: 2, positive: 0, negative: 0 });
       expect(store.saveChunk.mock.calls[0][2]).toEqual([
         expect.objectContaining({ id: 'a', status: 'error', error: { code: 'model_unavailable', message: 'answered 503' } }),

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HistoryEvent, errorRowEvent, predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
-import { ChunkCounts, JobStore } from '../jobs/job.store';
+import { ChunkCounts, JobStore } from './job.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
 import { ModelResult, isItemError } from '../model-server/model-server.types';
@@ -16,8 +16,8 @@ import { cappedBackoff } from '../queue/backoff';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
 import { SpanKind, inSpan } from '../tracing/tracing';
-import { countPredictions } from './count-predictions';
-import { drain } from './drain';
+import { countPredictions } from '../model-server/count-predictions';
+import { drain } from '../queue/drain';
 
 /**
  * Batch jobs: chunks go to the model server's bulk lane, at most the serving profile's chunkConcurrency in

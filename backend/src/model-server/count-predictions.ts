@@ -1,5 +1,5 @@
 import { MetricsService } from '../metrics/metrics.service';
-import { ModelResult, isItemError } from '../model-server/model-server.types';
+import { ModelResult, isItemError } from './model-server.types';
 
 /** Reviews classified, by label; per-item errors count as "error". */
 export function countPredictions(metrics: MetricsService, results: ModelResult[]): void {

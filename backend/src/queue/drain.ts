@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
 
-import { settled } from '../queue/close-settled';
+import { settled } from './close-settled';
 
 /**
  * First shutdown phase (before Redis and the queues close): take no new work, let the jobs in hand finish

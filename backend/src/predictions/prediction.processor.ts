@@ -9,14 +9,16 @@ import { ModelServerClient, toModelServerError } from '../model-server/model-ser
 import { ModelResult } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { JobName, PREDICTION_QUEUE, PredictJobData } from '../queue/queue.constants';
-import { BatchProcessor } from './batch.processor';
+import { BatchProcessor } from '../jobs/batch.processor';
 import { SpanKind, inSpan } from '../tracing/tracing';
-import { countPredictions } from './count-predictions';
-import { drain } from './drain';
+import { countPredictions } from '../model-server/count-predictions';
+import { drain } from '../queue/drain';
+import { toQueueError } from '../failures/queue-failure';
 
 /**
  * Single predictions, on a queue and a model-server lane of their own so they never wait behind job chunks.
- * Model-server 4xx → UnrecoverableError; 5xx and timeouts → thrown for BullMQ to retry, while the caller waits.
+ * A model-server failure crosses the queue typed (failures/queue-failure.ts): a 4xx is not retried; 5xx and
+ * timeouts are, by BullMQ, while the caller waits.
  */
 // Not started by @nestjs/bullmq: its options come from the validated config, set before `run` below.
 @Processor(PREDICTION_QUEUE, { autorun: false })
@@ -81,9 +83,7 @@ export class PredictionProcessor extends WorkerHost implements OnApplicationBoot
       this.logger.debug({ requestId, reviews: texts.length, ms: Math.round(performance.now() - started) }, 'predicted');
       return results;
     } catch (error) {
-      const failure = toModelServerError(error);
-      if (!failure.retryable) throw new UnrecoverableError(`${failure.kind}: ${failure.message}`);
-      throw new Error(`${failure.kind}: ${failure.message}`);
+      throw toQueueError(toModelServerError(error));
     }
   }
 }

@@ -4,7 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '../app.module';
 import { usePrefix } from '../bootstrap';
 import { AppConfig } from '../config/app-config';
-import { openApiDocument } from './openapi';
+import { openApiDocument } from '../openapi/openapi';
 
 /**
  * The OpenAPI document the API would serve with `config`, built without connecting to anything: Nest's preview

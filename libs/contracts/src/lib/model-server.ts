@@ -1,0 +1,18 @@
+/**
+ * The backend-to-model-server seam, read from the one file Python reads too
+ * (model-server/allocine_sentiment/contract.py): names, headers, the embedded model's serving profile, and the
+ * JSON Schema of every body. Prose: docs/model-server-contract.md.
+ */
+import contract from '../model-server-contract.json';
+import type { ServingProfile } from './predictions';
+
+export const MODEL_SERVER_CONTRACT = {
+  /** The bulk lane's TorchServe model; the interactive lane is this plus `interactiveSuffix`. */
+  modelName: contract.modelName,
+  interactiveSuffix: contract.interactiveSuffix,
+  headers: contract.headers,
+  /** The embedded model's profile: what the backend assumes until the model server has described its model. */
+  embeddedProfile: contract.embeddedProfile as ServingProfile,
+  /** JSON Schema (2020-12) of the bodies: `$defs` Description, PredictResponse, Result, ServingProfile, … */
+  schema: contract.schema as Record<string, unknown>,
+} as const;
