@@ -14,7 +14,8 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: [],
+          // The model-server contract is data both languages read (Python opens it; TypeScript imports it).
+          allow: ['^(\\.\\./)+libs/contracts/src/model-server-contract\\.json$'],
           depConstraints: [
             { sourceTag: 'scope:frontend', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:shared'] },

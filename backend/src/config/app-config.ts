@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
+
+import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 
 /**
  * Every setting the backend reads, parsed and validated once at boot.

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/app-config';
 import { RedisKeys } from '../redis/redis-keys';
 import type { RedisService } from '../redis/redis.service';
-import { strictDouble } from '../testing/strict-double';
+import { strictDouble } from '../../test/unit/strict-double';
 import { JobAdmission } from './admission';
 
 const config = loadConfig({ MAX_ACTIVE_JOBS_PER_CLIENT: '3', MAX_QUEUED_REVIEWS_PER_CLIENT: '100', ACCEPTED_WORK_BYTES: '1mb', RESULTS_BYTES_PER_CLIENT: '2mb' });

@@ -3,7 +3,7 @@ import { loadConfig } from '../config/app-config';
 import { RedisDown } from '../failures/failure';
 import { RedisKeys } from '../redis/redis-keys';
 import type { RedisService } from '../redis/redis.service';
-import { strictDouble } from '../testing/strict-double';
+import { strictDouble } from '../../test/unit/strict-double';
 import { IdempotencyKeys } from './idempotency';
 
 /** Just the three commands IdempotencyKeys uses, over a Map: SET NX EX, GET, DEL. */

@@ -2,7 +2,7 @@ import type { JobStatus } from '@allocine/contracts';
 
 import type { HistoryLog } from '../history/history-log';
 import type { PredictionProducer } from '../queue/prediction.producer';
-import { strictDouble } from '../testing/strict-double';
+import { strictDouble } from '../../test/unit/strict-double';
 import { JobControl } from './job-control';
 import type { JobReader, JobView } from './job-reader';
 import type { JobRecord, JobStore } from './job.store';

@@ -7,7 +7,7 @@ import { LaneFull, RedisDown } from '../failures/failure';
 import type { ServingProfileService } from '../model-server/serving-profile.service';
 import type { PredictionProducer } from '../queue/prediction.producer';
 import type { QueueStats } from '../queue/queue-stats.service';
-import { strictDouble } from '../testing/strict-double';
+import { strictDouble } from '../../test/unit/strict-double';
 import type { JobAdmission } from './admission';
 import { IdempotencyKeys } from './idempotency';
 import { JobIntake } from './job-intake';

@@ -3,7 +3,7 @@ import type { JobListItem, JobStatus } from '@allocine/contracts';
 import { ApiError } from '../common/api-errors';
 import { RedisDown } from '../failures/failure';
 import type { HistoryRepository } from '../history/history.repository';
-import { strictDouble } from '../testing/strict-double';
+import { strictDouble } from '../../test/unit/strict-double';
 import { JobReader } from './job-reader';
 import type { JobRecord, JobStore } from './job.store';
 

@@ -1,6 +1,6 @@
-import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 
+import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 import { ModelServerError } from './model-server.errors';
 import { ModelDescription, ModelResult } from './model-server.types';
 

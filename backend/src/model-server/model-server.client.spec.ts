@@ -1,10 +1,10 @@
 import { HttpService } from '@nestjs/axios';
-import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
 import { AxiosError, AxiosHeaders, AxiosResponse } from 'axios';
 import { of, throwError } from 'rxjs';
 
 import { loadConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 import { ModelServerClient } from './model-server.client';
 import { ModelServerError } from './model-server.errors';
 

@@ -1,12 +1,12 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import { MODEL_SERVER_CONTRACT } from '@allocine/contracts';
 import { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
+import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 import { SpanKind, inSpan, traceCarrier } from '../tracing/tracing';
 import { checkedDescription, checkedResults } from './model-server.answers';
 import { ModelServerError } from './model-server.errors';

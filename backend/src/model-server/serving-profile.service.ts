@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { MODEL_SERVER_CONTRACT, type ServingProfile } from '@allocine/contracts';
+import type { ServingProfile } from '@allocine/contracts';
+
+import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';

@@ -5,4 +5,3 @@ export * from './lib/errors';
 export * from './lib/history';
 export * from './lib/schemas';
 export type { paths, components } from './lib/api.generated';
-export { MODEL_SERVER_CONTRACT } from './lib/model-server';

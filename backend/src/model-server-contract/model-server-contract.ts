@@ -1,10 +1,13 @@
 /**
  * The backend-to-model-server seam, read from the one file Python reads too
  * (model-server/allocine_sentiment/contract.py): names, headers, the embedded model's serving profile, and the
- * JSON Schema of every body. Prose: docs/model-server-contract.md.
+ * JSON Schema of every body. Prose: docs/model-server-contract.md. A folder of its own: the configuration's
+ * defaults and the model-server adapter both read it.
  */
-import contract from '../model-server-contract.json';
-import type { ServingProfile } from './predictions';
+import type { ServingProfile } from '@allocine/contracts';
+
+// Data, imported as it is (the one import of another project's file the lint rule allows: eslint.config.mjs).
+import contract from '../../../libs/contracts/src/model-server-contract.json';
 
 export const MODEL_SERVER_CONTRACT = {
   /** The bulk lane's TorchServe model; the interactive lane is this plus `interactiveSuffix`. */
