@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT / "model-server"))
 sys.path.insert(0, str(ROOT / "model-server" / "tests"))
 
 import torch  # noqa: E402
-from allocine_sentiment.data import load_labelled  # noqa: E402
-from allocine_sentiment.handler import SentimentHandler  # noqa: E402
 from allocine_sentiment.paths import EMBEDDED_MODEL_DIR, shared_data_dir  # noqa: E402
+from allocine_sentiment.serving.handler import SentimentHandler  # noqa: E402
+from allocine_sentiment.training.labelled_files import load_labelled  # noqa: E402
 from conftest import make_context  # noqa: E402
 
 

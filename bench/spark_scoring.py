@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "model-server"))
 
 import allocine_sentiment.paths as paths  # noqa: E402
-from allocine_sentiment.predictor import load_predictor  # noqa: E402
-from allocine_sentiment.random_camembert import TINY_SHAPE, build  # noqa: E402
-from allocine_sentiment.spark_executor import score_frame  # noqa: E402
-from allocine_sentiment.spark_score import DEFAULT_MAX_CHARS  # noqa: E402
+from allocine_sentiment.models.loading import load_predictor  # noqa: E402
+from allocine_sentiment.spark.executor import score_frame  # noqa: E402
+from allocine_sentiment.spark.score import DEFAULT_MAX_CHARS  # noqa: E402
+from allocine_sentiment.tools.random_camembert import TINY_SHAPE, build  # noqa: E402
 
 EMBEDDED_MODEL_DIR, MODEL_SERVER_DIR = paths.EMBEDDED_MODEL_DIR, paths.MODEL_SERVER_DIR
 
@@ -113,7 +113,7 @@ def spark(path: Path, out: Path, model_dir: Path, master: str) -> dict:
     command = [
         sys.executable,
         "-m",
-        "allocine_sentiment.spark_score",
+        "allocine_sentiment.spark.score",
         "--input",
         str(path),
         "--output",
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         build(camembert, paths.shared_data_dir() / "tokenizers" / "camembert-base", **TINY_SHAPE)
     elif not RANDOM_CAMEMBERT.is_dir():
         subprocess.run(
-            [sys.executable, "-m", "allocine_sentiment.random_camembert"], check=True
+            [sys.executable, "-m", "allocine_sentiment.tools.random_camembert"], check=True
         )
     with tempfile.TemporaryDirectory(prefix="bench-spark-", dir=args.work) as scratch:
         work = Path(scratch)

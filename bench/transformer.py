@@ -37,11 +37,11 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "model-server"))
 
-from allocine_sentiment.data import load_labelled  # noqa: E402
-from allocine_sentiment.hf_model import HuggingFacePredictor  # noqa: E402
+from allocine_sentiment.models.hf_model import HuggingFacePredictor  # noqa: E402
 from allocine_sentiment.paths import shared_data_dir  # noqa: E402
-from allocine_sentiment.random_camembert import DEFAULT_OUT, TINY_SHAPE, build  # noqa: E402
 from allocine_sentiment.serving_profile import load_profile  # noqa: E402
+from allocine_sentiment.tools.random_camembert import DEFAULT_OUT, TINY_SHAPE, build  # noqa: E402
+from allocine_sentiment.training.labelled_files import load_labelled  # noqa: E402
 
 TS_PORTS = {"inference": 18280, "management": 18281, "metrics": 18282}
 # TorchServe also opens gRPC ports (7070/7071 by default): ports of its own, so it runs beside `npm start`.
@@ -261,7 +261,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-m",
-                "allocine_sentiment.random_camembert",
+                "allocine_sentiment.tools.random_camembert",
                 "--out",
                 str(args.model),
             ],

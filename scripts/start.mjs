@@ -120,7 +120,13 @@ async function setUp() {
   checkModelDir();
   const store = join(ROOT, 'model-server/model-store');
   const packaged = existsSync(join(store, 'model-dir.txt')) ? readFileSync(join(store, 'model-dir.txt'), 'utf-8').trim() : '';
-  const archiveInputs = [MODEL_DIR, join(ROOT, 'model-server/allocine_sentiment'), join(ROOT, 'model-server/config'), join(ROOT, 'model-server/scripts/build-mar.sh')];
+  const archiveInputs = [
+    MODEL_DIR,
+    join(ROOT, 'model-server/allocine_sentiment'),
+    join(ROOT, 'libs/contracts/src/model-server-contract.json'),
+    join(ROOT, 'model-server/config'),
+    join(ROOT, 'model-server/scripts/build-mar.sh'),
+  ];
   if (MODEL_SERVER === 'torchserve' && (packaged !== MODEL_DIR || stale(join(store, 'allocine-sentiment.mar'), ...archiveInputs))) {
     step(`packaging ${MODEL_DIR} for TorchServe (.mar and its configuration from serving.json)`, 'bash', ['model-server/scripts/build-mar.sh', MODEL_DIR]);
   }
@@ -214,7 +220,7 @@ async function startModelServer() {
     return;
   }
   say('starting the FastAPI model server on 127.0.0.1:8080 (MODEL_SERVER=fastapi)');
-  run('model-server', join(ROOT, '.venv/bin/python'), ['-m', 'allocine_sentiment.fastapi_server', '--model-dir', MODEL_DIR, '--port', '8080'], {
+  run('model-server', join(ROOT, '.venv/bin/python'), ['-m', 'allocine_sentiment.serving.fastapi_server', '--model-dir', MODEL_DIR, '--port', '8080'], {
     PYTHONPATH: join(ROOT, 'model-server'),
   });
   await waitFor('the FastAPI model server', () => portAnswers(8080), 120);

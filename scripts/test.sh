@@ -11,9 +11,10 @@ step() { printf '\n==> %s\n' "$*"; }
 [ -d node_modules ] || { step "installing npm dependencies"; npm ci --no-audit --no-fund; }
 bash model-server/scripts/setup-python.sh
 
-step "model-server: ruff"
+step "model-server: ruff; import-linter (sub-packages by role, no import loop: model-server/.importlinter)"
 .venv/bin/ruff check model-server && .venv/bin/ruff check --config model-server/pyproject.toml bench deploy
 .venv/bin/ruff format --check model-server && .venv/bin/ruff format --check --config model-server/pyproject.toml deploy
+(cd model-server && ../.venv/bin/lint-imports --no-cache)
 
 step "model-server: pytest (unit, CamemBERT path, real TorchServe)"
 .venv/bin/python -m pytest model-server/tests

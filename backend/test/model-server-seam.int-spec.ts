@@ -23,7 +23,7 @@ let fastapiUrl: string;
 
 beforeAll(async () => {
   const port = await freePort();
-  fastapi = spawn(join(REPO_ROOT, '.venv/bin/python'), ['-m', 'allocine_sentiment.fastapi_server', '--model-dir', 'model/embedded', '--port', String(port)], {
+  fastapi = spawn(join(REPO_ROOT, '.venv/bin/python'), ['-m', 'allocine_sentiment.serving.fastapi_server', '--model-dir', 'model/embedded', '--port', String(port)], {
     cwd: join(REPO_ROOT, 'model-server'),
     env: { ...process.env, PYTHONPATH: join(REPO_ROOT, 'model-server') },
     stdio: 'ignore',

@@ -9,6 +9,7 @@ in a checkout it is read where it lives.
 from __future__ import annotations
 
 import json
+import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ CONTRACT_FILE = "model-server-contract.json"
 
 
 def contract_path() -> Path:
+    """Where the contract is on this machine: beside the package when packaged, else in the checkout."""
     packaged = Path(__file__).with_name(CONTRACT_FILE)
     if packaged.is_file():
         return packaged
@@ -24,7 +26,12 @@ def contract_path() -> Path:
 
 @lru_cache(maxsize=1)
 def contract() -> dict:
-    return json.loads(contract_path().read_text(encoding="utf-8"))
+    try:
+        # Beside the package: in the TorchServe archive, the image, or the zip Spark executors import it from.
+        packaged = pkgutil.get_data("allocine_sentiment", CONTRACT_FILE)
+    except FileNotFoundError:
+        packaged = None
+    return json.loads(packaged if packaged is not None else contract_path().read_bytes())
 
 
 MODEL_NAME: str = contract()["modelName"]

@@ -19,10 +19,18 @@ import sys
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from allocine_sentiment.base import EMBEDDED_CONFIG_FILE
 from allocine_sentiment.contract import INTERACTIVE_SUFFIX, MODEL_NAME, contract
 
 PROFILE_FILE = "serving.json"
 ACCELERATIONS = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8")
+# Where an ONNX acceleration's export lives in a model directory (models/runtimes.py loads it from there).
+ONNX_FILES = {"onnx-fp32": "onnx/model.fp32.onnx", "onnx-int8": "onnx/model.int8.onnx"}
+
+
+def onnx_file(acceleration: str) -> str | None:
+    """Path, relative to the model directory, of the ONNX export an acceleration serves (None for PyTorch)."""
+    return ONNX_FILES.get(acceleration)
 
 
 class ProfileError(ValueError):
@@ -118,9 +126,7 @@ TRANSFORMER = ServingProfile(
 
 def default_profile(model_dir: Path) -> ServingProfile:
     """The family's defaults: the embedded model's, or a base-size transformer's."""
-    from .ngram_model import CONFIG_FILE
-
-    return EMBEDDED if (model_dir / CONFIG_FILE).is_file() else TRANSFORMER
+    return EMBEDDED if (model_dir / EMBEDDED_CONFIG_FILE).is_file() else TRANSFORMER
 
 
 def from_dict(data: dict, base: ServingProfile) -> ServingProfile:
@@ -199,8 +205,6 @@ def torchserve_properties(profile: ServingProfile, base_properties: str) -> str:
 
 def served_files(model_dir: Path, profile: ServingProfile) -> list[str]:
     """The files of ``model_dir`` that serving needs: everything but the ONNX exports it does not use."""
-    from .runtimes import onnx_file
-
     chosen = onnx_file(profile.acceleration)
     files = []
     for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from allocine_sentiment import ngram_model
-from allocine_sentiment.corpus import local_splits
-from allocine_sentiment.data import Dataset, load_labelled
+from allocine_sentiment.models import ngram_model
+from allocine_sentiment.models.text import normalise
 from allocine_sentiment.paths import EMBEDDED_MODEL_DIR, shared_data_dir
-from allocine_sentiment.text import normalise
-from allocine_sentiment.training import predict_logits
+from allocine_sentiment.training.corpus import local_splits
+from allocine_sentiment.training.labelled_files import Dataset, load_labelled
+from allocine_sentiment.training.ngram_training import predict_logits
 
 ALLOCINE_TRAIN = 3973  # the first reviews of the training set; the TV-series reviews follow
 

@@ -23,9 +23,9 @@ from sklearn.cluster import MiniBatchKMeans
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from allocine_sentiment.models.text import FeatureSpec, hash_grams, ngram_strings, normalise, tfidf_row, tokenise
 from allocine_sentiment.paths import shared_data_dir
-from allocine_sentiment.text import FeatureSpec, hash_grams, ngram_strings, normalise, tfidf_row, tokenise
-from allocine_sentiment.training import scale_from_counts
+from allocine_sentiment.training.ngram_training import scale_from_counts
 
 from .common import ALLOCINE_TRAIN, accuracy, french_vectors, report, splits
 

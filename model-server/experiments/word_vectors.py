@@ -19,7 +19,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from torch import nn
 
-from allocine_sentiment.text import tokenise
+from allocine_sentiment.models.text import tokenise
 
 from .common import accuracy, french_vectors, report, splits, with_served_model
 

@@ -16,17 +16,22 @@ trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/archive/allocine_sentiment" "$STORE"
 # The profile is checked, and TorchServe's configuration written, before anything is packaged.
 profile config "$MODEL_DIR" "$HERE/config/config.properties" > "$STAGE/config.properties"
-# Only what serving imports goes into the archive (no training code, no scikit-learn).
-for module in __init__ contract handler predictor request_parsing scoring serving explain ngram_model text hf_model runtimes serving_profile; do
-  cp "$HERE/allocine_sentiment/$module.py" "$STAGE/archive/allocine_sentiment/"
+# Serving's package whole, the model families it loads and the base modules they share; never training, tools
+# or spark (no scikit-learn, no pyspark in a worker). tests/test_archive_modules.py opens the archive to check.
+cp "$HERE"/allocine_sentiment/*.py "$STAGE/archive/allocine_sentiment/"
+for package in models serving; do
+  cp -r "$HERE/allocine_sentiment/$package" "$STAGE/archive/allocine_sentiment/"
 done
-# The seam's one file (names, headers, the embedded profile), read by contract.py beside it in the archive.
-cp "$ROOT/libs/contracts/src/model-server-contract.json" "$STAGE/archive/allocine_sentiment/"
+find "$STAGE/archive" -name __pycache__ -prune -exec rm -rf {} +
+# The seam's one file (names, headers, the embedded profile), read by contract.py beside the package: from the
+# checkout's libs/contracts, or (in the image) from beside the package already.
+contract="$(PYTHONPATH="$HERE" "$VENV/bin/python" -c 'from allocine_sentiment.contract import contract_path; print(contract_path())')"
+cp "$contract" "$STAGE/archive/allocine_sentiment/model-server-contract.json"
 # The model's files, less the ONNX exports the profile does not serve (large and unused).
 profile files "$MODEL_DIR" | (cd "$MODEL_DIR" && tar -cf - -T -) | tar -C "$STAGE/archive" -xf -
 "$VENV/bin/torch-model-archiver" \
   --model-name allocine-sentiment --version 1.0 \
-  --handler "$HERE/allocine_sentiment/handler.py" \
+  --handler "$HERE/allocine_sentiment/serving/handler.py" \
   --extra-files "$STAGE/archive" \
   --export-path "$STORE" --force
 mv "$STAGE/config.properties" "$STORE/config.properties"

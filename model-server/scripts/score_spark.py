@@ -11,6 +11,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from allocine_sentiment.spark_score import main  # noqa: E402
+from allocine_sentiment.spark.score import main  # noqa: E402
 
 sys.exit(main())

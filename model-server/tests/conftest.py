@@ -100,7 +100,7 @@ TINY_TRAIN_ARGS = ["--buckets", "4096", "--epochs", "40", "--lr", "0.5"]
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """An embedded model trained in seconds on the 24 fixture reviews."""
-    from allocine_sentiment import train
+    from allocine_sentiment.training import train
 
     data_dir = write_fixture_data_dir(tmp_path_factory.mktemp("data"))
     out = tmp_path_factory.mktemp("model")
@@ -116,7 +116,7 @@ def tiny_camembert(tmp_path_factory, shared_data: Path) -> Path:
     """A tiny randomly initialised CamemBERT with the real camembert-base tokenizer."""
     import torch
 
-    from allocine_sentiment.random_camembert import build
+    from allocine_sentiment.tools.random_camembert import build
 
     torch.manual_seed(0)
     tiny = dict(hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32)

@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from allocine_sentiment import accelerate, calibrate, runtimes
-from allocine_sentiment.data import load_labelled
-from allocine_sentiment.hf_model import HuggingFacePredictor
-from allocine_sentiment.predictor import load_predictor
-from allocine_sentiment.random_camembert import camembert_base_config
+from allocine_sentiment.models import runtimes
+from allocine_sentiment.models.hf_model import HuggingFacePredictor
+from allocine_sentiment.models.loading import load_predictor
 from allocine_sentiment.serving_profile import ACCELERATIONS, load_profile
+from allocine_sentiment.tools import accelerate
+from allocine_sentiment.tools.random_camembert import camembert_base_config
+from allocine_sentiment.training import calibrate
+from allocine_sentiment.training.labelled_files import load_labelled
 
 
 @pytest.fixture(scope="module")

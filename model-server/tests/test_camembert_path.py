@@ -8,9 +8,9 @@ import torch
 from conftest import TINY_POSITIONS, make_context
 from tokenizers import Tokenizer
 
-from allocine_sentiment.handler import SentimentHandler
-from allocine_sentiment.hf_model import HuggingFacePredictor, max_tokens
-from allocine_sentiment.predictor import load_predictor
+from allocine_sentiment.models.hf_model import HuggingFacePredictor, max_tokens
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.serving.handler import SentimentHandler
 
 POSITIONS = TINY_POSITIONS
 

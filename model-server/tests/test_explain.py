@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from allocine_sentiment.models.loading import load_predictor
 from allocine_sentiment.paths import EMBEDDED_MODEL_DIR
-from allocine_sentiment.predictor import load_predictor
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from allocine_sentiment import fetch_camembert
-from allocine_sentiment.predictor import load_predictor
+from allocine_sentiment.models.loading import load_predictor
 from allocine_sentiment.serving_profile import load_profile
+from allocine_sentiment.tools import fetch_camembert
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from allocine_sentiment.contract import BATCH_HEADER
-from allocine_sentiment.handler import SentimentHandler
+from allocine_sentiment.serving.handler import SentimentHandler
 
 POSITIVE = "Un film magnifique, des acteurs bouleversants."
 NEGATIVE = "Nul, ennuyeux, je me suis endormi."

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from allocine_sentiment import serving_profile as sp
-from allocine_sentiment.hf_model import token_budget_batches
+from allocine_sentiment.models.hf_model import token_budget_batches
 from allocine_sentiment.paths import EMBEDDED_MODEL_DIR
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 
 def score_spark(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(MODEL_SERVER)}
-    command = [sys.executable, "-m", "allocine_sentiment.spark_score", "--master", "local[2]", *args]
+    command = [sys.executable, "-m", "allocine_sentiment.spark.score", "--master", "local[2]", *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 

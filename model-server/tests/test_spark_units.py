@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from allocine_sentiment.models.loading import load_predictor
 from allocine_sentiment.paths import EMBEDDED_MODEL_DIR
-from allocine_sentiment.predictor import load_predictor
-from allocine_sentiment.spark_executor import score_frame
-from allocine_sentiment.spark_io import InputError, detect_format
-from allocine_sentiment.spark_score import summarise, summary_line
+from allocine_sentiment.spark.executor import score_frame
+from allocine_sentiment.spark.io import InputError, detect_format
+from allocine_sentiment.spark.score import summarise, summary_line
 
 
 @pytest.fixture(scope="module")

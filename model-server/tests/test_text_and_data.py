@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from allocine_sentiment.data import DataError, load_labelled
-from allocine_sentiment.text import FeatureSpec, hashed_counts, normalise, tokenise
+from allocine_sentiment.models.text import FeatureSpec, hashed_counts, normalise, tokenise
+from allocine_sentiment.training.labelled_files import DataError, load_labelled
 
 
 def test_normalise_keeps_accents_and_unifies_apostrophes():

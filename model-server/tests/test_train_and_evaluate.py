@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import TINY_TRAIN_ARGS, write_fixture_data_dir
 
-from allocine_sentiment import evaluate, train
-from allocine_sentiment.ngram_model import CONFIG_FILE, WEIGHTS_FILE
-from allocine_sentiment.predictor import load_predictor
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.models.ngram_model import CONFIG_FILE, WEIGHTS_FILE
+from allocine_sentiment.training import evaluate, train
 
 
 def test_training_writes_a_loadable_calibrated_model(tiny_model: Path):
@@ -34,7 +34,15 @@ def test_training_is_reproducible_across_processes(tmp_path: Path):
     for hash_seed in ("1", "2"):
         out = tmp_path / f"run-{hash_seed}"
         env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        command = [sys.executable, "-m", "allocine_sentiment.train", "--data-dir", str(data_dir), "--out", str(out)]
+        command = [
+            sys.executable,
+            "-m",
+            "allocine_sentiment.training.train",
+            "--data-dir",
+            str(data_dir),
+            "--out",
+            str(out),
+        ]
         subprocess.run([*command, *TINY_TRAIN_ARGS], env=env, check=True, capture_output=True)
         outputs.append((out / WEIGHTS_FILE).read_bytes())
     assert outputs[0] == outputs[1]

@@ -39,7 +39,7 @@ def fastapi_server():
     command = [
         sys.executable,
         "-m",
-        "allocine_sentiment.fastapi_server",
+        "allocine_sentiment.serving.fastapi_server",
         "--model-dir",
         str(MODEL_SERVER / "model" / "embedded"),
     ]

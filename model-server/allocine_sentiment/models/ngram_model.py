@@ -14,10 +14,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from .text import FeatureSpec, hashed_counts, tfidf_row
+from allocine_sentiment.base import EMBEDDED_CONFIG_FILE
+from allocine_sentiment.models.text import FeatureSpec, hashed_counts, tfidf_row
 
 WEIGHTS_FILE = "embedded_model.pt"
-CONFIG_FILE = "embedded_model.json"
+CONFIG_FILE = EMBEDDED_CONFIG_FILE
 
 
 class NgramClassifier(nn.Module):

@@ -22,9 +22,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from .paths import EMBEDDED_MODEL_DIR, MODEL_SERVER_DIR
-from .serving_profile import ProfileError, load_profile, served_files
-from .spark_executor import RESULT_SCHEMA, ScoringOptions, holds_model, score_partitions
+from allocine_sentiment.contract import CONTRACT_FILE, contract_path
+from allocine_sentiment.paths import EMBEDDED_MODEL_DIR, MODEL_SERVER_DIR
+from allocine_sentiment.serving_profile import ProfileError, load_profile, served_files
+from allocine_sentiment.spark.executor import RESULT_SCHEMA, ScoringOptions, holds_model, score_partitions
 
 # The API's own default limit (MAX_TEXT_CHARS), so a review gets the same answer here as there.
 DEFAULT_MAX_CHARS = 5_000
@@ -55,11 +56,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def package_zip(workdir: Path) -> Path:
-    """The predictor package, for executors that do not have the repository (``addPyFile``)."""
+    """The package, for executors that do not have the repository (``addPyFile``): every module, and the
+    contract file that ``contract.py`` reads beside itself."""
     target = workdir / "allocine_sentiment.zip"
+    package = MODEL_SERVER_DIR / "allocine_sentiment"
     with zipfile.ZipFile(target, "w") as archive:
-        for module in sorted((MODEL_SERVER_DIR / "allocine_sentiment").glob("*.py")):
-            archive.write(module, f"allocine_sentiment/{module.name}")
+        for module in sorted(package.rglob("*.py")):
+            archive.write(module, f"allocine_sentiment/{module.relative_to(package).as_posix()}")
+        archive.write(contract_path(), f"allocine_sentiment/{CONTRACT_FILE}")
     return target
 
 
@@ -133,7 +137,7 @@ def summary_line(summary: dict) -> str:
 def run(args: argparse.Namespace) -> dict:
     from pyspark.sql import functions as F
 
-    from . import spark_io
+    from allocine_sentiment.spark import io as spark_io
 
     spark = session(args)
     with tempfile.TemporaryDirectory(prefix="allocine-spark-") as workdir:
@@ -172,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from pyspark.errors import AnalysisException
 
-    from .spark_io import InputError
+    from allocine_sentiment.spark.io import InputError
 
     try:
         summary = run(args)

@@ -1,7 +1,7 @@
 """The ways a Hugging Face classifier's forward pass can run: PyTorch fp32 or dynamic int8, ONNX Runtime fp32 or
 int8, and PyTorch on a GPU in bf16/fp16. Each turns padded token ids into logits; nothing else differs.
 
-Which one a model serves is chosen by measurement (``allocine_sentiment.accelerate``) and written into its
+Which one a model serves is chosen by measurement (``allocine_sentiment.tools.accelerate``) and written into its
 serving profile. ONNX files live in the model directory under ``onnx/``.
 """
 
@@ -13,15 +13,11 @@ from typing import Protocol
 
 import torch
 
+from allocine_sentiment.serving_profile import onnx_file
+
 logger = logging.getLogger(__name__)
 
-ONNX_FILES = {"onnx-fp32": "onnx/model.fp32.onnx", "onnx-int8": "onnx/model.int8.onnx"}
 GPU_DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
-
-
-def onnx_file(acceleration: str) -> str | None:
-    """Path, relative to the model directory, of the ONNX export an acceleration serves (None for PyTorch)."""
-    return ONNX_FILES.get(acceleration)
 
 
 class Runtime(Protocol):

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import torch
 
-from . import ngram_model
-from .calibration import choose_uncertain_threshold, fit_temperature
-from .corpus import training_splits
-from .data import DataError, load_labelled
-from .metrics import summary
-from .paths import EMBEDDED_MODEL_DIR, shared_data_dir
-from .text import FeatureSpec
-from .training import TrainConfig, predict_logits, train_ngram
+from allocine_sentiment.models import ngram_model
+from allocine_sentiment.models.text import FeatureSpec
+from allocine_sentiment.paths import EMBEDDED_MODEL_DIR, shared_data_dir
+from allocine_sentiment.training.corpus import training_splits
+from allocine_sentiment.training.labelled_files import DataError, load_labelled
+from allocine_sentiment.training.metrics import summary
+from allocine_sentiment.training.ngram_training import TrainConfig, predict_logits, train_ngram
+from allocine_sentiment.training.temperature import choose_uncertain_threshold, fit_temperature
 
 MODEL_NAME = "allocine-embedded-ngram"
 MODEL_VERSION = "1.0"
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         "metrics": report,
     }
     if args.compare:
-        from .baseline import train_baseline
+        from allocine_sentiment.training.baseline import train_baseline
 
         baseline = train_baseline(train.texts, train.labels, seed=args.seed)
         model_config["baseline"] = {

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import torch
 
-from .data import DataError, load_labelled
-from .hf_model import HuggingFacePredictor
-from .paths import shared_data_dir
-from .runtimes import ONNX_FILES, load_runtime
-from .serving_profile import ACCELERATIONS, load_profile, save_profile
+from allocine_sentiment.models.hf_model import HuggingFacePredictor
+from allocine_sentiment.models.runtimes import load_runtime
+from allocine_sentiment.paths import shared_data_dir
+from allocine_sentiment.serving_profile import ACCELERATIONS, ONNX_FILES, load_profile, save_profile
+from allocine_sentiment.training.labelled_files import DataError, load_labelled
 
 REPORT_FILE = "acceleration.json"
 REFERENCE = "torch-fp32"

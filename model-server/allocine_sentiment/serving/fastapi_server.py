@@ -3,7 +3,7 @@
 It exists to prove the seam: the backend runs on it unchanged (`MODEL_SERVER=fastapi npm start`) and it passes
 the contract suite (model-server/tests/contract). Both lanes are served; each lane's requests are grouped into
 micro-batches (up to the profile's batchSize within maxBatchDelayMs) and computed on a thread of its own.
-  python -m allocine_sentiment.fastapi_server --model-dir model-server/model/embedded --port 8080
+  python -m allocine_sentiment.serving.fastapi_server --model-dir model-server/model/embedded --port 8080
 """
 
 from __future__ import annotations
@@ -18,19 +18,20 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from allocine_sentiment.base import Predictor
 from allocine_sentiment.contract import BATCH_HEADER, DEADLINE_HEADER, INTERACTIVE_SUFFIX, REQUEST_ID_HEADER
-from allocine_sentiment.predictor import Predictor, load_predictor
-from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ParsedRequest, parse_request
-from allocine_sentiment.serving import (
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.serving.answers import (
     classify,
     description,
     expire_if_past,
     log_batch,
     response_body,
 )
+from allocine_sentiment.serving.request_parsing import DEFAULT_MAX_CHARS, ParsedRequest, parse_request
 from allocine_sentiment.serving_profile import Lane, load_profile
 
-logger = logging.getLogger("allocine_sentiment.fastapi_server")
+logger = logging.getLogger("allocine_sentiment.serving.fastapi_server")
 MAX_BODY_BYTES = 12 * 1024 * 1024  # as TorchServe's max_request_size
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .predictor import Prediction, Predictor, load_predictor
-from .request_parsing import ItemError, check_text
-from .scoring import predict_each
+from allocine_sentiment.base import Prediction, Predictor
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.serving.request_parsing import ItemError, check_text
+from allocine_sentiment.serving.scoring import predict_each
 
 # The columns ``score_partitions`` yields, in order (CSV-friendly: no nested types).
 RESULT_SCHEMA = (

@@ -25,8 +25,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .hf_model import CALIBRATION_FILE
-from .paths import MODEL_SERVER_DIR, shared_data_dir
+from allocine_sentiment.models.hf_model import CALIBRATION_FILE
+from allocine_sentiment.paths import MODEL_SERVER_DIR, shared_data_dir
 
 LOCK_FILE = MODEL_SERVER_DIR / "camembert.lock.json"
 CONVERT_SCRIPT = MODEL_SERVER_DIR / "convert" / "convert.sh"
@@ -101,10 +101,10 @@ def convert(directory: Path) -> None:
 
 def prepare(staging: Path, data: Path, min_agreement: float) -> dict:
     """Accelerate, calibrate and evaluate a servable checkpoint; returns the evaluation metrics."""
-    from .accelerate import accelerate
-    from .calibrate import calibrate
-    from .data import load_labelled
-    from .serving_profile import TRANSFORMER, save_profile
+    from allocine_sentiment.serving_profile import TRANSFORMER, save_profile
+    from allocine_sentiment.tools.accelerate import accelerate
+    from allocine_sentiment.training.calibrate import calibrate
+    from allocine_sentiment.training.labelled_files import load_labelled
 
     save_profile(staging, TRANSFORMER)
     report = accelerate(staging, load_labelled(data).texts, sample=64, min_agreement=min_agreement)
@@ -116,7 +116,7 @@ def prepare(staging: Path, data: Path, min_agreement: float) -> dict:
 
 def hub_validation_sample(path: Path, limit: int = 1_000) -> Path:
     """The first ``limit`` reviews of the public Allociné validation split (for builds without ../shared)."""
-    from .corpus import downloaded_splits
+    from allocine_sentiment.training.corpus import downloaded_splits
 
     validation = downloaded_splits()[1]
     rows = zip(validation.texts[:limit], validation.labels[:limit], strict=True)

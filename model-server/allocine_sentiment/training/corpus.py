@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import DataError, Dataset, load_labelled
+from allocine_sentiment.training.labelled_files import DataError, Dataset, load_labelled
 
 
 def local_splits(data_dir: Path, with_tv_series: bool) -> tuple[Dataset, Dataset]:

@@ -8,7 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
 
-from .text import normalise
+from allocine_sentiment.models.text import normalise
 
 
 def train_baseline(texts: Sequence[str], labels: Sequence[int], c: float = 10.0, seed: int = 13):

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import torch
 
-from . import ngram_model
-from .calibration import choose_uncertain_threshold, fit_temperature
-from .data import DataError, load_labelled
-from .hf_model import CALIBRATION_FILE
-from .metrics import summary
-from .paths import shared_data_dir
-from .predictor import load_predictor, read_json
+from allocine_sentiment.base import read_json
+from allocine_sentiment.models import ngram_model
+from allocine_sentiment.models.hf_model import CALIBRATION_FILE
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.paths import shared_data_dir
+from allocine_sentiment.training.labelled_files import DataError, load_labelled
+from allocine_sentiment.training.metrics import summary
+from allocine_sentiment.training.temperature import choose_uncertain_threshold, fit_temperature
 
 BATCH = 64
 

@@ -10,9 +10,9 @@ import logging
 import time
 from dataclasses import asdict
 
-from allocine_sentiment.predictor import Prediction, Predictor
-from allocine_sentiment.request_parsing import ItemError, ParsedRequest
-from allocine_sentiment.scoring import predict_each
+from allocine_sentiment.base import Prediction, Predictor
+from allocine_sentiment.serving.request_parsing import ItemError, ParsedRequest
+from allocine_sentiment.serving.scoring import predict_each
 from allocine_sentiment.serving_profile import ServingProfile
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import torch
 
-from .text import FeatureSpec, normalise, tfidf_row, token_matches
+from allocine_sentiment.models.text import FeatureSpec, normalise, tfidf_row, token_matches
 
 UNIT = "logit difference (positive − negative), before calibration"
 

@@ -16,9 +16,9 @@ from types import SimpleNamespace
 import torch
 from tokenizers import Tokenizer
 
-from .predictor import Prediction, read_json, to_predictions
-from .runtimes import Runtime, load_runtime
-from .serving_profile import TRANSFORMER, load_profile
+from allocine_sentiment.base import Prediction, read_json, to_predictions
+from allocine_sentiment.models.runtimes import Runtime, load_runtime
+from allocine_sentiment.serving_profile import TRANSFORMER, load_profile
 
 # RoBERTa-style models number positions from padding_idx + 1, so two position slots are never usable.
 _OFFSET_POSITION_MODELS = {"camembert", "roberta", "xlm-roberta"}
@@ -134,7 +134,7 @@ class HuggingFacePredictor:
 
     def explain(self, text: str) -> dict:
         """Occlusion within a fixed budget of model calls (``explain.explain_by_occlusion``)."""
-        from .explain import explain_by_occlusion
+        from allocine_sentiment.models.explain import explain_by_occlusion
 
         return explain_by_occlusion(self, text)
 

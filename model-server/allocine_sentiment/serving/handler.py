@@ -15,10 +15,9 @@ import torch
 from ts.torch_handler.base_handler import BaseHandler
 
 from allocine_sentiment.contract import BATCH_HEADER, DEADLINE_HEADER, INTERACTIVE_SUFFIX, REQUEST_ID_HEADER
-from allocine_sentiment.predictor import load_predictor
-from allocine_sentiment.request_parsing import DEFAULT_MAX_CHARS, ParsedRequest, parse_request
-from allocine_sentiment.runtimes import pick_device
-from allocine_sentiment.serving import (
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.models.runtimes import pick_device
+from allocine_sentiment.serving.answers import (
     Answer,
     classify,
     description,
@@ -26,6 +25,7 @@ from allocine_sentiment.serving import (
     log_batch,
     response_body,
 )
+from allocine_sentiment.serving.request_parsing import DEFAULT_MAX_CHARS, ParsedRequest, parse_request
 from allocine_sentiment.serving_profile import load_profile
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .ngram_model import Featuriser, NgramClassifier, pack
-from .text import FeatureSpec, hashed_counts
+from allocine_sentiment.models.ngram_model import Featuriser, NgramClassifier, pack
+from allocine_sentiment.models.text import FeatureSpec, hashed_counts
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from .data import DataError, load_labelled
-from .metrics import summary
-from .paths import EMBEDDED_MODEL_DIR
-from .predictor import load_predictor
+from allocine_sentiment.models.loading import load_predictor
+from allocine_sentiment.paths import EMBEDDED_MODEL_DIR
+from allocine_sentiment.training.labelled_files import DataError, load_labelled
+from allocine_sentiment.training.metrics import summary
 
 BATCH = 64
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from .predictor import Prediction, Predictor
-from .request_parsing import ItemError
+from allocine_sentiment.base import Prediction, Predictor
+from allocine_sentiment.serving.request_parsing import ItemError
 
 logger = logging.getLogger(__name__)
 MODEL_FAILED = ItemError("model_error", "the model could not classify this review")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import torch
 
-from .hf_model import CALIBRATION_FILE
-from .paths import MODEL_SERVER_DIR, shared_data_dir
-from .serving_profile import TRANSFORMER, save_profile
+from allocine_sentiment.models.hf_model import CALIBRATION_FILE
+from allocine_sentiment.paths import MODEL_SERVER_DIR, shared_data_dir
+from allocine_sentiment.serving_profile import TRANSFORMER, save_profile
 
 DEFAULT_OUT = MODEL_SERVER_DIR / "model" / "camembert-base-random"
 # camembert-base's vocabulary and tokenizer at a tiny width and depth: every serving path runs in seconds.
@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"wrote {args.out} (camembert-base shape, random weights)")
     if not args.no_accelerate:
-        from .accelerate import accelerate
-        from .data import load_labelled
+        from allocine_sentiment.tools.accelerate import accelerate
+        from allocine_sentiment.training.labelled_files import load_labelled
 
         texts = load_labelled(shared_data_dir() / "allocine" / "validation.jsonl").texts[: args.sample]
         report = accelerate(args.out, texts, args.sample, min_agreement=None)

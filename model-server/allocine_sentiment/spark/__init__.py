@@ -1,0 +1,1 @@
+"""Bulk scoring with Spark (npm run score:spark): inputs and outputs, and the executors' scoring."""
