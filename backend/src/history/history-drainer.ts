@@ -9,9 +9,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { redisOptions } from '../redis/redis-options';
 import { HistoryDatabaseService } from './history-database';
-import type { ErrorRowEvent, HistoryEvent, JobDeletedEvent, JobEvent, PredictionEvent } from './history-events';
+import { BatchSink, writeOrSetAside } from './history-batch';
 import { HistoryLog } from './history-log';
-import type { NewPrediction } from './schema';
+import { writeEvents } from './history-writer';
 
 const GROUP = 'history';
 const BATCH = 1_000;
@@ -110,106 +110,31 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
       entries = read?.[0]?.[1] ?? [];
     }
     if (entries.length === 0) return 0;
-    const written = await this.writeOrSetAside(entries.map(([id, fields]) => ({ id, raw: fields[1] })));
+    const written = await writeOrSetAside(
+      entries.map(([, fields]) => ({ raw: fields[1] })),
+      this.sink,
+    );
     const ids = entries.map(([id]) => id);
     await redis.multi().xack(this.log.key, GROUP, ...ids).xdel(this.log.key, ...ids).exec();
     this.metrics.historyWritten.inc(written);
     return entries.length;
   }
 
-  /**
-   * Write a batch. If the database answers but refuses it, one event is to blame (a poison event would
-   * otherwise hold the stream forever): write them one by one and set aside, in `<stream>:dead` with the
-   * reason, those it refuses or that cannot be read. A database that does not answer fails the whole batch,
-   * which then waits in the stream. Returns how many events were written.
-   */
-  private async writeOrSetAside(batch: { id: string; raw: string }[]): Promise<number> {
-    const readable = batch.map((entry) => ({ ...entry, event: parse(entry.raw) }));
-    const events = readable.flatMap((entry) => (entry.event ? [entry.event] : []));
-    try {
-      await this.write(events);
-      for (const entry of readable) if (!entry.event) await this.setAside(entry.raw, 'not a history event');
-      return events.length;
-    } catch {
-      await this.database.ping(); // throws while the database is away: not the batch's fault
-      let written = 0;
-      for (const entry of readable) {
-        try {
-          if (!entry.event) throw new Error('not a history event');
-          await this.write([entry.event]);
-          written++;
-        } catch (refused) {
-          await this.setAside(entry.raw, (refused as Error).message);
-        }
-      }
-      return written;
-    }
-  }
+  /** Where a batch goes: the database, and the dead-letter stream for what it refuses. */
+  private readonly sink: BatchSink = {
+    write: (events) => writeEvents(this.database.db!, events),
+    ping: () => this.database.ping(),
+    setAside: (raw, reason) => this.setAside(raw, reason),
+  };
 
   /**
    * Keep a refused event, with why, for an operator (`npm run history:dead`): at most HISTORY_DEAD_MAX of them,
    * the oldest dropped first, so a stream of bad events can never fill Redis.
    */
   private async setAside(raw: string, reason: string): Promise<void> {
-    await this.redis!.xadd(`${this.log.key}:dead`, 'MAXLEN', '~', String(this.config.HISTORY_DEAD_MAX), '*', 'e', raw, 'reason', reason);
+    await this.redis!.xadd(this.log.deadKey, 'MAXLEN', '~', String(this.config.HISTORY_DEAD_MAX), '*', 'e', raw, 'reason', reason);
     this.metrics.historyRefused.inc();
-    this.logger.error(`history event set aside in ${this.log.key}:dead: ${reason}`);
-  }
-
-  private async write(events: HistoryEvent[]): Promise<void> {
-    const rows = events.flatMap((e) => (e.type === 'prediction' ? [toRow(e)] : e.type === 'error-row' ? [toErrorRow(e)] : []));
-    const predictions = dedupe(rows, (row) => row.event_id);
-    const jobs = dedupe(events.filter((e): e is JobEvent => e.type === 'job'), (job) => job.id);
-    const deleted = events.filter((e): e is JobDeletedEvent => e.type === 'job-deleted');
-    await this.database.db!.transaction().execute(async (tx) => {
-      for (const job of jobs) {
-        const row = {
-          id: job.id,
-          owner: job.owner,
-          name: job.name,
-          metadata: job.metadata === null || job.metadata === undefined ? null : JSON.stringify(job.metadata),
-          state: job.state,
-          total: job.total,
-          done: job.done,
-          failed: job.failed,
-          positive: job.positive,
-          negative: job.negative,
-          created_at: job.createdAt,
-          finished_at: job.finishedAt,
-        };
-        await tx
-          .insertInto('jobs')
-          .values(row)
-          .onConflict((oc) => oc.column('id').doUpdateSet({ state: row.state, done: row.done, failed: row.failed, positive: row.positive, negative: row.negative, finished_at: row.finished_at }))
-          .execute();
-      }
-      // Multi-row inserts of a few hundred rows: one round trip each, well under PostgreSQL's parameter limit.
-      for (let start = 0; start < predictions.length; start += 500) {
-        await tx
-          .insertInto('predictions')
-          .values(predictions.slice(start, start + 500))
-          .onConflict((oc) =>
-            oc.column('event_id').doUpdateSet((eb) => ({
-              label: eb.ref('excluded.label'),
-              score: eb.ref('excluded.score'),
-              p_negative: eb.ref('excluded.p_negative'),
-              p_positive: eb.ref('excluded.p_positive'),
-              uncertain: eb.ref('excluded.uncertain'),
-              model: eb.ref('excluded.model'),
-              model_version: eb.ref('excluded.model_version'),
-              error_code: eb.ref('excluded.error_code'),
-              error_message: eb.ref('excluded.error_message'),
-              created_at: eb.ref('excluded.created_at'),
-            })),
-          )
-          .execute();
-      }
-      // Last: a deletion in this batch also removes rows the same batch wrote.
-      for (const job of deleted) {
-        await tx.deleteFrom('predictions').where('job_id', '=', job.id).where('owner', '=', job.owner).execute();
-        await tx.deleteFrom('jobs').where('id', '=', job.id).where('owner', '=', job.owner).execute();
-      }
-    });
+    this.logger.error(`history event set aside in ${this.log.deadKey}: ${reason}`);
   }
 
   private async purgeIfDue(): Promise<void> {
@@ -221,68 +146,6 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
     this.lastPurge = Date.now();
     this.logger.log(`retention (${this.config.RETENTION_DAYS} days): purged ${predictions.numDeletedRows} predictions, ${jobs.numDeletedRows} jobs`);
   }
-}
-
-function parse(raw: string): HistoryEvent | null {
-  try {
-    const event = JSON.parse(raw) as HistoryEvent;
-    return ['prediction', 'error-row', 'job', 'job-deleted'].includes(event?.type) ? event : null;
-  } catch {
-    return null;
-  }
-}
-
-function toRow(event: PredictionEvent): NewPrediction {
-  return {
-    event_id: event.eventId,
-    created_at: event.at,
-    owner: event.owner,
-    source: event.jobId ? 'job' : 'single',
-    job_id: event.jobId,
-    position: event.position,
-    review_id: event.reviewId,
-    text: event.text,
-    text_sha256: event.textSha256,
-    label: event.label,
-    score: event.score,
-    p_negative: event.probabilities.negative,
-    p_positive: event.probabilities.positive,
-    uncertain: event.uncertain,
-    latency_ms: event.latencyMs,
-    model: event.model,
-    model_version: event.version,
-    error_code: null,
-    error_message: null,
-  };
-}
-
-function toErrorRow(event: ErrorRowEvent): NewPrediction {
-  return {
-    event_id: event.eventId,
-    created_at: event.at,
-    owner: event.owner,
-    source: 'job',
-    job_id: event.jobId,
-    position: event.position,
-    review_id: event.reviewId,
-    text: event.text,
-    text_sha256: event.textSha256,
-    label: null,
-    score: null,
-    p_negative: null,
-    p_positive: null,
-    uncertain: null,
-    latency_ms: null,
-    model: null,
-    model_version: null,
-    error_code: event.error.code,
-    error_message: event.error.message,
-  };
-}
-
-/** The last of each key wins (a retried chunk's rows, a job's latest state); PostgreSQL refuses one key twice per insert. */
-function dedupe<T>(items: T[], key: (item: T) => string): T[] {
-  return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

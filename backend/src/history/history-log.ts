@@ -15,6 +15,8 @@ import type { HistoryEvent } from './history-events';
 @Injectable()
 export class HistoryLog {
   readonly key: string;
+  /** Where the drainer sets aside the events the database refuses. */
+  readonly deadKey: string;
   readonly enabled: boolean;
 
   constructor(
@@ -22,6 +24,7 @@ export class HistoryLog {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.key = redis.keys.history;
+    this.deadKey = redis.keys.historyDead;
     this.enabled = historyBackend(config) !== 'off';
   }
 

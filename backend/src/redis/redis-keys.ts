@@ -38,6 +38,10 @@ export class RedisKeys {
   get history(): string {
     return `${this.prefix}:history`;
   }
+  /** History events the database refused, with why (`npm run history:dead` lists, replays or drops them). */
+  get historyDead(): string {
+    return `${this.history}:dead`;
+  }
   /** A fixed-window counter (rate limits, failed keys). */
   readonly limit = (name: string) => `${this.prefix}:limit:${name}`;
   /** The workers' report on the model server, for API-only processes. */
