@@ -1,5 +1,6 @@
 // Which Node.js this project supports: package.json's engines (">=MAJOR.MINOR"), the real minimum (nestjs-pino 5
-// declares Node >= 22.12), and the LTS line the images and CI run (scripts/lts-node.sh installs it).
+// declares Node >= 22.12, @platformatic/kafka >= 22.18 on that line), and the LTS line the images and CI run
+// (scripts/lts-node.sh installs it).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ export function unsupportedNodeMessage(version = process.version, minimum = engi
   if (!below(version, minimum)) return null;
   return (
     `Node.js ${version} is below this project's minimum, ${minimum.join('.')} (package.json engines: nestjs-pino ` +
-    `and others declare it). It may still start, but it is not supported. Install the LTS the images run: ` +
+    `and @platformatic/kafka declare it). It may still start, but it is not supported. Install the LTS the images run: ` +
     `bash scripts/lts-node.sh (puts Node.js ${LTS_NODE} in .run/node-lts), then ` +
     `PATH="$PWD/.run/node-lts/bin:$PATH" npm start`
   );

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 
 import { LTS_NODE, below, engineMinimum, unsupportedNodeMessage } from './node-version.mjs';
 
-test("package.json's engines is the real minimum (nestjs-pino's), and the LTS is above it", () => {
-  assert.deepEqual(engineMinimum(), [22, 12, 0]);
+test("package.json's engines is the real minimum (nestjs-pino's and @platformatic/kafka's), and the LTS is above it", () => {
+  assert.deepEqual(engineMinimum(), [22, 18, 0]);
   assert.equal(below(LTS_NODE, engineMinimum()), false);
   assert.throws(() => engineMinimum('^22'), /should read ">=X.Y"/);
 });

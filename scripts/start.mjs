@@ -14,6 +14,7 @@ import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { brokerAnswers, brokerCommand } from '../streaming/broker/broker.mjs';
 import { unsupportedNodeMessage } from './node-version.mjs';
 import { Supervisor } from './supervisor.mjs';
 
@@ -226,14 +227,32 @@ async function startModelServer() {
   await waitFor('the FastAPI model server', () => portAnswers(8080), 120);
 }
 
+/**
+ * STREAMING=1: a single-node Kafka broker (KRaft) on 127.0.0.1:9092 (KAFKA_PORT), its data in .run/kafka, and the
+ * stream connector in the API process (KAFKA_BROKERS). The jars are fetched once with Maven.
+ */
+async function startKafka() {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS;
+  if (!['1', 'true'].includes(process.env.STREAMING ?? '')) return null;
+  const port = Number(process.env.KAFKA_PORT ?? 9092);
+  if (!installed('mvn')) aptInstall('maven', 'the Kafka broker is fetched with Maven');
+  say(`starting a Kafka broker on 127.0.0.1:${port} (data in .run/kafka)`);
+  const { command, args } = brokerCommand({ dir: join(RUN_DIR, 'kafka'), port, controllerPort: port + 1 });
+  run('kafka', command, args);
+  await waitFor('the Kafka broker', () => brokerAnswers(port), 90);
+  return `127.0.0.1:${port}`;
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   supervisor.stopAll();
-  say('stopping: API and UI first (in-flight chunks finish), then the model server and Redis');
+  say('stopping: API and UI first (in-flight chunks finish), then the model server, Kafka and Redis');
   for (const name of ['ui', 'api']) await supervisor.stop(name);
   if (MODEL_SERVER === 'fastapi') await supervisor.stop('model-server');
   else spawnSync('bash', ['model-server/scripts/stop.sh'], { cwd: ROOT, stdio: 'inherit' });
+  // The broker after the API (its connector commits what it finished), before Redis.
+  await supervisor.stop('kafka');
   if (redisStartedHere) await supervisor.stop('redis');
   say('everything stopped');
   process.exit(code);
@@ -245,6 +264,7 @@ async function main() {
   await setUp();
   const redisUrl = await startRedis();
   await startModelServer();
+  const kafkaBrokers = await startKafka();
   const apiHost = process.env.HOST ?? '127.0.0.1';
   const keys = (process.env.API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
   const uiKey = uiApiKey(keys);
@@ -258,6 +278,8 @@ async function main() {
     // Without keys the API answers only this machine; listening wider (HOST) without keys is refused at boot.
     ALLOW_ANONYMOUS: process.env.ALLOW_ANONYMOUS ?? String(keys.length === 0 && !uiKey && isLoopback(apiHost)),
     ...(uiKey ? { UI_API_KEY: uiKey } : {}),
+    // The stream connector runs in this process (APP_ROLE=all) when there are brokers.
+    ...(kafkaBrokers ? { KAFKA_BROKERS: kafkaBrokers } : {}),
     // History: PostgreSQL at DATABASE_URL when given, else an embedded PostgreSQL (PGlite) kept in .run/.
     ...(process.env.DATABASE_URL ? {} : { HISTORY_DIR: process.env.HISTORY_DIR ?? join(RUN_DIR, 'history') }),
   });
@@ -277,7 +299,9 @@ async function main() {
     UI            http://localhost:${UI_PORT}${existsSync(ui) ? '' : '   (no UI build found)'}
     API           http://localhost:${API_PORT}/api/v1   (docs: http://localhost:${API_PORT}/api/docs)
     Metrics       http://localhost:${API_PORT}/metrics
-    Model server  http://127.0.0.1:8080 (${MODEL_SERVER === 'fastapi' ? 'FastAPI' : 'TorchServe, management on 127.0.0.1:8081, local only'}), serving ${MODEL_DIR}
+    Model server  http://127.0.0.1:8080 (${MODEL_SERVER === 'fastapi' ? 'FastAPI' : 'TorchServe, management on 127.0.0.1:8081, local only'}), serving ${MODEL_DIR}${
+      kafkaBrokers ? `\n    Kafka         ${kafkaBrokers}: reviews on allocine.reviews.v1, sentiments on allocine.sentiments.v1` : ''
+    }
   Ctrl+C stops everything.
 `);
 }

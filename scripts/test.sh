@@ -63,6 +63,11 @@ step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, Postgre
 # PGlite (the embedded history) imports modules dynamically, which Jest's VM allows only with this flag.
 NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts
 
+# The stream connector against a real Kafka broker (jars fetched once with Maven), a real model server and the
+# built backend: order, the DLQ, a connector killed with kill -9.
+step "stream connector against a real Kafka broker (scripts/stream.test.mjs)"
+node --test --test-concurrency=1 scripts/stream.test.mjs
+
 # The images run the current LTS (scripts/node-version.mjs): the backend's suites run on it too, from npm's `node`.
 step "backend: unit and integration tests again on the Node.js LTS the images run (scripts/lts-node.sh)"
 LTS_BIN="$(bash scripts/lts-node.sh)"

@@ -25,6 +25,7 @@ import { PredictionsModule } from './predictions/predictions.module';
 import { ProblemsModule } from './problems/problems.module';
 import { WorkerConnectionModule } from './queue/worker-connection.module';
 import { RedisModule } from './redis/redis.module';
+import { StreamWorkerModule } from './stream/stream-worker.module';
 import { TracingModule } from './tracing/tracing.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -35,18 +36,21 @@ const API_MODULES: Type[] = [PredictionsModule, HistoryApiModule, JobsModule, Mo
 const WORKER_MODULES: Type[] = [WorkerConnectionModule, PredictionsWorkerModule, JobsWorkerModule, WebhooksWorkerModule, HistoryWorkerModule];
 
 /**
- * The one place a process's role (APP_ROLE) is read: the HTTP API, the queue workers, or both (the default).
- * A process that runs workers asks the model server itself; an API-only one reads the workers' report of it,
+ * The one place a process's role (APP_ROLE) is read: the HTTP API, the queue workers, both (the default), or
+ * the Kafka stream connector (its own role, and part of `all` when KAFKA_BROKERS is set). A process that calls
+ * the model server (workers, the connector) asks it itself; an API-only one reads the workers' report of it,
  * which only a worker beside no API publishes.
  */
-export function modulesForRole(role: AppConfig['APP_ROLE']): Array<Type | DynamicModule> {
-  const servesApi = role !== 'worker';
-  const runsWorkers = role !== 'api';
+export function modulesForRole({ APP_ROLE: role, KAFKA_BROKERS }: Pick<AppConfig, 'APP_ROLE' | 'KAFKA_BROKERS'>): Array<Type | DynamicModule> {
+  const servesApi = role === 'all' || role === 'api';
+  const runsWorkers = role === 'all' || role === 'worker';
+  const runsStream = role === 'stream' || (role === 'all' && KAFKA_BROKERS.length > 0);
   return [
     ...(servesApi ? API_MODULES : []),
     ...(runsWorkers ? WORKER_MODULES : []),
-    runsWorkers ? ModelViewModule.direct() : ModelViewModule.published(),
-    ...(runsWorkers && !servesApi ? [ModelStatusReportModule] : []),
+    ...(runsStream ? [StreamWorkerModule] : []),
+    runsWorkers || runsStream ? ModelViewModule.direct() : ModelViewModule.published(),
+    ...(role === 'worker' ? [ModelStatusReportModule] : []),
   ];
 }
 
@@ -75,7 +79,7 @@ export class AppModule {
             errorMessage: `Too many requests: at most ${config.RATE_LIMIT_PER_MINUTE} per minute per client`,
           }),
         }),
-        ...modulesForRole(config.APP_ROLE),
+        ...modulesForRole(config),
       ],
       controllers: [MetricsController],
       providers: [

@@ -28,12 +28,38 @@ const bytes = z
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** `all` serves the API and runs queue workers; `api` or `worker` split them across processes. */
-  APP_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /**
+   * `all` serves the API and runs queue workers (and the stream connector when KAFKA_BROKERS is set); `api`,
+   * `worker` or `stream` run one of them per process.
+   */
+  APP_ROLE: z.enum(['all', 'api', 'worker', 'stream']).default('all'),
   PORT: integer(3000, 1),
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default('allocine'),
+  /** Kafka brokers (host:port, comma-separated): set, the stream connector runs (README, Streaming). */
+  KAFKA_BROKERS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port, comma-separated'))),
+  /** Where reviews arrive, where sentiments go, and where messages that cannot be classified go, with why. */
+  STREAM_INPUT_TOPIC: z.string().min(1).default('allocine.reviews.v1'),
+  STREAM_OUTPUT_TOPIC: z.string().min(1).default('allocine.sentiments.v1'),
+  STREAM_DLQ_TOPIC: z.string().min(1).default('allocine.reviews.v1.dlq'),
+  /** The connectors' consumer group: connectors of one group share the input topic's partitions. */
+  STREAM_GROUP_ID: z.string().min(1).default('allocine-sentiment-stream'),
+  /**
+   * How long the group waits for a silent connector before its partitions move to the others (a crashed one is
+   * noticed after this), and how often a connector says it is alive.
+   */
+  STREAM_SESSION_TIMEOUT_MS: integer(10_000, 6_000),
+  STREAM_HEARTBEAT_MS: integer(1_000, 100),
+  /** Partitions of the topics the connector creates when they do not exist. */
+  STREAM_PARTITIONS: integer(3, 1),
+  /** Reviews per model-server call at most (a micro-batch), and how long a partial batch waits for more. */
+  STREAM_BATCH_SIZE: integer(64, 1),
+  STREAM_LINGER_MS: integer(20, 0),
   /**
    * One model server, or several separated by commas (replicas without a load balancer in front: calls go
    * round-robin, and one refused or reset moves on to the next at once).
@@ -173,7 +199,10 @@ const checkedSchema = configSchema.superRefine((config, context) => {
       message: 'must be a key of its own, not one of API_KEYS: whoever reaches the UI acts with it',
     });
   }
-  const servesApi = config.APP_ROLE !== 'worker';
+  if (config.APP_ROLE === 'stream' && config.KAFKA_BROKERS.length === 0) {
+    context.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'required with APP_ROLE=stream (host:port, comma-separated)' });
+  }
+  const servesApi = config.APP_ROLE === 'all' || config.APP_ROLE === 'api';
   if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && !config.UI_API_KEY && !config.ALLOW_ANONYMOUS) {
     context.addIssue({
       code: 'custom',

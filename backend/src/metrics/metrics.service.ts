@@ -110,6 +110,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly streamMessages = new Counter({
+    name: 'allocine_stream_messages_total',
+    help: 'Kafka messages the stream connector handled: classified (sentiment produced) or dead-lettered',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly streamPaused = new Counter({
+    name: 'allocine_stream_pauses_total',
+    help: 'Times the stream connector paused its partitions because the model server failed (it resumes on its own)',
+    registers: [this.registry],
+  });
+
   readonly jobDuration = new Histogram({
     name: 'allocine_job_duration_seconds',
     help: 'Batch job duration from creation to completion, by final state',

@@ -71,7 +71,7 @@ export function predictRequestSchemas(limits: Limits) {
   return (body: unknown) => (typeof body === 'object' && body !== null && 'texts' in body ? many : single);
 }
 
-const reviewId = z
+export const reviewId = z
   .union([z.string(), z.number()])
   .transform(String)
   .pipe(z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters').refine(...noControlCharacters('id')));

@@ -1,0 +1,14 @@
+import type * as Kafka from '@platformatic/kafka';
+
+/**
+ * The one adapter for Kafka (@platformatic/kafka: pure JavaScript, maintained; see the README for the choice).
+ * The package is ESM only: it is loaded when a connector starts (Node's require of ES modules), so that nothing
+ * else, test runners included, loads it.
+ */
+export function kafka(): typeof Kafka {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand; see above
+  return require('@platformatic/kafka') as typeof Kafka;
+}
+
+export type KafkaMessage = Kafka.Message<Buffer, Buffer, Buffer, Buffer>;
+export type KafkaStream = Kafka.MessagesStream<Buffer, Buffer, Buffer, Buffer>;
