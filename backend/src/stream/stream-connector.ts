@@ -118,12 +118,15 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
       if (this.flushing || this.buffer.length === 0) return;
       // Nothing more is read while a batch is in hand: a slow or failing model server holds the partitions.
       this.stream?.pause();
-      this.flushing = this.flush().finally(() => {
-        this.flushing = null;
-        if (this.stopping) return;
-        this.stream?.resume();
-        if (this.buffer.length) this.flushSoon(0);
-      });
+      // A flush only fails when it is given up on at shutdown: nothing was committed, the batch is read again.
+      this.flushing = this.flush()
+        .catch((error: Error) => this.logger.warn(`batch left uncommitted: ${error.message}`))
+        .finally(() => {
+          this.flushing = null;
+          if (this.stopping) return;
+          this.stream?.resume();
+          if (this.buffer.length) this.flushSoon(0);
+        });
     }, delayMs);
   }
 
@@ -137,10 +140,27 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     const last = new Map<number, KafkaMessage>();
     for (const message of batch) last.set(message.partition, message);
     this.logger.debug(`produced ${produced.length} messages`);
-    await this.untilDone('commit the offsets', () => Promise.all([...last.values()].map((message) => message.commit())));
+    await this.commit([...last.values()]);
     const dead = produced.filter((message) => message.topic === this.config.STREAM_DLQ_TOPIC).length;
     this.metrics.streamMessages.inc({ outcome: 'classified' }, produced.length - dead);
     if (dead) this.metrics.streamMessages.inc({ outcome: 'dead-lettered' }, dead);
+  }
+
+  /**
+   * Each partition's last message of the batch, committed. A commit that keeps failing (the partition moved to
+   * another connector in a rebalance) is given up on: its new owner reads the batch again (at least once).
+   */
+  private async commit(lastOfEachPartition: KafkaMessage[]): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await Promise.all(lastOfEachPartition.map((message) => message.commit()));
+        return;
+      } catch (error) {
+        this.logger.warn(`could not commit the offsets (${(error as Error).message})`);
+        await this.sleep(BACKOFF_MS[attempt]);
+      }
+    }
+    this.logger.warn('offsets left uncommitted: the batch will be read again (at least once)');
   }
 
   /** The batch's messages to produce: a sentiment for each review classified, a DLQ message for each refused. */
