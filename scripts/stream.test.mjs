@@ -222,3 +222,46 @@ test('a connector killed (kill -9) mid-stream and started again: no review lost'
   assert.equal(ids.size, 6_000, 'every review classified after the crash');
   console.log(`# duplicates after kill -9 (at least once): ${sentiments.length - ids.size}`);
 });
+
+/** The model server on a port of its own (the connector reaches it at modelUrl). */
+function startModelServer() {
+  const port = new URL(modelUrl).port;
+  return track(
+    spawn(join(ROOT, '.venv/bin/python'), ['-m', 'allocine_sentiment.serving.fastapi_server', '--model-dir', join(ROOT, 'model-server/model/embedded'), '--port', port], {
+      env: { ...process.env, PYTHONPATH: join(ROOT, 'model-server') },
+      stdio: 'ignore',
+    }),
+  );
+}
+
+test('the model server killed mid-stream: the connector pauses, resumes when it is back, and loses nothing', async () => {
+  await resetTopics();
+  await produce(Array.from({ length: 5_000 }, (_, i) => ({ id: `m${i}`, text: 'Un vrai bonheur.' })));
+  const connector = await startConnector('model-down', { STREAM_BATCH_SIZE: '16' });
+  await waitFor('some sentiments', async () => (await readAll(OUTPUT, 200, 2)).length >= 200, 60);
+  modelServer.kill('SIGKILL');
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const duringOutage = (await readAll(OUTPUT, 5_000, 2)).length;
+  assert.ok(duringOutage < 5_000, 'the stream waits for the model server');
+  modelServer = startModelServer();
+  await waitFor('the model server again', async () => (await fetch(`${modelUrl}/ping`)).ok);
+  const sentiments = await readAll(OUTPUT, 5_000, 120);
+  connector.kill('SIGTERM');
+  assert.equal(new Set(sentiments.map((message) => JSON.parse(message.value).id)).size, 5_000, 'every review classified once the model server is back');
+  assert.equal((await readAll(DLQ, 1, 2)).length, 0, 'an outage sends nothing to the DLQ');
+});
+
+test('two connectors share the partitions; one killed (kill -9): the other takes its partitions, nothing lost', async () => {
+  await resetTopics();
+  await produce(Array.from({ length: 6_000 }, (_, i) => ({ id: `t${i}`, text: 'Sans intérêt.' })));
+  const [first, second] = [await startConnector('pair', { STREAM_BATCH_SIZE: '16' }), await startConnector('pair', { STREAM_BATCH_SIZE: '16' })];
+  // Both classify before one dies: the group gave each some of the three partitions.
+  const connectors = async () => new Set((await readAll(OUTPUT, 6_000, 2)).map((message) => message.headers['x-connector'])).size;
+  await waitFor('both connectors producing', async () => (await connectors()) === 2, 60);
+  first.kill('SIGKILL');
+  const sentiments = await readAll(OUTPUT, 6_000, 120);
+  second.kill('SIGTERM');
+  const ids = new Set(sentiments.map((message) => JSON.parse(message.value).id));
+  assert.equal(ids.size, 6_000, 'every review classified by the connector left');
+  console.log(`# duplicates after one of two connectors died: ${sentiments.length - ids.size}`);
+});
