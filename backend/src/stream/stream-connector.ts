@@ -177,8 +177,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
       if ('rejected' in outcome) for (const entry of reviews) refused.set(entry.message, { reason: 'invalid', detail: `the model server refused the batch: ${outcome.rejected}` });
       else ({ results, latencyMs } = outcome);
     }
-    // Which connector produced it: for an operator following a rebalance, and for the tests that prove one.
-    const headers = { 'x-request-id': requestId, 'x-connector': this.clientId, ...(traceCarrier() ?? {}) };
+    const headers = { 'x-request-id': requestId, ...(traceCarrier() ?? {}) };
     return batch.map((message) => {
       const source = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
       const index = reviews.findIndex((entry) => entry.message === message);
