@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 
-import { RedisDown } from '../failures/failure';
+import { orRedisDown } from '../failures/failure';
 import { ApiError } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -40,9 +40,7 @@ export class IdempotencyKeys {
     create: (id: string) => Promise<T>,
     replay: (id: string) => Promise<T>,
   ): Promise<{ value: T; replayed: boolean }> {
-    const claim = await this.claim(owner, key, fingerprint, newId).catch(() => {
-      throw new RedisDown('Job store unavailable (Redis is not answering)');
-    });
+    const claim = await orRedisDown(() => this.claim(owner, key, fingerprint, newId));
     if (claim.kind === 'mismatch') {
       throw new ApiError('idempotency-mismatch', 'This Idempotency-Key was already used with a different request body');
     }

@@ -6,7 +6,7 @@ import type { PredictionResult } from '@allocine/contracts';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { LaneFull, RedisDown } from '../failures/failure';
+import { LaneFull, orRedisDown } from '../failures/failure';
 import { predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
 import { ModelServerError } from '../model-server/model-server.errors';
@@ -51,12 +51,7 @@ export class PredictionsService {
   }
 
   private async refuseWhenOverloaded(): Promise<void> {
-    let backlog: number;
-    try {
-      backlog = await this.queueStats.interactiveBacklog();
-    } catch {
-      throw new RedisDown('Queue unavailable (Redis is not answering)');
-    }
+    const backlog = await orRedisDown(() => this.queueStats.interactiveBacklog(), 'Queue unavailable');
     if (this.queueStats.isOverloaded(backlog)) {
       throw new LaneFull('interactive', `Too many single predictions waiting (${backlog}); try again shortly`);
     }

@@ -87,10 +87,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
       consumer.consume({ autocommit: false, topics: [this.config.STREAM_INPUT_TOPIC], mode: 'committed', fallbackMode: 'earliest' }),
     );
     this.stream = stream;
-    stream.on('data', (message) => {
-      this.logger.debug(`message ${message.partition}/${message.offset}`);
-      this.take(message as KafkaMessage);
-    });
+    stream.on('data', (message) => this.take(message as KafkaMessage));
     stream.on('error', (error: Error) => this.logger.warn(`stream: ${error.message}`));
     this.logger.log(`consuming ${this.config.STREAM_INPUT_TOPIC} as ${this.config.STREAM_GROUP_ID} (${bootstrapBrokers.join(',')})`);
   }
