@@ -16,8 +16,9 @@ const out = mkdtempSync(join(tmpdir(), 'bench-quick-'));
 let stack;
 
 before(async () => {
-  // As the README says to run them: with keys, the rate limit raised so that throughput, not the limit, is measured.
-  stack = await startStack({ API_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '1000000' });
+  // As the README says to run them: with keys, the rate limit raised so that throughput, not the limit, is measured;
+  // with the stream on (STREAMING=1: the broker and the connector), for bench:stream.
+  stack = await startStack({ API_KEYS: KEY, RATE_LIMIT_PER_MINUTE: '1000000', STREAMING: '1' });
 });
 
 after(async () => {
@@ -42,6 +43,24 @@ test('node bench/api_load.mjs --soak: the overload check passes (only successes,
   const json = join(out, 'soak.json');
   run(process.execPath, ['bench/api_load.mjs', '--soak', '5', '--clients', '8', '--job', '500', '--key', KEY, '--json', json]);
   assert.deepEqual(JSON.parse(readFileSync(json, 'utf-8')).violations, []);
+});
+
+test('npm run bench:stream: Kafka against a REST job, a backlog drained, latency at half of capacity', () => {
+  const json = join(out, 'stream.json');
+  const printed = run('npm', ['run', '--silent', 'bench:stream', '--', '--quick', '--url', 'http://127.0.0.1:3000', '--brokers', '127.0.0.1:9092', '--key', KEY, '--json', json]);
+  assert.match(printed, /Kafka: 300 messages in/);
+  const result = JSON.parse(readFileSync(json, 'utf-8'));
+  assert.equal(result.rest.state, 'completed');
+  assert.equal(result.backlog.messages, 1_000);
+  assert.ok(result.halfCapacity.messages > 0 && result.halfCapacity.p95Ms > 0);
+  assert.ok(!JSON.stringify(result).includes(KEY), 'the key is not written down');
+});
+
+test('npm run bench:kafka-clients: @platformatic/kafka and KafkaJS against a broker of its own', () => {
+  const json = join(out, 'kafka-clients.json');
+  const printed = run('npm', ['run', '--silent', 'bench:kafka-clients', '--', '--quick', '--json', json]);
+  assert.match(printed, /@platformatic\/kafka .*: produce \d+\/s, consume \d+\/s/);
+  assert.deepEqual(JSON.parse(readFileSync(json, 'utf-8')).results.map((result) => result.client.split(' ')[0]), ['@platformatic/kafka', 'kafkajs']);
 });
 
 test('bench/handler_throughput.py: the handler in process', () => {

@@ -64,8 +64,9 @@ step "backend: integration tests (Redis at ${REDIS_URL:-testcontainers}, Postgre
 NODE_OPTIONS=--experimental-vm-modules npx jest -c backend/jest.integration.config.ts
 
 # The stream connector against a real Kafka broker (jars fetched once with Maven), a real model server and the
-# built backend: order, the DLQ, a connector killed with kill -9.
-step "stream connector against a real Kafka broker (scripts/stream.test.mjs)"
+# built backend: order, the DLQ, history and readiness, a connector, the broker, the model server or one of two
+# connectors killed, exactly once; and Spark Structured Streaming killed and restarted from its checkpoint.
+step "stream connector and stream:spark against a real Kafka broker (scripts/stream.test.mjs)"
 node --test --test-concurrency=1 scripts/stream.test.mjs
 
 # The images run the current LTS (scripts/node-version.mjs): the backend's suites run on it too, from npm's `node`.

@@ -16,7 +16,8 @@ async function send(texts) {
   const messages = texts.map((text) => ({ topic: process.env.STREAM_INPUT_TOPIC ?? 'allocine.reviews.v1', value: JSON.stringify({ id: randomUUID(), text }) }));
   await producer.send({ messages });
   await producer.close();
-  console.log(`sent ${messages.length} review${messages.length === 1 ? '' : 's'}`);
+  const ids = messages.map((message) => JSON.parse(message.value).id);
+  console.log(`sent ${messages.length} review${messages.length === 1 ? '' : 's'} to ${messages[0]?.topic}: ${ids.join(' ')}`);
 }
 
 async function read(fromBeginning) {

@@ -258,6 +258,31 @@ describe('what the history keeps', () => {
     expect(metrics.text).toMatch(/allocine_history_events_set_aside_total 2/);
   });
 
+  it('keeps streamed predictions with origin stream (topic, partition, offset), filters on it, and a replayed message rewrites its row', async () => {
+    const database = await freshDatabase();
+    cleanups.push(database.drop);
+    const target = await app({ DATABASE_URL: database.url });
+    await target.http.post('/api/v1/predictions').send({ text: POSITIVE }).expect(200);
+    const redis = new Redis(loadEnvironment().redisUrl);
+    // What the stream connector appends (stream-batch.ts); at least once, the same message may come twice.
+    const streamed = (offset: string, label: 'positive' | 'negative') => ({
+      type: 'prediction', eventId: `stream:allocine.reviews.v1:2:${offset}`, at: new Date().toISOString(), owner: 'anonymous', jobId: null, position: null,
+      reviewId: `s${offset}`, text: POSITIVE, textSha256: 'x', label, score: 0.9, probabilities: { negative: 0.1, positive: 0.9 },
+      uncertain: false, latencyMs: 1, model: 'm', version: '1', stream: { topic: 'allocine.reviews.v1', partition: 2, offset },
+    });
+    for (const event of [streamed('9007199254740993', 'positive'), streamed('41', 'negative'), streamed('41', 'negative')]) {
+      await redis.xadd(`${target.config.QUEUE_PREFIX}:history`, '*', 'e', JSON.stringify(event));
+    }
+    redis.disconnect();
+    await historyOf(target, 'none', 3);
+    const fromStream = await allPages(target, 'none', '&source=stream');
+    expect(fromStream.map((item) => [item.source, item.reviewId, item.stream])).toEqual([
+      ['stream', 's41', { topic: 'allocine.reviews.v1', partition: 2, offset: '41' }],
+      ['stream', 's9007199254740993', { topic: 'allocine.reviews.v1', partition: 2, offset: '9007199254740993' }],
+    ]);
+    expect((await allPages(target, 'none', '&source=single')).map((item) => [item.source, item.stream])).toEqual([['single', null]]);
+  });
+
   it('a deleted job is gone at once, even before the history has dropped its copy', async () => {
     const database = await freshDatabase();
     cleanups.push(database.drop);

@@ -32,7 +32,7 @@ def render(overlay: str) -> list[dict]:
     return [doc for doc in yaml.safe_load_all(out) if doc]
 
 
-@pytest.fixture(scope="module", params=["dev", "prod"])
+@pytest.fixture(scope="module", params=["dev", "prod", "streaming"])
 def rendered(request) -> tuple[str, list[dict]]:
     return request.param, render(request.param)
 
@@ -52,7 +52,7 @@ def containers(workload: dict) -> list[dict]:
 
 def test_every_builtin_object_validates_against_the_kubernetes_schemas(rendered):
     _, docs = rendered
-    builtin = [doc for doc in docs if not doc["apiVersion"].startswith("keda.sh/")]
+    builtin = [doc for doc in docs if not doc["apiVersion"].startswith(("keda.sh/", "kafka.strimzi.io/"))]
     assert len(builtin) >= 15
     for doc in builtin:
         kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
@@ -113,7 +113,9 @@ def test_network_policies_deny_by_default_and_keep_inference_to_the_workers(rend
     inference = [rule for rule in rules if rule["ports"] == [{"port": 8080}]]
     assert len(inference) == 1
     sources = {peer["podSelector"]["matchLabels"]["app.kubernetes.io/component"] for peer in inference[0]["from"]}
-    assert sources == {"worker"}
+    overlay = rendered[0]
+    # The stream connectors call the model server too (the same bulk lane), where the streaming overlay runs them.
+    assert sources == ({"worker", "stream"} if overlay == "streaming" else {"worker"})
     # Every workload pod is covered by a policy naming its component (besides the default deny).
     covered = {component_of(p["spec"]["podSelector"]) for p in policies.values()}
     for workload in (doc for doc in docs if doc["kind"] in WORKLOADS):
@@ -172,3 +174,44 @@ def test_a_broken_manifest_is_refused(tmp_path):
     deployment["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(deployment, KUBERNETES_VERSION, strict=True)
+
+
+def config_default(name: str) -> str:
+    """A backend setting's default, as backend/src/config/app-config.ts declares it."""
+    source = (ROOT / "backend/src/config/app-config.ts").read_text()
+    match = re.search(rf"{name}: z\.string\(\)\.min\(1\)\.default\('([^']+)'\)", source)
+    assert match, name
+    return match.group(1)
+
+
+def test_the_streaming_overlay_runs_connectors_on_strimzi_topics_scaled_on_lag():
+    docs = render("streaming")
+    deployments = named(docs, "Deployment")
+    stream_env = {env["name"]: env for env in containers(deployments["stream"])[0]["env"]}
+    assert stream_env["APP_ROLE"]["value"] == "stream"
+    (kafka,) = named(docs, "Kafka").values()
+    bootstrap = f"{kafka['metadata']['name']}-kafka-bootstrap:9092"
+    assert stream_env["KAFKA_BROKERS"]["value"] == bootstrap
+    api_env = {env["name"]: env.get("value") for env in containers(deployments["api"])[0]["env"]}
+    assert api_env["KAFKA_BROKERS"] == bootstrap, "the API reports the stream (readiness, Santé)"
+    assert "KAFKA_BROKERS" not in {env["name"] for env in containers(deployments["worker"])[0]["env"]}
+    # The topics the connector reads and writes, with the partitions KEDA may spread connectors over.
+    topics = {topic["metadata"]["name"]: topic for topic in named(docs, "KafkaTopic").values()}
+    wanted = {config_default(name) for name in ("STREAM_INPUT_TOPIC", "STREAM_OUTPUT_TOPIC", "STREAM_DLQ_TOPIC")}
+    assert set(topics) == wanted
+    cluster = kafka["metadata"]["name"]
+    assert all(topic["metadata"]["labels"]["strimzi.io/cluster"] == cluster for topic in topics.values())
+    scaled = named(docs, "ScaledObject")["stream"]
+    (trigger,) = scaled["spec"]["triggers"]
+    assert trigger["type"] == "kafka" and trigger["metadata"]["bootstrapServers"] == bootstrap
+    assert trigger["metadata"]["consumerGroup"] == config_default("STREAM_GROUP_ID")
+    assert trigger["metadata"]["topic"] == config_default("STREAM_INPUT_TOPIC")
+    assert scaled["spec"]["maxReplicaCount"] <= topics[trigger["metadata"]["topic"]]["spec"]["partitions"]
+    # Only the API and the connectors reach the brokers; the connectors' pods are under the default deny.
+    (listener,) = kafka["spec"]["kafka"]["listeners"]
+    peers = {component_of(peer["podSelector"]) for peer in listener["networkPolicyPeers"]}
+    assert peers == {"api", "stream"}
+    labels = deployments["stream"]["spec"]["template"]["metadata"]["labels"]
+    assert labels["app.kubernetes.io/part-of"] == "allocine-sentiment"
+    budgets = named(docs, "PodDisruptionBudget").values()
+    assert "stream" in {component_of(budget["spec"]["selector"]) for budget in budgets}

@@ -58,7 +58,7 @@ def test_the_prometheus_configuration_is_valid():
 def test_the_alert_rules_are_valid_and_fire_as_their_unit_tests_say():
     checked = promtool("check", "rules", "alerts.yml")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "7 rules found" in checked.stdout
+    assert "9 rules found" in checked.stdout
     tested = promtool("test", "rules", "alerts.test.yml")
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
@@ -74,6 +74,8 @@ def test_the_alerts_cover_errors_latency_queue_age_and_a_model_server_down():
         "AllocineSlowPredictions",
         "AllocineQueueBehind",
         "AllocineModelServerDown",
+        "AllocineStreamLagHigh",
+        "AllocineStreamBrokerUnreachable",
     } <= names
 
 
@@ -93,7 +95,7 @@ def test_the_dashboard_is_a_grafana_dashboard_with_a_query_per_panel():
         assert panel["targets"] and all(target["expr"].strip() for target in panel["targets"]), panel["title"]
         assert panel["datasource"]["uid"] == "${datasource}"
     titles = " ".join(panel["title"] for panel in dashboard["panels"])
-    for topic in ("5xx", "latency", "Oldest waiting", "TorchServe"):
+    for topic in ("5xx", "latency", "Oldest waiting", "TorchServe", "Kafka stream lag"):
         assert topic in titles
 
 

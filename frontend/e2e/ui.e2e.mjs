@@ -1,7 +1,7 @@
 // End-to-end tests in a real headless Chromium against the running stack with the real model.
 // Screenshots of each page go to test-artifacts/e2e/ (not committed).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,7 +29,8 @@ const consoleErrors = [];
 before(async () => {
   // A crashed TorchServe stays down 8 s before npm start brings it back: long enough to see the outage.
   // With API keys, as in production: the UI works because its server lends API calls the UI's own key.
-  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: 'other-integrator', UI_API_KEY: UI_KEY });
+  // STREAMING=1: the Kafka broker and the stream connector too (the README's streaming example).
+  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: 'other-integrator', UI_API_KEY: UI_KEY, STREAMING: '1' });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -173,6 +174,36 @@ test('Historique reads the server: counts agree with /stats, search finds an ana
   await page.screenshot({ path: join(ARTIFACTS, 'historique.png'), fullPage: true });
 });
 
+test('STREAMING=1: reviews sent with npm run stream:reviews come back as sentiments, join Historique as « Flux Kafka », and Santé shows the stream', async () => {
+  // The README's commands: a reader of allocine.sentiments.v1, then two reviews sent.
+  const reader = spawn('npm', ['run', '--silent', 'stream:reviews', '--', 'read', '--from-beginning'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let printed = '';
+  reader.stdout.on('data', (chunk) => (printed += chunk));
+  try {
+    const sent = execFileSync('npm', ['run', '--silent', 'stream:reviews', '--', 'send', "Un chef-d'œuvre absolu, bouleversant.", 'Ennuyeux à mourir, une perte de temps.'], { cwd: ROOT, encoding: 'utf-8' });
+    const ids = sent.trim().split(': ').at(-1).split(' ');
+    assert.equal(ids.length, 2, sent);
+    for (let waited = 0; !ids.every((id) => printed.includes(id)) && waited < 60_000; waited += 250) await sleep(250);
+    const sentiments = printed.trim().split('\n').map((line) => JSON.parse(line)).filter((body) => ids.includes(body.id));
+    assert.deepEqual(sentiments.map((body) => [body.id, body.label]), [[ids[0], 'positive'], [ids[1], 'negative']]);
+  } finally {
+    reader.kill('SIGINT');
+  }
+  await page.goto(`${UI}/historique`);
+  await page.getByTestId('history-source').click();
+  await page.getByRole('option', { name: 'Flux Kafka' }).click();
+  const streamed = page.getByTestId('history-entries').locator('li', { hasText: 'Ennuyeux à mourir' }).first();
+  await streamed.waitFor({ timeout: 30_000 });
+  assert.match(await streamed.getByTestId('history-stream').textContent(), /flux allocine\.reviews\.v1, partition \d, offset \d+/);
+  await page.goto(`${UI}/sante`);
+  await page.getByTestId('status-stream').waitFor();
+  assert.equal((await page.getByTestId('status-stream').textContent()).trim(), 'opérationnel');
+  const card = page.getByTestId('component-stream');
+  await card.getByText('Retard (lag)').waitFor();
+  assert.match(await card.textContent(), /Débit/);
+  await page.screenshot({ path: join(ARTIFACTS, 'sante-flux.png'), fullPage: true });
+});
+
 test('Lots lists the jobs with their counts and links to their results', async () => {
   await page.goto(`${UI}/lots`);
   await page.getByTestId('jobs-table').waitFor();
@@ -186,7 +217,7 @@ test('Lots lists the jobs with their counts and links to their results', async (
 test('the health page shows every component up', async () => {
   await page.goto(`${UI}/sante`);
   await page.getByTestId('overall').waitFor();
-  for (const component of ['redis', 'modelServer', 'workers', 'queue', 'history']) {
+  for (const component of ['redis', 'modelServer', 'workers', 'queue', 'history', 'stream']) {
     assert.equal((await page.getByTestId(`status-${component}`).textContent()).trim(), 'opérationnel', component);
   }
   await page.screenshot({ path: join(ARTIFACTS, 'sante.png'), fullPage: true });

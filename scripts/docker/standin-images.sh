@@ -111,8 +111,23 @@ postgres_image() {
     --change 'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]' --change 'CMD []'
 }
 
+# Java 17 for the Kafka broker of `--profile streaming`, and Maven to fetch its jars (streaming/broker/Dockerfile).
+java_image() {
+  have "$1" && return
+  base_rootfs
+  import_image "$1" "$APT_INSTALL openjdk-17-jre-headless ca-certificates" --change 'ENV LANG=C.UTF-8'
+}
+
+maven_image() {
+  have "$1" && return
+  base_rootfs
+  import_image "$1" "$APT_INSTALL maven openjdk-17-jdk-headless ca-certificates" --change 'ENV LANG=C.UTF-8' --change 'CMD ["mvn"]'
+}
+
 python_image "${PYTHON_IMAGE:-python:3.11-slim-bookworm}"
 node_image "${NODE_IMAGE:-node:24-bookworm-slim}"
 nginx_image "${NGINX_IMAGE:-nginx:1.30}"
 redis_image "${REDIS_IMAGE:-redis:7-bookworm}"
 postgres_image "${POSTGRES_IMAGE:-postgres:15-bookworm}"
+java_image "${JAVA_IMAGE:-eclipse-temurin:17-jre}"
+maven_image "${MAVEN_IMAGE:-maven:3.9-eclipse-temurin-17}"

@@ -46,10 +46,13 @@ export class KeyRing {
     if (given === undefined) return null;
     const bytes = Buffer.from(given);
     if (!this.keys.some((key) => key.length === bytes.length && timingSafeEqual(key, bytes))) return null;
-    const owner = `key:${digest(given)}`;
+    const owner = ownerOfKey(given);
     return { owner, client: owner };
   }
 }
+
+/** Whose jobs and history a key's requests see: a digest of the key, never the key. */
+export const ownerOfKey = (key: string): string => `key:${digest(key)}`;
 
 function presentedKey(request: KeyedRequest): string | undefined {
   const header = request.header('x-api-key');

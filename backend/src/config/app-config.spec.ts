@@ -48,6 +48,10 @@ describe('loadConfig', () => {
   it("refuses a UI key that is one of the integrators' keys; a UI key of its own turns keys on", () => {
     expect(() => loadConfig({ API_KEYS: 'site-a,site-b', UI_API_KEY: 'site-b' })).toThrow(/UI_API_KEY: must be a key of its own, not one of API_KEYS/);
     expect(loadConfig({ API_KEYS: 'site-a', UI_API_KEY: 'ui-own' }).UI_API_KEY).toBe('ui-own');
+    expect(() => loadConfig({ API_KEYS: 'site-a', STREAM_HISTORY_KEY: 'other' })).toThrow(/STREAM_HISTORY_KEY: must be one of API_KEYS or UI_API_KEY/);
+    expect(loadConfig({ API_KEYS: 'site-a', STREAM_HISTORY_KEY: 'site-a' }).STREAM_HISTORY_KEY).toBe('site-a');
+    expect(() => loadConfig({ APP_ROLE: 'stream', KAFKA_BROKERS: 'k:9092', STREAM_HISTORY_KEY: 'site-a' })).not.toThrow();
+    expect(() => loadConfig({ STREAM_DELIVERY: 'at-most-once' })).toThrow(/STREAM_DELIVERY/);
     expect(() => loadConfig({ NODE_ENV: 'production', UI_API_KEY: 'ui-own' })).not.toThrow();
   });
 

@@ -57,9 +57,29 @@ export const configSchema = z.object({
   STREAM_HEARTBEAT_MS: integer(1_000, 100),
   /** Partitions of the topics the connector creates when they do not exist. */
   STREAM_PARTITIONS: integer(3, 1),
-  /** Reviews per model-server call at most (a micro-batch), and how long a partial batch waits for more. */
-  STREAM_BATCH_SIZE: integer(64, 1),
+  /**
+   * Reviews per model-server call at most (a micro-batch; by default the profile's chunk size, as job chunks),
+   * micro-batches at the model server at once (by default a quarter of the profile's chunk concurrency: jobs
+   * keep the rest), and how long a partial batch waits for more.
+   */
+  STREAM_BATCH_SIZE: fromProfile(),
+  STREAM_CONCURRENCY: fromProfile(),
   STREAM_LINGER_MS: integer(20, 0),
+  /** After single predictions were last asked for, how long the stream keeps one micro-batch in flight (0: never yields). */
+  STREAM_YIELD_MS: integer(2_000, 0),
+  /**
+   * at-least-once: offsets committed once the broker holds the batch's results (a crash replays the batch in
+   * hand: duplicates, keyed by review id). exactly-once: results and offsets in one Kafka transaction (readers
+   * of the output topic use isolation.level=read_committed); README, Streaming, for what each costs.
+   */
+  /** How often API processes look at the stream from the broker (lag, rate: readiness, metrics, Santé). */
+  STREAM_MONITOR_INTERVAL_MS: integer(5_000, 500),
+  STREAM_DELIVERY: z.enum(['at-least-once', 'exactly-once']).default('at-least-once'),
+  /**
+   * Whose history the streamed predictions join: the owner of this key (one of API_KEYS or UI_API_KEY).
+   * Unset: the UI's key (UI_API_KEY) when set, else anonymous (what the UI sees when no keys are set).
+   */
+  STREAM_HISTORY_KEY: z.string().min(1).optional(),
   /**
    * One model server, or several separated by commas (replicas without a load balancer in front: calls go
    * round-robin, and one refused or reset moves on to the next at once).
@@ -198,6 +218,11 @@ const checkedSchema = configSchema.superRefine((config, context) => {
       path: ['UI_API_KEY'],
       message: 'must be a key of its own, not one of API_KEYS: whoever reaches the UI acts with it',
     });
+  }
+  // A connector beside no API may not know the keys: it is checked where it does.
+  const keys = [...config.API_KEYS, ...(config.UI_API_KEY ? [config.UI_API_KEY] : [])];
+  if (config.STREAM_HISTORY_KEY && keys.length > 0 && !keys.includes(config.STREAM_HISTORY_KEY)) {
+    context.addIssue({ code: 'custom', path: ['STREAM_HISTORY_KEY'], message: 'must be one of API_KEYS or UI_API_KEY: the history is read with it' });
   }
   if (config.APP_ROLE === 'stream' && config.KAFKA_BROKERS.length === 0) {
     context.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'required with APP_ROLE=stream (host:port, comma-separated)' });

@@ -12,6 +12,7 @@ import { HistoryHealthIndicator } from '../history/history.health';
 import { ModelServerHealthIndicator } from '../model-server/model-server.health';
 import { QueueHealthIndicator } from '../queue/queue.health';
 import { RedisHealthIndicator } from '../redis/redis.health';
+import { StreamHealthIndicator } from '../stream/stream.health';
 import { ReadinessReport, redactFailure, redactReport } from './readiness-report';
 
 /** Liveness (the process) and readiness (everything a prediction needs), each component in the body. */
@@ -25,6 +26,7 @@ export class HealthController {
     private readonly modelServer: ModelServerHealthIndicator,
     private readonly queue: QueueHealthIndicator,
     private readonly history: HistoryHealthIndicator,
+    private readonly stream: StreamHealthIndicator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -39,7 +41,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
-    summary: 'Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down); 503 when a needed one is down',
+    summary: 'Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down), the Kafka stream when on (lag, rate; degraded when the broker is away); 503 when a needed one is down',
     description: 'With API keys on, a request without a valid key sees each component\'s status only (no addresses, counts or error messages).',
   })
   @ApiResponse({ status: 200, description: 'Ready: every component reported in details', schema: ref('HealthReport') })
@@ -51,6 +53,7 @@ export class HealthController {
       () => this.queue.workers(),
       () => this.queue.depth(),
       () => this.history.check(),
+      ...(this.stream.enabled ? [() => this.stream.check()] : []),
     ]);
     const anonymous = acceptedKeys(this.config).length > 0 && !request.caller;
     if (!anonymous) return checking;

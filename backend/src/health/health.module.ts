@@ -8,10 +8,11 @@ import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueHealthIndicator } from '../queue/queue.health';
 import { QueueModule } from '../queue/queue.module';
 import { RedisHealthIndicator } from '../redis/redis.health';
+import { StreamStatusModule } from '../stream/stream-status.module';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }), QueueModule, ModelServerModule, HistoryModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', gracefulShutdownTimeoutMs: 0 }), QueueModule, ModelServerModule, HistoryModule, StreamStatusModule],
   controllers: [HealthController],
   providers: [RedisHealthIndicator, ModelServerHealthIndicator, QueueHealthIndicator, HistoryHealthIndicator],
 })

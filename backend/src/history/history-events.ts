@@ -46,6 +46,15 @@ export interface PredictionEvent {
   latencyMs: number | null;
   model: string;
   version: string;
+  /** A review read from the Kafka stream: where it came from (absent for the API's own predictions). */
+  stream?: StreamOrigin;
+}
+
+/** A streamed review's message: its topic, partition and offset (the offset as a string: Kafka's are 64-bit). */
+export interface StreamOrigin {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 /** A job's state as the history keeps it: what `GET /jobs` lists, plus whose it is. */
@@ -76,7 +85,7 @@ export function errorRowEvent(
 /** A classified review as a history event; its text only when STORE_TEXT allows. */
 export function predictionEvent(
   result: Omit<PredictionResult, 'latencyMs' | 'truncated'> & { latencyMs?: number },
-  context: { eventId: string; owner: string; text: string; storeText: boolean; jobId?: string; position?: number; reviewId?: string; at?: Date },
+  context: { eventId: string; owner: string; text: string; storeText: boolean; jobId?: string; position?: number; reviewId?: string; at?: Date; stream?: StreamOrigin },
 ): PredictionEvent {
   return {
     type: 'prediction',
@@ -95,6 +104,7 @@ export function predictionEvent(
     latencyMs: result.latencyMs ?? null,
     model: result.model,
     version: result.version,
+    ...(context.stream ? { stream: context.stream } : {}),
   };
 }
 

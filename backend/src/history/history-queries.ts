@@ -33,9 +33,9 @@ export const historyQuery = z.strictObject({
   q: z.string().trim().min(1, 'q is empty').max(200, 'q is longer than 200 characters').optional().describe('French full-text search (websearch syntax)'),
   source: z
     .string()
-    .regex(/^(single|job|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, 'source is single, job, or a job id')
+    .regex(/^(single|job|stream|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, 'source is single, job, stream, or a job id')
     .optional()
-    .describe('single, job, or a job id'),
+    .describe('single, job, stream (the Kafka connector), or a job id'),
   minScore: z.coerce.number().min(0).max(1).optional(),
   cursor: z
     .string()

@@ -69,7 +69,7 @@ function toRow(event: PredictionEvent): NewPrediction {
     event_id: event.eventId,
     created_at: event.at,
     owner: event.owner,
-    source: event.jobId ? 'job' : 'single',
+    source: event.stream ? 'stream' : event.jobId ? 'job' : 'single',
     job_id: event.jobId,
     position: event.position,
     review_id: event.reviewId,
@@ -85,6 +85,9 @@ function toRow(event: PredictionEvent): NewPrediction {
     model_version: event.version,
     error_code: null,
     error_message: null,
+    stream_topic: event.stream?.topic ?? null,
+    stream_partition: event.stream?.partition ?? null,
+    stream_offset: event.stream?.offset ?? null,
   };
 }
 

@@ -12,7 +12,7 @@ export interface HistoryFilter {
   from?: Date;
   to?: Date;
   q?: string;
-  /** `single`, `job`, or one job's id. */
+  /** `single`, `job`, `stream`, or one job's id. */
   source?: string;
   minScore?: number;
   cursor?: string;
@@ -31,7 +31,7 @@ export class HistoryRepository {
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
     if (filter.minScore !== undefined) query = query.where('score', '>=', filter.minScore);
-    if (filter.source === 'single' || filter.source === 'job') query = query.where('source', '=', filter.source);
+    if (filter.source === 'single' || filter.source === 'job' || filter.source === 'stream') query = query.where('source', '=', filter.source);
     else if (filter.source) query = query.where('job_id', '=', filter.source);
     if (filter.q) query = query.where(sql<boolean>`search @@ websearch_to_tsquery('french', ${filter.q})`);
     // Newest first by id: stable however many rows arrive while someone pages.
@@ -153,6 +153,7 @@ function toItem(row: PredictionRow): HistoryItem {
     latencyMs: row.latency_ms,
     model: row.model as string,
     version: row.model_version as string,
+    stream: row.source === 'stream' ? { topic: row.stream_topic ?? '', partition: row.stream_partition ?? 0, offset: String(row.stream_offset ?? '') } : null,
   };
 }
 

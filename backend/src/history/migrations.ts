@@ -73,6 +73,20 @@ const migrations: Record<string, Migration> = {
       await sql`alter table predictions drop constraint predictions_outcome, drop column error_code, drop column error_message`.execute(db);
     },
   },
+  // Reviews classified from the Kafka stream: origin `stream`, with the message's topic, partition and offset.
+  '2026-12-07-003-stream-origin': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await sql`alter table predictions drop constraint predictions_source_check`.execute(db);
+      await sql`alter table predictions add constraint predictions_source_check check (source in ('single', 'job', 'stream'))`.execute(db);
+      await sql`alter table predictions add column stream_topic text, add column stream_partition integer, add column stream_offset bigint`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`delete from predictions where source = 'stream'`.execute(db);
+      await sql`alter table predictions drop column stream_topic, drop column stream_partition, drop column stream_offset`.execute(db);
+      await sql`alter table predictions drop constraint predictions_source_check`.execute(db);
+      await sql`alter table predictions add constraint predictions_source_check check (source in ('single', 'job'))`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

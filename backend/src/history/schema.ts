@@ -13,7 +13,7 @@ export interface PredictionsTable {
   /** When it was classified (a rewritten row takes the time of its last classification). */
   created_at: ColumnType<Date, Date | string, Date | string>;
   owner: string;
-  source: 'single' | 'job';
+  source: 'single' | 'job' | 'stream';
   job_id: string | null;
   /** 0-based place of the review in its job, in the caller's order. */
   position: number | null;
@@ -32,6 +32,10 @@ export interface PredictionsTable {
   model_version: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** Where a streamed review came from (source `stream`); null otherwise. */
+  stream_topic: string | null;
+  stream_partition: number | null;
+  stream_offset: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
 export interface JobsTable {

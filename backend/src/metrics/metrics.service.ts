@@ -123,6 +123,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly streamLag = new Gauge({
+    name: 'allocine_stream_consumer_lag',
+    help: 'Reviews on the input topic not yet committed by the connectors’ group, per partition (what the API last saw)',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+
+  readonly streamBrokerUp = new Gauge({
+    name: 'allocine_stream_broker_up',
+    help: '1 when the Kafka broker answered the API’s last look at the stream, else 0',
+    registers: [this.registry],
+  });
+
   readonly jobDuration = new Histogram({
     name: 'allocine_job_duration_seconds',
     help: 'Batch job duration from creation to completion, by final state',

@@ -141,7 +141,7 @@ export const JobList = z.object({ items: z.array(JobListItem), nextCursor: z.str
 export const HistoryItem = z.object({
   id: z.string(),
   createdAt: dateTime,
-  source: z.enum(['single', 'job']),
+  source: z.enum(['single', 'job', 'stream']).describe('single: POST /predict; job: a batch job; stream: read from the Kafka topic'),
   jobId: z.string().nullable(),
   reviewId: z.string().nullable(),
   text: z.string().nullable().describe('null when the service keeps only a hash (STORE_TEXT=false)'),
@@ -152,6 +152,10 @@ export const HistoryItem = z.object({
   latencyMs: z.number().nullable().describe('Single: the request; job: model time per review'),
   model: z.string(),
   version: z.string(),
+  stream: z
+    .object({ topic: z.string(), partition: z.number().int(), offset: z.string().describe('64-bit: a string') })
+    .nullable()
+    .describe('source stream: the message the review came in'),
 });
 
 export const HistoryPage = z.object({

@@ -44,6 +44,11 @@ export class RedisKeys {
   }
   /** A fixed-window counter (rate limits, failed keys). */
   readonly limit = (name: string) => `${this.prefix}:limit:${name}`;
+  /**
+   * BullMQ's id counter of a queue: it grows by one with each job added without an id of its own (each single
+   * prediction call): the stream connector reads it to know whether interactive traffic is there.
+   */
+  readonly queueIdCounter = (queue: string) => `${this.prefix}:${queue}:id`;
   /** The workers' report on the model server, for API-only processes. */
   get modelStatus(): string {
     return `${this.prefix}:model:status`;

@@ -12,3 +12,11 @@ export function kafka(): typeof Kafka {
 
 export type KafkaMessage = Kafka.Message<Buffer, Buffer, Buffer, Buffer>;
 export type KafkaStream = Kafka.MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+export type KafkaConsumer = Kafka.Consumer<Buffer, Buffer, Buffer, Buffer>;
+export type KafkaAdmin = Kafka.Admin;
+export type KafkaProducer = Kafka.Producer<string | Buffer, string | Buffer, string | Buffer, string | Buffer>;
+
+/** Closes a Kafka client (forced: a connector that stops leaves its group at once), whatever went wrong before. */
+export async function closeQuietly(client: { close(force?: boolean): Promise<void> } | undefined): Promise<void> {
+  await client?.close(true).catch(() => undefined);
+}

@@ -2,20 +2,28 @@ import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 
+import { ANONYMOUS, ownerOfKey } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { HistoryLog } from '../history/history-log';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
-import { ModelResult, isItemError } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { traceCarrier } from '../tracing/tracing';
-import { KafkaMessage, KafkaStream, kafka } from './kafka-client';
-import { Refusal, StreamReview, isRefusal, readReview, sentimentMessage, streamReview } from './stream-messages';
+import { backoffMs, sleep } from './backoff';
+import { KafkaConsumer, KafkaMessage, KafkaProducer, KafkaStream, closeQuietly, kafka } from './kafka-client';
+import { BatchPrediction, ReadBatch, batchOutcome, readBatch } from './stream-batch';
+import { StreamDelivery } from './stream-delivery';
+import { InOrder } from './in-order';
+import { InteractiveDemand } from './interactive-demand';
 
-type Produced = { topic: string; key?: Buffer | string; value: string | Buffer; headers: Record<string, string> };
-type Stream = KafkaStream;
-
-const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
+/** A micro-batch read and classified: its reviews, the model server's answer, the call's request id. */
+interface Classified {
+  read: ReadBatch;
+  prediction: BatchPrediction | null;
+  requestId: string;
+}
+import { streamReview } from './stream-messages';
 
 /**
  * The stream connector (APP_ROLE=stream, or `all` with KAFKA_BROKERS): reviews from STREAM_INPUT_TOPIC are
@@ -23,31 +31,44 @@ const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
  * and their sentiments produced to STREAM_OUTPUT_TOPIC (keyed by review id). Messages that cannot be classified
  * go to STREAM_DLQ_TOPIC with their reason in the `x-dlq-reason` header.
  *
- * At least once: a batch's offsets are committed only after the broker acknowledged every message it produced
- * (acks=all, idempotent producer), so a crash replays at most the batch in hand. While the model server fails,
- * the partitions stay paused (nothing more is read, memory stays bounded) and the batch is retried with backoff.
+ * At least once (the default): a batch's offsets are committed only after the broker acknowledged every message
+ * it produced (acks=all, idempotent producer), so a crash replays at most the batches in hand. Exactly once
+ * (STREAM_DELIVERY): the results and the offsets go in one transaction. While the model server fails, the
+ * partitions stay paused (nothing more is read, memory stays bounded) and the batch is retried with backoff.
  */
 @Injectable()
 export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StreamConnector.name);
   private readonly schema;
   private readonly clientId = `allocine-stream-${randomUUID().slice(0, 8)}`;
+  private readonly historyOwner: string;
   private buffer: KafkaMessage[] = [];
   private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> | null = null;
+  /** Micro-batches being classified or delivered: delivered in the order they were read. */
+  private readonly batches = new InOrder<{ batch: KafkaMessage[]; classified: Classified | null }>(
+    (ready) => this.deliverInOrder(ready),
+    () => this.schedule(),
+  );
+  private halted = false;
+  private paused = false;
+  private delivery?: StreamDelivery;
   private stopping = false;
   private started: Promise<void> = Promise.resolve();
-  private stream?: Stream;
-  private consumer?: { close(force?: boolean): Promise<void> };
-  private producer?: { send(options: { messages: Produced[] }): Promise<unknown>; close(force?: boolean): Promise<void> };
+  private stream?: KafkaStream;
+  private consumer?: KafkaConsumer;
+  private producer?: KafkaProducer;
 
   constructor(
     private readonly model: ModelServerClient,
     private readonly profile: ServingProfileService,
     private readonly metrics: MetricsService,
+    private readonly history: HistoryLog,
+    private readonly interactive: InteractiveDemand,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.schema = streamReview(config);
+    const key = config.STREAM_HISTORY_KEY ?? config.UI_API_KEY;
+    this.historyOwner = key ? ownerOfKey(key) : ANONYMOUS;
   }
 
   onApplicationBootstrap(): void {
@@ -58,10 +79,10 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     this.stopping = true;
     clearTimeout(this.timer);
     await this.started;
-    await this.flushing;
+    await this.batches.idle();
     await this.stream?.close().catch(() => undefined);
-    await this.consumer?.close(true).catch(() => undefined);
-    await this.producer?.close(true).catch(() => undefined);
+    await closeQuietly(this.consumer);
+    await closeQuietly(this.producer);
   }
 
   private async start(): Promise<void> {
@@ -70,9 +91,17 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     await this.untilDone('create the topics', () => this.ensureTopics(new Admin({ clientId: this.clientId, bootstrapBrokers })));
     // Text as UTF-8; a dead-lettered message's bytes as they came (they may not be text at all).
     const bytes = serializersFrom<string | Buffer>((data) => (data === undefined || Buffer.isBuffer(data) ? data : Buffer.from(data)));
-    this.producer = new Producer({ clientId: this.clientId, bootstrapBrokers, idempotent: true, acks: ProduceAcks.ALL, serializers: bytes });
+    this.producer = new Producer({
+      clientId: this.clientId,
+      bootstrapBrokers,
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      serializers: bytes,
+      // One transactional id per connector process: a restarted one is a new producer, fenced by the group's generation.
+      ...(this.config.STREAM_DELIVERY === 'exactly-once' ? { transactionalId: this.clientId } : {}),
+    });
     const { STREAM_SESSION_TIMEOUT_MS: sessionTimeout, STREAM_HEARTBEAT_MS: heartbeatInterval } = this.config;
-    const consumer = new Consumer({
+    const consumer: KafkaConsumer = new Consumer({
       groupId: this.config.STREAM_GROUP_ID,
       clientId: this.clientId,
       bootstrapBrokers,
@@ -82,6 +111,10 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
       rebalanceTimeout: sessionTimeout * 3,
     });
     this.consumer = consumer;
+    const producer = this.producer;
+    this.delivery = new StreamDelivery({ producer, consumer, owns: (message) => this.owns(message), stopping: () => this.stopping }, this.config.STREAM_DELIVERY);
+    // A rebalance took partitions away: their buffered messages are their new owner's to read.
+    consumer.on('consumer:group:join', () => this.dropUnowned());
     // Where the group committed last; a new group starts at the beginning: no review is skipped.
     const stream = await this.untilDone('join the consumer group', () =>
       consumer.consume({ autocommit: false, topics: [this.config.STREAM_INPUT_TOPIC], mode: 'committed', fallbackMode: 'earliest' }),
@@ -89,7 +122,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     this.stream = stream;
     stream.on('data', (message) => this.take(message as KafkaMessage));
     stream.on('error', (error: Error) => this.logger.warn(`stream: ${error.message}`));
-    this.logger.log(`consuming ${this.config.STREAM_INPUT_TOPIC} as ${this.config.STREAM_GROUP_ID} (${bootstrapBrokers.join(',')})`);
+    this.logger.log(`consuming ${this.config.STREAM_INPUT_TOPIC} as ${this.config.STREAM_GROUP_ID} (${bootstrapBrokers.join(',')}, ${this.config.STREAM_DELIVERY})`);
   }
 
   private async ensureTopics(admin: InstanceType<ReturnType<typeof kafka>['Admin']>): Promise<void> {
@@ -102,100 +135,109 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  private take(message: KafkaMessage): void {
-    this.buffer.push(message);
-    if (this.buffer.length >= this.config.STREAM_BATCH_SIZE) return this.flushSoon(0);
-    if (!this.timer) this.flushSoon(this.config.STREAM_LINGER_MS);
+  /** Whether this connector still owns the message's partition (a rebalance may have moved it). */
+  private owns(message: KafkaMessage): boolean {
+    const assignments = this.consumer?.assignments;
+    if (!assignments) return true; // not known yet: the commit decides
+    return assignments.some((assignment) => assignment.topic === message.topic && assignment.partitions.includes(message.partition));
   }
 
-  private flushSoon(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.flushing || this.buffer.length === 0) return;
-      // Nothing more is read while a batch is in hand: a slow or failing model server holds the partitions.
-      this.stream?.pause();
-      // A flush only fails when it is given up on at shutdown: nothing was committed, the batch is read again.
-      this.flushing = this.flush()
-        .catch((error: Error) => this.logger.warn(`batch left uncommitted: ${error.message}`))
-        .finally(() => {
-          this.flushing = null;
-          if (this.stopping) return;
-          this.stream?.resume();
-          if (this.buffer.length) this.flushSoon(0);
-        });
-    }, delayMs);
+  private dropUnowned(): void {
+    const kept = this.buffer.filter((message) => this.owns(message));
+    if (kept.length < this.buffer.length) this.logger.log(`rebalance: ${this.buffer.length - kept.length} buffered messages left to their partitions' new owner`);
+    this.buffer = kept;
   }
 
-  /** Classify, produce, and only then commit: the batch's offsets move once the broker holds its results. */
-  private async flush(): Promise<void> {
-    const batch = this.buffer.splice(0, this.config.STREAM_BATCH_SIZE);
-    this.logger.debug(`batch of ${batch.length} messages`);
-    const produced = await this.classify(batch);
-    if (produced === null) return; // stopping: nothing committed, the batch is read again by the next connector
-    await this.untilDone('produce the sentiments', () => this.producer!.send({ messages: produced }));
-    const last = new Map<number, KafkaMessage>();
-    for (const message of batch) last.set(message.partition, message);
-    this.logger.debug(`produced ${produced.length} messages`);
-    await this.commit([...last.values()]);
-    const dead = produced.filter((message) => message.topic === this.config.STREAM_DLQ_TOPIC).length;
-    this.metrics.streamMessages.inc({ outcome: 'classified' }, produced.length - dead);
-    if (dead) this.metrics.streamMessages.inc({ outcome: 'dead-lettered' }, dead);
+  /** Reviews per model call: the serving profile's chunk size, as job chunks (STREAM_BATCH_SIZE overrides). */
+  private batchSize(): number {
+    return this.config.STREAM_BATCH_SIZE ?? this.profile.chunkSize();
   }
 
   /**
-   * Each partition's last message of the batch, committed. A commit that keeps failing (the partition moved to
-   * another connector in a rebalance) is given up on: its new owner reads the batch again (at least once).
+   * Batches at the model server at once: a quarter of the profile's chunk concurrency (jobs keep the rest), or
+   * STREAM_CONCURRENCY; one while single predictions are being asked for (interactive calls come first).
    */
-  private async commit(lastOfEachPartition: KafkaMessage[]): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await Promise.all(lastOfEachPartition.map((message) => message.commit()));
-        return;
-      } catch (error) {
-        this.logger.warn(`could not commit the offsets (${(error as Error).message})`);
-        await this.sleep(BACKOFF_MS[attempt]);
-      }
-    }
-    this.logger.warn('offsets left uncommitted: the batch will be read again (at least once)');
+  private concurrency(): number {
+    if (this.interactive.active) return 1;
+    return this.config.STREAM_CONCURRENCY ?? Math.max(1, Math.ceil(this.profile.chunkConcurrency() / 4));
   }
 
-  /** The batch's messages to produce: a sentiment for each review classified, a DLQ message for each refused. */
-  private async classify(batch: KafkaMessage[]): Promise<Produced[] | null> {
-    const requestId = randomUUID();
-    const reads = batch.map((message) => ({ message, read: readReview(message.value, this.schema) }));
-    const reviews = reads.filter((entry): entry is { message: KafkaMessage; read: StreamReview } => !isRefusal(entry.read));
-    const refused = new Map<KafkaMessage, Refusal>(reads.flatMap((entry) => (isRefusal(entry.read) ? [[entry.message, entry.read] as const] : [])));
-    let results: ModelResult[] = [];
-    let latencyMs = 0;
-    if (reviews.length) {
-      const outcome = await this.predict(reviews.map((entry) => entry.read.text), requestId);
-      if (outcome === null) return null;
-      if ('rejected' in outcome) for (const entry of reviews) refused.set(entry.message, { reason: 'invalid', detail: `the model server refused the batch: ${outcome.rejected}` });
-      else ({ results, latencyMs } = outcome);
+  private take(message: KafkaMessage): void {
+    if (!this.owns(message)) return;
+    this.buffer.push(message);
+    this.schedule();
+  }
+
+  /** Starts every full batch there is room for, a partial one after STREAM_LINGER_MS; reads ahead one batch per call in flight. */
+  private schedule(): void {
+    if (this.stopping) return;
+    while (this.batches.size < this.concurrency() && this.buffer.length >= this.batchSize()) this.startBatch();
+    if (this.buffer.length && this.batches.size < this.concurrency() && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (!this.stopping && this.buffer.length && this.batches.size < this.concurrency()) this.startBatch();
+        this.schedule();
+      }, this.config.STREAM_LINGER_MS);
     }
-    const headers = { 'x-request-id': requestId, ...(traceCarrier() ?? {}) };
-    return batch.map((message) => {
-      const source = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
-      const index = reviews.findIndex((entry) => entry.message === message);
-      const result = index >= 0 ? results[index] : undefined;
-      const refusal = refused.get(message) ?? (result && isItemError(result) ? { reason: 'invalid' as const, detail: `${result.error.code}: ${result.error.message}` } : undefined);
-      if (refusal || !result || isItemError(result)) {
-        const why = refusal ?? { reason: 'invalid' as const, detail: 'not classified' };
-        return {
-          topic: this.config.STREAM_DLQ_TOPIC,
-          ...(message.key ? { key: message.key } : {}),
-          value: message.value ?? '',
-          headers: { ...headers, 'x-dlq-reason': why.reason, 'x-dlq-detail': why.detail, 'x-source-topic': source.topic, 'x-source-partition': String(source.partition), 'x-source-offset': source.offset },
-        };
-      }
-      const review = reviews[index].read;
-      return { topic: this.config.STREAM_OUTPUT_TOPIC, key: review.id, value: JSON.stringify(sentimentMessage(review, result, source, latencyMs)), headers };
-    });
+    // Memory stays bounded while the model server is slow or down: nothing more is read past that.
+    const full = this.buffer.length >= this.batchSize() * this.concurrency();
+    if (full !== this.paused) {
+      this.paused = full;
+      if (full) this.stream?.pause();
+      else this.stream?.resume();
+    }
+  }
+
+  /** Classifies a batch now; InOrder delivers it after every batch read before it (each partition's order). */
+  private startBatch(): void {
+    const batch = this.buffer.splice(0, this.batchSize());
+    this.batches.add(this.classify(batch).then((classified) => ({ batch, classified })));
+  }
+
+  /**
+   * The batches answered so far, in the order they were read, delivered together: one send and one commit, or
+   * one transaction. A batch given up on at shutdown halts every later delivery (a commit would pass it).
+   */
+  private async deliverInOrder(ready: Array<{ batch: KafkaMessage[]; classified: Classified | null }>): Promise<void> {
+    if (this.halted || ready.some((entry) => entry.classified === null)) {
+      this.halted = true; // stopping: nothing from here on is committed; the next reader reads it again
+      return;
+    }
+    const outcomes = ready.map(({ batch, classified }) =>
+      batchOutcome(batch, classified!.read, classified!.prediction, {
+        topics: { output: this.config.STREAM_OUTPUT_TOPIC, dlq: this.config.STREAM_DLQ_TOPIC },
+        headers: { 'x-request-id': classified!.requestId, ...(traceCarrier() ?? {}) },
+        history: { owner: this.historyOwner, storeText: this.config.STORE_TEXT },
+      }),
+    );
+    const batch = ready.flatMap((entry) => entry.batch);
+    const produced = outcomes.flatMap((outcome) => outcome.produced);
+    try {
+      if (!(await this.delivery!.deliver(batch, produced))) return;
+    } catch (error) {
+      this.halted = true;
+      this.logger.error(`stream halted, batches left uncommitted: ${(error as Error).message}`);
+      return;
+    }
+    const history = outcomes.flatMap((outcome) => outcome.history);
+    const deadLettered = outcomes.reduce((sum, outcome) => sum + outcome.deadLettered, 0);
+    // The history follows the stream (a replayed message rewrites its row); it never holds the stream back.
+    await this.history.append(history).catch((error: Error) => this.logger.warn(`history of ${history.length} streamed predictions not written: ${error.message}`));
+    this.metrics.streamMessages.inc({ outcome: 'classified' }, produced.length - deadLettered);
+    if (deadLettered) this.metrics.streamMessages.inc({ outcome: 'dead-lettered' }, deadLettered);
+  }
+
+  /** The batch read and classified; null when the model server was given up on at shutdown. */
+  private async classify(batch: KafkaMessage[]): Promise<Classified | null> {
+    const read = readBatch(batch, this.schema);
+    const requestId = randomUUID();
+    if (!read.reviews.length) return { read, prediction: null, requestId };
+    const prediction = await this.predict(read.reviews.map((entry) => entry.review.text), requestId);
+    return prediction === null ? null : { read, prediction, requestId };
   }
 
   /** The model server's results; retried with backoff (partitions paused) while it fails for a retryable reason. */
-  private async predict(texts: string[], requestId: string): Promise<{ results: ModelResult[]; latencyMs: number } | { rejected: string } | null> {
+  private async predict(texts: string[], requestId: string): Promise<BatchPrediction | null> {
     for (let attempt = 0; !this.stopping; attempt++) {
       const started = performance.now();
       try {
@@ -206,7 +248,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
         if (!failure.retryable) return { rejected: failure.message };
         if (attempt === 0) this.metrics.streamPaused.inc();
         this.logger.warn(`model server failed (${failure.message}); partitions paused, retrying`);
-        await this.sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
+        await sleep(backoffMs(attempt));
       }
     }
     return null;
@@ -220,12 +262,8 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
       } catch (error) {
         if (this.stopping && attempt > 0) throw error;
         this.logger.warn(`could not ${what} (${(error as Error).message}); retrying`);
-        await this.sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
+        await sleep(backoffMs(attempt));
       }
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms).unref());
   }
 }

@@ -2,14 +2,11 @@ import { z } from 'zod';
 
 import type { Limits } from '../validation/schemas';
 import { reviewId, reviewText } from '../validation/schemas';
+import type { StreamOrigin } from '../history/history-events';
 import type { ModelPrediction } from '../model-server/model-server.types';
 
 /** Where a message came from: its topic, partition and offset (carried into its sentiment and the history). */
-export interface MessageSource {
-  topic: string;
-  partition: number;
-  offset: string;
-}
+export type MessageSource = StreamOrigin;
 
 /** One review of `allocine.reviews.v1`, once checked. */
 export interface StreamReview {

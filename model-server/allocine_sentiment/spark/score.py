@@ -82,7 +82,8 @@ def model_archive(model: str, workdir: Path) -> str:
     return str(target)
 
 
-def session(args: argparse.Namespace):
+def session(args: argparse.Namespace, extra: dict[str, str] | None = None):
+    """The Spark session; ``extra`` settings (stream:spark's ``spark.jars``) are set before it starts."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("allocine-sentiment score:spark")
@@ -97,6 +98,7 @@ def session(args: argparse.Namespace):
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_size))
         .config("spark.python.worker.reuse", "true")
         .config("spark.sql.csv.parser.columnPruning.enabled", "false")  # malformed rows judged on all columns
+        .config(map=extra or {})
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("WARN")

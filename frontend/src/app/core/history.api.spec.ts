@@ -16,15 +16,18 @@ const item = (overrides: Partial<HistoryItem>): HistoryItem => ({
   latencyMs: 12,
   model: 'm',
   version: '1',
+  stream: null,
   ...overrides,
 });
 
 describe('historyToCsv', () => {
   it('writes one line per row under a French header, quoting and escaping what a spreadsheet would misread', () => {
-    const csv = historyToCsv([item({}), item({ text: '=HYPERLINK("x"), "ok"', label: 'negative', score: 0.25, latencyMs: null })]);
+    const streamed = item({ source: 'stream', reviewId: 's1', stream: { topic: 'allocine.reviews.v1', partition: 2, offset: '41' } });
+    const csv = historyToCsv([item({}), item({ text: '=HYPERLINK("x"), "ok"', label: 'negative', score: 0.25, latencyMs: null }), streamed]);
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('date,source,lot,id,sentiment,confiance,incertain,latence_ms,modele,texte');
-    expect(lines[1]).toBe('2026-11-28T10:00:00.000Z,single,,,positive,0.9000,non,12,m 1,Bien');
-    expect(lines[2]).toBe('2026-11-28T10:00:00.000Z,single,,,negative,0.2500,non,,m 1,"\'=HYPERLINK(""x""), ""ok"""');
+    expect(lines[0]).toBe('date,source,lot,flux,id,sentiment,confiance,incertain,latence_ms,modele,texte');
+    expect(lines[1]).toBe('2026-11-28T10:00:00.000Z,single,,,,positive,0.9000,non,12,m 1,Bien');
+    expect(lines[2]).toBe('2026-11-28T10:00:00.000Z,single,,,,negative,0.2500,non,,m 1,"\'=HYPERLINK(""x""), ""ok"""');
+    expect(lines[3]).toBe('2026-11-28T10:00:00.000Z,stream,,allocine.reviews.v1:2:41,s1,positive,0.9000,non,12,m 1,Bien');
   });
 });

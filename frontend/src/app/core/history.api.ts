@@ -7,7 +7,7 @@ import { ApiClient } from './api-client';
 export interface HistoryFilter {
   label?: 'positive' | 'negative';
   q?: string;
-  source?: 'single' | 'job';
+  source?: 'single' | 'job' | 'stream';
   from?: string;
 }
 
@@ -44,11 +44,13 @@ export class HistoryApi {
 
 /** History rows as CSV (RFC 4180, formula-looking cells escaped as the API's own exports do). */
 export function historyToCsv(items: HistoryItem[]): string {
-  const header = ['date', 'source', 'lot', 'id', 'sentiment', 'confiance', 'incertain', 'latence_ms', 'modele', 'texte'];
+  const header = ['date', 'source', 'lot', 'flux', 'id', 'sentiment', 'confiance', 'incertain', 'latence_ms', 'modele', 'texte'];
   const rows = items.map((item) => [
     item.createdAt,
     item.source,
     item.jobId ?? '',
+    // A streamed review's message: topic:partition:offset.
+    item.stream ? `${item.stream.topic}:${item.stream.partition}:${item.stream.offset}` : '',
     item.reviewId ?? '',
     item.label,
     item.score.toFixed(4),

@@ -27,7 +27,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down); 503 when a needed one is down
+         * Redis, the model server (model loaded), queue workers, queue depth, history database (degraded, never down), the Kafka stream when on (lag, rate; degraded when the broker is away); 503 when a needed one is down
          * @description With API keys on, a request without a valid key sees each component's status only (no addresses, counts or error messages).
          */
         get: operations["HealthController_ready"];
@@ -450,8 +450,11 @@ export type components = {
             id: string;
             /** Format: date-time */
             createdAt: string;
-            /** @enum {string} */
-            source: "single" | "job";
+            /**
+             * @description single: POST /predict; job: a batch job; stream: read from the Kafka topic
+             * @enum {string}
+             */
+            source: "single" | "job" | "stream";
             jobId: string | null;
             reviewId: string | null;
             /** @description null when the service keeps only a hash (STORE_TEXT=false) */
@@ -465,6 +468,13 @@ export type components = {
             latencyMs: number | null;
             model: string;
             version: string;
+            /** @description source stream: the message the review came in */
+            stream: {
+                topic: string;
+                partition: number;
+                /** @description 64-bit: a string */
+                offset: string;
+            } | null;
         };
         HistoryPage: {
             items: components["schemas"]["HistoryItem"][];
@@ -689,7 +699,7 @@ export interface operations {
                 to?: string;
                 /** @description French full-text search (websearch syntax) */
                 q?: string;
-                /** @description single, job, or a job id */
+                /** @description single, job, stream (the Kafka connector), or a job id */
                 source?: string;
                 minScore?: number;
                 /** @description nextCursor of the previous page */

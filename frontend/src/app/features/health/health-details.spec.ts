@@ -12,4 +12,12 @@ describe('detailLines', () => {
       { label: 'Mode dégradé', value: 'oui' },
     ]);
   });
+
+  it('shows the Kafka stream’s lag and rate in words', () => {
+    expect(detailLines({ status: 'up', lag: 12500, ratePerSecond: 840.5, connectors: 2 })).toEqual([
+      { label: 'Retard (lag)', value: `${(12500).toLocaleString('fr-FR')} critique(s) à traiter` },
+      { label: 'Débit', value: `${(840.5).toLocaleString('fr-FR')} critiques/s` },
+      { label: 'Connecteurs', value: '2' },
+    ]);
+  });
 });

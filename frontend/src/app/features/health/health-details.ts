@@ -18,6 +18,12 @@ const LABELS: Partial<Record<string, { label: string; format?: (value: unknown) 
   url: { label: 'Adresse' },
   torchserve: { label: 'Dernière vérification' },
   message: { label: 'Détail' },
+  // The Kafka stream (present when the connector is on).
+  brokers: { label: 'Brokers' },
+  topic: { label: 'Sujet lu' },
+  lag: { label: 'Retard (lag)', format: (v) => `${Number(v).toLocaleString('fr-FR')} critique(s) à traiter` },
+  ratePerSecond: { label: 'Débit', format: (v) => `${Number(v).toLocaleString('fr-FR')} critiques/s` },
+  connectors: { label: 'Connecteurs', format: (v) => String(v) },
 };
 
 /** The report's entries (all but `status`) as French label and value; unknown keys keep their name. */

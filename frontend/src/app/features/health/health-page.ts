@@ -17,6 +17,7 @@ const NAMES: Partial<Record<string, string>> = {
   workers: 'Workers',
   queue: 'File d’attente',
   history: 'Historique (PostgreSQL)',
+  stream: 'Flux Kafka',
 };
 
 /** Each component's state from /health/ready, refreshed every 5 s, plus the served model. */

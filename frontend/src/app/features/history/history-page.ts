@@ -46,7 +46,7 @@ export class HistoryPage {
 
   protected readonly period = signal<Period>('7d');
   protected readonly sentiment = signal<'all' | 'positive' | 'negative'>('all');
-  protected readonly source = signal<'all' | 'single' | 'job'>('all');
+  protected readonly source = signal<'all' | 'single' | 'job' | 'stream'>('all');
   /** Applied on Enter: one request per search, not per keystroke. */
   protected readonly searchInput = signal('');
   private readonly search = signal('');
@@ -61,7 +61,7 @@ export class HistoryPage {
 
   private readonly filter = computed<HistoryFilter>(() => ({
     label: this.sentiment() === 'all' ? undefined : (this.sentiment() as 'positive' | 'negative'),
-    source: this.source() === 'all' ? undefined : (this.source() as 'single' | 'job'),
+    source: this.source() === 'all' ? undefined : (this.source() as 'single' | 'job' | 'stream'),
     q: this.search() || undefined,
     from: new Date(Date.now() - PERIODS[this.period()].hours * 3_600_000).toISOString(),
   }));
