@@ -115,10 +115,21 @@ async function measure() {
   }
 
   // 0. Single predictions with nothing else running.
+  /** Each phase starts on a quiet stack: the history written by the one before (into the same database) drained. */
+  async function quiet() {
+    for (let i = 0, zeros = 0; zeros < 2 && i < 240; i++) {
+      const metrics = await (await fetch(`${url}/metrics`, { headers })).text();
+      zeros = /^allocine_history_backlog 0$/m.test(metrics) ? zeros + 1 : 0;
+      await sleep(500);
+    }
+  }
+
+  await quiet();
   const idle = await singles(SINGLES);
   console.log(`single predictions, idle: p50 ${idle.p50Ms} ms, p95 ${idle.p95Ms} ms`);
 
   // 1. One REST job, then the same reviews through Kafka.
+  await quiet();
   let started = performance.now();
   const accepted = await api('/jobs', { reviews: Array.from({ length: REVIEWS }, (_, i) => ({ id: String(i), text: texts[i % texts.length] })) });
   const created = await accepted.json();
@@ -136,6 +147,7 @@ async function measure() {
   const rest = { reviews: REVIEWS, state: status.state, seconds: Number(restSeconds.toFixed(2)), perSecond: Math.round(REVIEWS / restSeconds) };
   console.log(`REST job: ${REVIEWS} reviews in ${rest.seconds} s (${rest.perSecond}/s), ${status.state}`);
 
+  await quiet();
   let done = phaseDone('throughput', REVIEWS);
   started = performance.now();
   await send('throughput', REVIEWS);
@@ -146,6 +158,7 @@ async function measure() {
   console.log(`Kafka: ${REVIEWS} messages in ${kafka.seconds} s (${kafka.perSecond}/s): ${ratio}× the REST job`);
 
   // 2. A backlog, sent as fast as the broker takes it; single predictions meanwhile, while half of it is left.
+  await quiet();
   done = phaseDone('backlog', BACKLOG);
   started = performance.now();
   await send('backlog', BACKLOG);
@@ -159,6 +172,7 @@ async function measure() {
   console.log(`single predictions during the backlog: p50 ${duringBacklog.p50Ms} ms, p95 ${duringBacklog.p95Ms} ms (${duringBacklog.count} calls)`);
 
   // 3. Half of capacity, paced every 100 ms: latency from send to sentiment read back.
+  await quiet();
   const rate = Math.max(1, Math.round(kafka.perSecond / 2));
   const perTick = Math.max(1, Math.round(rate / 10));
   const ticks = SECONDS * 10;

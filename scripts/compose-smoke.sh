@@ -3,7 +3,9 @@
 # needed, builds stand-ins for the official base images when no registry is reachable, brings the stack
 # up (three workers, two model servers), waits for every service to be healthy, checks the UI, a prediction and
 # a 1,000-review job through the published port, that both model servers took calls, then kills one model server
-# (docker kill) in the middle of a 10,000-review job: it must complete with every review once. Then tears down. Long (first run ~15 min); not part of `npm test`.
+# (docker kill) in the middle of a 10,000-review job: it must complete with every review once. With the streaming
+# profile: reviews sent to the Kafka broker from the host come back as sentiments, and readiness reports the stream.
+# Then tears down. Long (first run ~15 min); not part of `npm test`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,17 +19,17 @@ source scripts/docker/engine.sh
 
 # Secured as an operator must run it: API keys, the UI's own key, and a Redis password.
 export API_KEYS="smoke-integrator" UI_API_KEY="smoke-ui-$(openssl rand -hex 8)" REDIS_PASSWORD="$(openssl rand -hex 16)" \
-  POSTGRES_PASSWORD="$(openssl rand -hex 16)"
-compose() { docker-compose -p "$PROJECT" "$@"; }
+  POSTGRES_PASSWORD="$(openssl rand -hex 16)" KAFKA_BROKERS=kafka:9092
+compose() { docker-compose -p "$PROJECT" --profile streaming "$@"; }
 cleanup() { step "tear down"; compose down -v --remove-orphans >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 compose down -v --remove-orphans >/dev/null 2>&1 || true  # leftovers of an interrupted run
 
-step "docker-compose up --build -d --scale worker=3 (the first build takes several minutes)"
+step "docker-compose --profile streaming up --build -d --scale worker=3 (the first build takes several minutes)"
 compose up --build -d --scale worker=3
 
 step "waiting for every service to be healthy"
-services="redis postgres model-server model-server-2 api worker frontend"
+services="redis postgres model-server model-server-2 api worker frontend kafka stream"
 for _ in $(seq 1 120); do
   unhealthy=""
   for service in $services; do
@@ -52,15 +54,15 @@ prediction="$(curl -sf -X POST "$UI/api/v1/predictions" -H 'Content-Type: applic
   -d '{"text":"Un chef-d'"'"'œuvre, bouleversant du début à la fin."}')"
 echo "$prediction" | grep -q '"label":"positive"' && check "French review classified positive: $prediction"
 published="$(docker ps --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Ports}}' | tr ',' '\n' | grep -o '[0-9.]*:[0-9]*->' | sort -u | tr '\n' ' ')"
-[ "$published" = "127.0.0.1:3000-> 127.0.0.1:8501-> " ] || die "published: $published"
-check "only ports 3000 and 8501 published, on 127.0.0.1: $published"
+[ "$published" = "127.0.0.1:29092-> 127.0.0.1:3000-> 127.0.0.1:8501-> " ] || die "published: $published"
+check "only ports 3000, 8501 and Kafka's 29092 published, on 127.0.0.1: $published"
 status="$(curl -s -o /dev/null -w '%{http_code}' -X POST localhost:3000/api/v1/predictions -H 'Content-Type: application/json' -d '{"text":"Bien."}')"
 [ "$status" = 401 ] || die "without a key: $status"
 check "the API refuses a caller without a key (401)"
 status="$(curl -s -o /dev/null -w '%{http_code}' -X POST localhost:3000/api/v1/predictions -H 'Content-Type: application/json' -H 'X-API-Key: smoke-integrator' -d '{"text":"Bien."}')"
 [ "$status" = 200 ] || die "with a key: $status"
 check "and answers one with a key (200)"
-for service in redis postgres api worker frontend model-server model-server-2; do
+for service in redis postgres api worker frontend model-server model-server-2 kafka stream; do
   id="$(compose ps -q "$service" | head -1)"
   hardening="$(docker inspect -f '{{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}} read-only:{{.HostConfig.ReadonlyRootfs}}' "$id")"
   case "$hardening" in "[ALL] [no-new-privileges:true] "*) check "$service: $hardening" ;; *) die "$service: $hardening" ;; esac
@@ -95,6 +97,14 @@ jobs = json.load(urllib.request.urlopen(f"{ui}/api/v1/jobs"))
 assert jobs["items"][0]["id"] == job["id"] and jobs["items"][0]["state"] == "completed", jobs
 print(f"\033[32m✔\033[0m history in PostgreSQL: {stats['total']}, job listed")
 PY
+
+step "the stream: reviews sent to the broker from the host come back as sentiments"
+sent="$(KAFKA_BROKERS=127.0.0.1:29092 node streaming/reviews.mjs send "Un chef-d'œuvre, bouleversant." "Ennuyeux à mourir.")"
+ids="${sent##*: }"
+printed="$(KAFKA_BROKERS=127.0.0.1:29092 timeout 60 node streaming/reviews.mjs read --from-beginning | grep -m2 -F -e "${ids% *}" -e "${ids#* }" || true)"
+[ "$(echo "$printed" | grep -c '"label"')" = 2 ] || die "sentiments for $ids: $printed"
+check "two sentiments on allocine.sentiments.v1: $(echo "$printed" | grep -o '"label":"[a-z]*"' | tr '\n' ' ')"
+curl -sf "$UI/api/v1/health/ready" | python3 -c 'import json,sys; s=json.load(sys.stdin)["details"]["stream"]; assert s["status"] == "up" and s["connectors"] >= 1, s; print("\033[32m✔\033[0m readiness reports the stream:", s)'
 
 # Each of the three workers must have classified part of that job.
 for id in $(compose ps -q worker); do

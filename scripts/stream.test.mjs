@@ -221,6 +221,17 @@ test('10,000 reviews across 3 partitions: 10,000 sentiments, each id once, in ea
   console.log(`# 10,000 reviews through Kafka in ${seconds.toFixed(1)} s (${Math.round(10_000 / seconds)} messages/s)`);
 });
 
+test('sentiments that together exceed one broker request (3 KB of metadata each) are sent in parts: none stalls', async () => {
+  await resetTopics();
+  const metadata = { notes: 'é'.repeat(1_500) }; // 3 KB as UTF-8: a group of in-flight batches is megabytes
+  await produce(Array.from({ length: 6_000 }, (_, i) => ({ id: `big${i}`, text: 'Un beau film.', metadata })));
+  const connector = await startConnector('large', { STREAM_BATCH_SIZE: '100', STREAM_CONCURRENCY: '16' });
+  const sentiments = await readAll(OUTPUT, 6_000, 120, { distinct: true });
+  connector.kill('SIGTERM');
+  assert.equal(idsOf(sentiments).size, 6_000, 'every review classified');
+  assert.deepEqual(JSON.parse(sentiments[0].value).metadata, metadata);
+});
+
 test('poison messages go to the DLQ with their reason, and their partition goes on; an `all` process keeps the history and reports the stream', async () => {
   await resetTopics();
   const values = [

@@ -14,7 +14,8 @@ docker info >/dev/null
 check "engine $(docker version --format '{{.Server.Version}}')"
 
 step "Base images (official ones when they can be pulled, else stand-ins from Debian packages)"
-for image in python:3.11-slim-bookworm node:24-bookworm-slim nginx:1.30 redis:7-bookworm postgres:15-bookworm; do
+for image in python:3.11-slim-bookworm node:24-bookworm-slim nginx:1.30 redis:7-bookworm postgres:15-bookworm \
+  eclipse-temurin:17-jre maven:3.9-eclipse-temurin-17; do
   docker image inspect "$image" >/dev/null 2>&1 || timeout 60 docker pull -q "$image" >/dev/null 2>&1 || true
 done
 bash "$(dirname "${BASH_SOURCE[0]}")/standin-images.sh"

@@ -124,10 +124,16 @@ maven_image() {
   import_image "$1" "$APT_INSTALL maven openjdk-17-jdk-headless ca-certificates" --change 'ENV LANG=C.UTF-8' --change 'CMD ["mvn"]'
 }
 
-python_image "${PYTHON_IMAGE:-python:3.11-slim-bookworm}"
-node_image "${NODE_IMAGE:-node:24-bookworm-slim}"
-nginx_image "${NGINX_IMAGE:-nginx:1.30}"
-redis_image "${REDIS_IMAGE:-redis:7-bookworm}"
-postgres_image "${POSTGRES_IMAGE:-postgres:15-bookworm}"
-java_image "${JAVA_IMAGE:-eclipse-temurin:17-jre}"
-maven_image "${MAVEN_IMAGE:-maven:3.9-eclipse-temurin-17}"
+# Every stand-in by default; or only those named: standin-images.sh java maven (the Kafka image's two).
+for kind in ${*:-python node nginx redis postgres java maven}; do
+  case "$kind" in
+    python) python_image "${PYTHON_IMAGE:-python:3.11-slim-bookworm}" ;;
+    node) node_image "${NODE_IMAGE:-node:24-bookworm-slim}" ;;
+    nginx) nginx_image "${NGINX_IMAGE:-nginx:1.30}" ;;
+    redis) redis_image "${REDIS_IMAGE:-redis:7-bookworm}" ;;
+    postgres) postgres_image "${POSTGRES_IMAGE:-postgres:15-bookworm}" ;;
+    java) java_image "${JAVA_IMAGE:-eclipse-temurin:17-jre}" ;;
+    maven) maven_image "${MAVEN_IMAGE:-maven:3.9-eclipse-temurin-17}" ;;
+    *) echo "unknown stand-in: $kind (python, node, nginx, redis, postgres, java, maven)" >&2; exit 2 ;;
+  esac
+done

@@ -59,8 +59,8 @@ export const configSchema = z.object({
   STREAM_PARTITIONS: integer(3, 1),
   /**
    * Reviews per model-server call at most (a micro-batch; by default the profile's chunk size, as job chunks),
-   * micro-batches at the model server at once (by default a quarter of the profile's chunk concurrency: jobs
-   * keep the rest), and how long a partial batch waits for more.
+   * micro-batches at the model server at once (by default the profile's chunk concurrency, as jobs), and how long
+   * a partial batch waits for more.
    */
   STREAM_BATCH_SIZE: fromProfile(),
   STREAM_CONCURRENCY: fromProfile(),

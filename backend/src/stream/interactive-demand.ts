@@ -10,7 +10,7 @@ const LOOK_EVERY_MS = 200;
 /**
  * Whether single predictions are being asked for now, by any API process: BullMQ's id counter of the
  * predictions queue grows by one per call, and the connector reads it every 200 ms (one GET). While it grows,
- * and STREAM_YIELD_MS after, the stream yields (one micro-batch in flight): interactive calls come first.
+ * and STREAM_YIELD_MS after, the stream yields (one small micro-batch in flight): interactive calls come first.
  */
 @Injectable()
 export class InteractiveDemand implements OnModuleInit, OnModuleDestroy {

@@ -20,3 +20,12 @@ export type KafkaProducer = Kafka.Producer<string | Buffer, string | Buffer, str
 export async function closeQuietly(client: { close(force?: boolean): Promise<void> } | undefined): Promise<void> {
   await client?.close(true).catch(() => undefined);
 }
+
+/** A Kafka error in one line, with the causes the client nests in it (an AggregateError of per-broker errors). */
+export function kafkaErrorText(error: unknown): string {
+  const own = error instanceof Error ? error.message : String(error);
+  const nested = error instanceof AggregateError ? error.errors.map(kafkaErrorText) : [];
+  const cause = error instanceof Error && error.cause ? [kafkaErrorText(error.cause)] : [];
+  const code = (error as { code?: string }).code;
+  return [`${own}${code ? ` (${code})` : ''}`, ...[...new Set([...nested, ...cause])].slice(0, 3)].join(': ');
+}

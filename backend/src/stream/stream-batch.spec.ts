@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/app-config';
 import type { KafkaMessage } from './kafka-client';
-import { batchOutcome, readBatch } from './stream-batch';
+import { MAX_DEAD_LETTER_BYTES, batchOutcome, readBatch } from './stream-batch';
+import { MAX_SEND_BYTES, sends } from './stream-delivery';
 import { streamMessageSchemas } from './stream-contract';
 import { streamReview } from './stream-messages';
 
@@ -52,9 +53,27 @@ describe('a micro-batch’s outcome', () => {
     expect(rejected.history).toEqual([]);
   });
 
+  it('dead-letters the beginning of a message near the broker’s size limit, saying how long it was', () => {
+    const huge = [message(0, `{"id":"a","text":"${'x'.repeat(MAX_DEAD_LETTER_BYTES)}"}`)];
+    const { produced } = batchOutcome(huge, readBatch(huge, schema), null, context);
+    expect(produced[0].value.length).toBe(MAX_DEAD_LETTER_BYTES);
+    expect(produced[0].headers['x-dlq-truncated-from']).toBe(String(MAX_DEAD_LETTER_BYTES + 20));
+    expect(produced[0].headers['x-dlq-detail']).toMatch(/longer than/);
+  });
+
   it('keeps no text in the history when STORE_TEXT is off', () => {
     const read = readBatch(batch, schema);
     const { history } = batchOutcome(batch, read, { results: [result('positive'), result('negative')], latencyMs: 2 }, { ...context, history: { owner: 'key:x', storeText: false } });
     expect(history.every((event) => event.text === null && event.owner === 'key:x' && event.textSha256.length === 64)).toBe(true);
+  });
+});
+
+describe('sends', () => {
+  it('splits what one delivery produces into sends under the broker’s limit, in order', () => {
+    const produced = Array.from({ length: 3_000 }, (_, i) => ({ topic: 'out', key: `r${i}`, value: 'x'.repeat(400), headers: { 'x-request-id': 'r' } }));
+    const parts = sends(produced);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.flat()).toEqual(produced);
+    for (const part of parts) expect(part.reduce((sum, entry) => sum + Buffer.byteLength(entry.value) + 64, 0)).toBeLessThanOrEqual(MAX_SEND_BYTES);
   });
 });

@@ -6,6 +6,9 @@ import type { KafkaMessage } from './kafka-client';
 import type { Refusal, StreamReview } from './stream-messages';
 import { isRefusal, readReview, sentimentMessage, streamReview } from './stream-messages';
 
+/** The most of a message's bytes a dead letter carries (the broker refuses a message over 1 MiB by default). */
+export const MAX_DEAD_LETTER_BYTES = 256 * 1024;
+
 /** One message to produce: a sentiment (keyed by review id) or a dead letter (the bytes as they came). */
 export interface Produced {
   topic: string;
@@ -73,11 +76,23 @@ export function batchOutcome(
     if (!result || !review || isItemError(result)) {
       const why = refused.get(message) ?? (result && isItemError(result) ? { reason: 'invalid' as const, detail: `${result.error.code}: ${result.error.message}` } : { reason: 'invalid' as const, detail: 'not classified' });
       deadLettered++;
+      const value = message.value ?? Buffer.alloc(0);
+      // A message near the broker's size limit could not be dead-lettered whole (headers added): its beginning
+      // is, and the source offset says where the whole one still is.
+      const truncated = value.length > MAX_DEAD_LETTER_BYTES;
       produced.push({
         topic: context.topics.dlq,
         ...(message.key ? { key: message.key } : {}),
-        value: message.value ?? '',
-        headers: { ...context.headers, 'x-dlq-reason': why.reason, 'x-dlq-detail': why.detail, 'x-source-topic': source.topic, 'x-source-partition': String(source.partition), 'x-source-offset': source.offset },
+        value: truncated ? value.subarray(0, MAX_DEAD_LETTER_BYTES) : value,
+        headers: {
+          ...context.headers,
+          'x-dlq-reason': why.reason,
+          'x-dlq-detail': why.detail,
+          'x-source-topic': source.topic,
+          'x-source-partition': String(source.partition),
+          'x-source-offset': source.offset,
+          ...(truncated ? { 'x-dlq-truncated-from': String(value.length) } : {}),
+        },
       });
       continue;
     }

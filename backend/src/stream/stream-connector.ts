@@ -148,18 +148,23 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     this.buffer = kept;
   }
 
-  /** Reviews per model call: the serving profile's chunk size, as job chunks (STREAM_BATCH_SIZE overrides). */
+  /**
+   * Reviews per model call: the serving profile's chunk size, as job chunks (STREAM_BATCH_SIZE overrides); a
+   * fifth of it while single predictions are being asked for, so that none waits long behind a stream batch.
+   */
   private batchSize(): number {
-    return this.config.STREAM_BATCH_SIZE ?? this.profile.chunkSize();
+    const size = this.config.STREAM_BATCH_SIZE ?? this.profile.chunkSize();
+    return this.interactive.active ? Math.max(1, Math.ceil(size / 5)) : size;
   }
 
   /**
-   * Batches at the model server at once: a quarter of the profile's chunk concurrency (jobs keep the rest), or
-   * STREAM_CONCURRENCY; one while single predictions are being asked for (interactive calls come first).
+   * Batches at the model server at once: the profile's chunk concurrency, as one job's chunks (the model server
+   * queues what exceeds its workers), or STREAM_CONCURRENCY; one while single predictions are being asked for
+   * (interactive calls come first).
    */
   private concurrency(): number {
     if (this.interactive.active) return 1;
-    return this.config.STREAM_CONCURRENCY ?? Math.max(1, Math.ceil(this.profile.chunkConcurrency() / 4));
+    return this.config.STREAM_CONCURRENCY ?? this.profile.chunkConcurrency();
   }
 
   private take(message: KafkaMessage): void {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 
 import { backoffMs, sleep } from './backoff';
+import { kafkaErrorText } from './kafka-client';
 import type { KafkaConsumer, KafkaMessage, KafkaProducer } from './kafka-client';
 import type { Produced } from './stream-batch';
 
@@ -34,8 +35,7 @@ export class StreamDelivery {
       return this.whileOwned(batch, 'commit the transaction', async (owned) => {
         const transaction = await producer.beginTransaction();
         try {
-          const messages = owned.map((i) => produced[i]);
-          if (messages.length) await transaction.send({ messages });
+          for (const messages of sends(owned.map((i) => produced[i]))) await transaction.send({ messages });
           await transaction.addConsumer(consumer);
           for (const message of lastOfEachPartition(owned.map((i) => batch[i]))) await transaction.addOffset(message);
           await transaction.commit();
@@ -47,7 +47,9 @@ export class StreamDelivery {
     }
     // At least once: produce (acknowledged by every replica; idempotent, so a retried send writes once), then
     // commit each partition's last offset.
-    const sent = await this.whileOwned(batch, 'produce the sentiments', (owned) => producer.send({ messages: owned.map((i) => produced[i]) }));
+    const sent = await this.whileOwned(batch, 'produce the sentiments', async (owned) => {
+      for (const messages of sends(owned.map((i) => produced[i]))) await producer.send({ messages });
+    });
     return sent && this.whileOwned(batch, 'commit the offsets', (owned) => Promise.all(lastOfEachPartition(owned.map((i) => batch[i])).map((message) => message.commit())));
   }
 
@@ -65,11 +67,38 @@ export class StreamDelivery {
       } catch (error) {
         // Stopping: given up on, uncommitted; whoever reads the partitions next reads the batch again.
         if (this.context.stopping()) return false;
-        this.logger.warn(`could not ${what} (${(error as Error).message}); retrying`);
+        this.logger.warn(`could not ${what} (${kafkaErrorText(error)}); retrying`);
         await sleep(backoffMs(attempt));
       }
     }
   }
+}
+
+/** What one send may carry: well under the broker's default message.max.bytes (1 MiB) per partition's batch. */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+/** The messages in sends of at most MAX_SEND_BYTES each, in order (a group of micro-batches can be megabytes). */
+export function sends(messages: Produced[]): Produced[][] {
+  const out: Produced[][] = [];
+  let current: Produced[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = producedBytes(message);
+    if (current.length && bytes + size > MAX_SEND_BYTES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export function producedBytes(message: Produced): number {
+  const headers = Object.entries(message.headers).reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value), 0);
+  return Buffer.byteLength(message.value) + (message.key ? Buffer.byteLength(message.key) : 0) + headers + 64;
 }
 
 function lastOfEachPartition(messages: KafkaMessage[]): KafkaMessage[] {
