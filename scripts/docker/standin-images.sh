@@ -45,6 +45,8 @@ import_image() {
   umount "$dir/proc"
   # This machine's trust store: registries may be reached through a TLS-inspecting proxy whose CA only it has.
   mkdir -p "$dir/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/ca-certificates.crt"
+  # Java reads its own store (Maven in the Kafka image's build): this machine's, with the same authorities.
+  if [ -d "$dir/etc/ssl/certs/java" ] && [ -f /etc/ssl/certs/java/cacerts ]; then cp /etc/ssl/certs/java/cacerts "$dir/etc/ssl/certs/java/cacerts"; fi
   rm -rf "$dir/var/lib/apt/lists/"* "$dir/var/cache/apt/archives/"*.deb "$dir/tmp/extra"
   local trust=/etc/ssl/certs/ca-certificates.crt
   tar -C "$dir" -c . | docker import "$@" \

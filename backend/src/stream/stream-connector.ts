@@ -12,10 +12,11 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { traceCarrier } from '../tracing/tracing';
 import { backoffMs, sleep } from './backoff';
 import { KafkaConsumer, KafkaMessage, KafkaProducer, KafkaStream, closeQuietly, kafka } from './kafka-client';
-import { BatchPrediction, ReadBatch, batchOutcome, readBatch } from './stream-batch';
-import { StreamDelivery } from './stream-delivery';
 import { InOrder } from './in-order';
 import { InteractiveDemand } from './interactive-demand';
+import { BatchPrediction, ReadBatch, batchOutcome, readBatch } from './stream-batch';
+import { StreamDelivery } from './stream-delivery';
+import { streamReview } from './stream-messages';
 
 /** A micro-batch read and classified: its reviews, the model server's answer, the call's request id. */
 interface Classified {
@@ -23,7 +24,6 @@ interface Classified {
   prediction: BatchPrediction | null;
   requestId: string;
 }
-import { streamReview } from './stream-messages';
 
 /**
  * The stream connector (APP_ROLE=stream, or `all` with KAFKA_BROKERS): reviews from STREAM_INPUT_TOPIC are
@@ -31,10 +31,12 @@ import { streamReview } from './stream-messages';
  * and their sentiments produced to STREAM_OUTPUT_TOPIC (keyed by review id). Messages that cannot be classified
  * go to STREAM_DLQ_TOPIC with their reason in the `x-dlq-reason` header.
  *
- * At least once (the default): a batch's offsets are committed only after the broker acknowledged every message
- * it produced (acks=all, idempotent producer), so a crash replays at most the batches in hand. Exactly once
- * (STREAM_DELIVERY): the results and the offsets go in one transaction. While the model server fails, the
- * partitions stay paused (nothing more is read, memory stays bounded) and the batch is retried with backoff.
+ * Micro-batches are classified concurrently and delivered in the order they were read (InOrder), those answered
+ * together at once (StreamDelivery): at least once by default (offsets committed only after the broker
+ * acknowledged the sentiments, so a crash replays at most the batches in hand), or exactly once (STREAM_DELIVERY:
+ * sentiments and offsets in one transaction). While the model server fails, the batches are retried with backoff
+ * and nothing more is read past one batch per call in flight (memory stays bounded); while single predictions are
+ * asked for, one small batch at a time (InteractiveDemand).
  */
 @Injectable()
 export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy {
