@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline test of the TensorFlow → PyTorch conversion that model:fetch-camembert runs for tblard/tf-allocine:
-# a tiny random TensorFlow CamemBERT is made in the conversion environment, converted by convert.sh, then
-# loaded by the serving environment (transformers 5), whose logits must equal TensorFlow's.
+# a tiny random TensorFlow CamemBERT is made in the conversion environment (pad_token_id 0 in its config, as the
+# real converted checkpoint's), converted by convert.sh, then loaded by the serving environment (transformers 5):
+# its logits differ from TensorFlow's before the padding-index fix and equal them after, in PyTorch and ONNX.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -11,4 +12,6 @@ trap 'rm -rf "$WORK"' EXIT
 bash "$HERE/convert.sh" --install-only
 "$VENV/bin/python" "$HERE/make_tiny_tf.py" "$WORK/model"
 bash "$HERE/convert.sh" "$WORK/model"
-"$ROOT/.venv/bin/python" "$HERE/check_converted.py" "$WORK/model"
+# The real camembert-base tokenizer (its <pad> is 1): what decides the padding index.
+cp "${CAMEMBERT_TOKENIZER:-$ROOT/../shared/data/tokenizers/camembert-base/tokenizer.json}" "$WORK/model/tokenizer.json"
+PYTHONPATH="$ROOT/model-server" "$ROOT/.venv/bin/python" "$HERE/check_converted.py" "$WORK/model"

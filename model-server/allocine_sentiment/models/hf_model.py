@@ -17,6 +17,7 @@ import torch
 from tokenizers import Tokenizer
 
 from allocine_sentiment.base import Prediction, read_json, to_predictions
+from allocine_sentiment.models.pad_index import tokenizer_pad_id
 from allocine_sentiment.models.runtimes import Runtime, load_runtime
 from allocine_sentiment.serving_profile import TRANSFORMER, load_profile
 
@@ -98,7 +99,10 @@ class HuggingFacePredictor:
         self.tokenizer.no_padding()  # windows are padded per batch, to the batch's longest (see ``pad``)
         # Truncation with a stride keeps what is cut as overflowing windows, each with its special tokens.
         self.tokenizer.enable_truncation(max_length=self.max_length, stride=min(WINDOW_OVERLAP, self.max_length // 4))
-        self.pad_id = config.pad_token_id if config.pad_token_id is not None else 1
+        # Batches are padded with the tokenizer's id (pad_index: the config may disagree; the runtime is told).
+        tokenizer_pad = tokenizer_pad_id(model_dir)
+        configured = config.pad_token_id if config.pad_token_id is not None else 1
+        self.pad_id = tokenizer_pad if tokenizer_pad is not None else configured
         extra = read_json(model_dir / CALIBRATION_FILE)
         self.temperature = float(extra.get("temperature", 1.0))
         self.uncertain_below = float(extra.get("uncertain_below", 0.6))

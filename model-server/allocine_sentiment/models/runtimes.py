@@ -13,6 +13,7 @@ from typing import Protocol
 
 import torch
 
+from allocine_sentiment.models.pad_index import check_onnx, pad_for_torch
 from allocine_sentiment.serving_profile import onnx_file
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,9 @@ class TorchRuntime:
     def __init__(self, model_dir: Path, int8: bool = False, device: str = "cpu", gpu_dtype: str = "bfloat16") -> None:
         from transformers import AutoModelForSequenceClassification
 
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True).eval()
+        # The tokenizer's padding index where config.json says another (a warning names the file to correct).
+        fixed = pad_for_torch(model_dir)
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True, **fixed).eval()
         if int8:
             # Dynamic int8 on the Linear layers: weights quantised once, activations per batch.
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -86,6 +89,7 @@ def load_runtime(
     path = onnx_file(acceleration)
     if path is not None:
         if (model_dir / path).is_file():
+            check_onnx(model_dir, model_dir / path)  # refused when exported with another padding index
             return OnnxRuntime(model_dir / path, threads)
         # A profile naming a missing export must still serve: fp32 PyTorch gives the reference predictions.
         logger.warning("%s not found in the model directory; serving torch-fp32 instead", path)

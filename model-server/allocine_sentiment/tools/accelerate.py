@@ -24,6 +24,7 @@ from pathlib import Path
 import torch
 
 from allocine_sentiment.models.hf_model import HuggingFacePredictor
+from allocine_sentiment.models.pad_index import fix_config, record_export
 from allocine_sentiment.models.runtimes import load_runtime
 from allocine_sentiment.paths import shared_data_dir
 from allocine_sentiment.serving_profile import ACCELERATIONS, ONNX_FILES, load_profile, save_profile
@@ -42,6 +43,8 @@ def export_onnx(model_dir: Path) -> None:
 
     fp32, int8 = (model_dir / ONNX_FILES[name] for name in ("onnx-fp32", "onnx-int8"))
     fp32.parent.mkdir(exist_ok=True)
+    # The graph numbers positions from the padding index: config.json must hold the tokenizer's first.
+    fix_config(model_dir)
     model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True).eval()
     example = (torch.full((2, 16), 5, dtype=torch.long), torch.ones(2, 16, dtype=torch.long))
     axes = {0: "batch", 1: "tokens"}
@@ -56,6 +59,7 @@ def export_onnx(model_dir: Path) -> None:
         dynamo=False,  # the TorchScript exporter handles HF models without onnxscript rewrites
     )
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    record_export(fp32.parent, model.config.pad_token_id)
 
 
 def measure_variant(model_dir: Path, acceleration: str, texts: list[str], speed_texts: list[str], threads: int):

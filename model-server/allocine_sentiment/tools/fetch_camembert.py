@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from allocine_sentiment.models.hf_model import CALIBRATION_FILE
+from allocine_sentiment.models.pad_index import fix_config
 from allocine_sentiment.paths import MODEL_SERVER_DIR, shared_data_dir
 
 LOCK_FILE = MODEL_SERVER_DIR / "camembert.lock.json"
@@ -149,10 +150,12 @@ def fetch(args: argparse.Namespace, staging: Path) -> None:
 
 
 def to_pytorch(args: argparse.Namespace, staging: Path) -> None:
-    """Step 2: TensorFlow-only weights converted; the TensorFlow file is then dropped."""
+    """Step 2: TensorFlow-only weights converted; the TensorFlow file is then dropped; the padding index
+    corrected to the tokenizer's (TensorFlow's CamemBERT hard-codes 1 whatever config.json says)."""
     if not any((staging / name).is_file() for name in ("model.safetensors", "pytorch_model.bin")):
         convert(staging)
     (staging / "tf_model.h5").unlink(missing_ok=True)
+    fix_config(staging)
 
 
 def install(args: argparse.Namespace, staging: Path) -> None:
