@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Convert DIR/tf_model.h5 to DIR/model.safetensors in a separate, pinned environment (.venv-convert).
+# Convert DIR/tf_model.h5 or DIR/pytorch_model.bin (a pickle, read with weights_only) to DIR/model.safetensors
+# in a separate, pinned environment (.venv-convert): serving never reads what it was given.
 # Usage: convert.sh DIR   (or --install-only: just make sure the environment exists)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,4 +14,8 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
   echo "$want" > "$STAMP"
 fi
 [ "$1" = --install-only ] && exit 0
-"$VENV/bin/python" "$HERE/convert.py" "$1"
+if [ -f "$1/tf_model.h5" ]; then
+  "$VENV/bin/python" "$HERE/convert.py" "$1"
+else
+  "$VENV/bin/python" "$HERE/bin_to_safetensors.py" "$1"
+fi

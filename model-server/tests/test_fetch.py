@@ -96,3 +96,66 @@ def test_a_tokenizer_that_is_not_the_pinned_one_is_refused(checkpoint, tmp_path,
     forged.write_text("{}")
     assert fetch(checkpoint, tmp_path / "out", fixtures, "--documented-accuracy", "0", "--tokenizer", str(forged)) == 2
     assert "differs from the pinned camembert-base tokenizer" in capsys.readouterr().err
+
+
+BIN_TO_SAFETENSORS = Path(fetch_camembert.MODEL_SERVER_DIR) / "convert" / "bin_to_safetensors.py"
+
+
+def run_bin_conversion(directory: Path) -> None:
+    """The real conversion script, run as convert.sh runs it (here with this interpreter: the environment
+    itself is proven by npm run test:conversion)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(BIN_TO_SAFETENSORS), str(directory)], capture_output=True, text=True)
+    if result.returncode != 0 or not (directory / "model.safetensors").is_file():
+        raise fetch_camembert.FetchError(f"conversion failed: {result.stderr.strip()}")
+
+
+class NotATensor:
+    """What a hostile pickle could carry: any object, rebuilt on load unless weights_only refuses it."""
+
+
+def pickled_checkpoint(checkpoint: Path, extra: dict | None = None) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    state = load_file(checkpoint / "model.safetensors")
+    torch.save({**state, **(extra or {})}, checkpoint / "pytorch_model.bin")
+    (checkpoint / "model.safetensors").unlink()
+    config = json.loads((checkpoint / "config.json").read_text())
+    (checkpoint / "config.json").write_text(json.dumps({**config, "pad_token_id": 0}))  # as the real one says
+
+
+def test_a_pytorch_pickle_is_converted_with_weights_only_then_dropped(checkpoint, tmp_path, fixtures, monkeypatch):
+    pickled_checkpoint(checkpoint)
+    monkeypatch.setattr(fetch_camembert, "convert", run_bin_conversion)
+    out = tmp_path / "camembert"
+    assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "0") == 0
+    assert (out / "model.safetensors").is_file() and not (out / "pytorch_model.bin").exists()
+    assert json.loads((out / "config.json").read_text())["pad_token_id"] == 1  # the tokenizer's
+    assert len(load_predictor(out).predict(["Un film magnifique."])) == 1
+
+
+def test_a_pickle_that_builds_anything_but_tensors_is_refused(checkpoint, tmp_path, fixtures, monkeypatch, capsys):
+    pickled_checkpoint(checkpoint, {"payload": NotATensor()})
+    monkeypatch.setattr(fetch_camembert, "convert", run_bin_conversion)
+    out = tmp_path / "camembert"
+    assert fetch(checkpoint, out, fixtures, "--documented-accuracy", "0") == 2
+    assert "pytorch_model.bin refused: UnpicklingError" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_default_is_the_pinned_pytorch_conversion_and_tf_needs_a_revision(tmp_path, monkeypatch, capsys):
+    asked = []
+
+    def no_network(repo: str, revision: str, out: Path) -> dict:
+        asked.append((repo, revision))
+        raise fetch_camembert.FetchError("no network in tests")
+
+    monkeypatch.setattr(fetch_camembert, "download", no_network)
+    assert fetch_camembert.main(["--out", str(tmp_path / "m")]) == 2
+    assert asked == [("philschmid/pt-tblard-tf-allocine", "842f2b47eae6e461776b92b74e0d8219c5c42e84")]
+    assert "Philipp Schmid's PyTorch conversion of tblard/tf-allocine" in capsys.readouterr().out
+    assert fetch_camembert.main(["--source", "tf", "--out", str(tmp_path / "m")]) == 2
+    assert "pass --revision with the full 40-character commit SHA of tblard/tf-allocine" in capsys.readouterr().err

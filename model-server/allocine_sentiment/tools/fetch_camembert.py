@@ -1,14 +1,16 @@
 """Fetch, verify, convert, accelerate, calibrate and evaluate a fine-tuned CamemBERT (needs internet; never at
 serving time).
 
-    npm run model:fetch-camembert -- --revision SHA [--repo tblard/tf-allocine] [--out model-server/model/camembert]
+    npm run model:fetch-camembert                     (the pinned PyTorch conversion: camembert.lock.json)
+    npm run model:fetch-camembert -- --source tf --revision SHA   (tblard/tf-allocine's TensorFlow weights)
     npm run model:fetch-camembert -- --from-dir DIR    (a checkpoint already on disk: same checks, no network)
 
 Steps, each refusing to go on when it fails, so nothing half-checked is ever installed at ``--out``:
 1. download the pinned commit into a staging directory; every weight file's SHA-256 must equal the one the hub
    records for that commit (Git LFS pointer), and the one in ``camembert.lock.json`` when that file pins it;
-2. convert TensorFlow-only weights (tblard/tf-allocine ships ``tf_model.h5`` only) in a separate pinned
-   environment (``model-server/convert/``), since transformers 5 no longer reads TensorFlow weights;
+2. turn the weights into ``model.safetensors`` in a separate pinned environment (``model-server/convert/``):
+   a ``pytorch_model.bin`` (a pickle) read with ``weights_only=True``, or TensorFlow weights (transformers 5
+   no longer reads them); serving reads safetensors only; the padding index set to the tokenizer's;
 3. choose the CPU acceleration by measurement, keeping only variants whose labels agree with fp32's on
    ≥ 99.5 % of the validation reviews (``model:accelerate``);
 4. fit the temperature and the uncertain threshold on validation (``model:calibrate``);
@@ -94,7 +96,7 @@ def add_tokenizer(staging: Path, tokenizer: Path | None) -> None:
 
 
 def convert(directory: Path) -> None:
-    """TensorFlow weights → ``model.safetensors``, in the separate conversion environment."""
+    """TensorFlow weights or a ``pytorch_model.bin`` → ``model.safetensors``, in the separate conversion environment."""
     result = subprocess.run(["bash", str(CONVERT_SCRIPT), str(directory)], text=True)
     if result.returncode != 0 or not (directory / "model.safetensors").is_file():
         raise FetchError(f"conversion failed (exit {result.returncode}); see the output above")
@@ -129,6 +131,8 @@ def fetch(args: argparse.Namespace, staging: Path) -> None:
     """Step 1: the checkpoint into ``staging``, its weights' hashes verified, its provenance recorded."""
     shutil.rmtree(staging, ignore_errors=True)
     lock = read_lock()
+    if not args.from_dir and lock.get("provenance") and args.repo == lock.get("repo"):
+        print(f"{args.repo}@{args.revision}: {lock['provenance']}")
     if args.from_dir:
         shutil.copytree(args.from_dir, staging)
         add_tokenizer(staging, args.tokenizer)
@@ -150,11 +154,13 @@ def fetch(args: argparse.Namespace, staging: Path) -> None:
 
 
 def to_pytorch(args: argparse.Namespace, staging: Path) -> None:
-    """Step 2: TensorFlow-only weights converted; the TensorFlow file is then dropped; the padding index
-    corrected to the tokenizer's (TensorFlow's CamemBERT hard-codes 1 whatever config.json says)."""
-    if not any((staging / name).is_file() for name in ("model.safetensors", "pytorch_model.bin")):
+    """Step 2: the weights as safetensors (converted in the isolated environment when they come as TensorFlow
+    or as a pickle, which are then dropped: serving never unpickles anything); the padding index set to the
+    tokenizer's (TensorFlow's CamemBERT hard-codes 1 whatever config.json says)."""
+    if not (staging / "model.safetensors").is_file():
         convert(staging)
-    (staging / "tf_model.h5").unlink(missing_ok=True)
+    for name in ("tf_model.h5", "pytorch_model.bin"):
+        (staging / name).unlink(missing_ok=True)
     fix_config(staging)
 
 
@@ -181,8 +187,14 @@ STEPS = {"download": (fetch,), "convert": (to_pytorch,), "install": (install,), 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="model:fetch-camembert", description=__doc__.splitlines()[0])
-    parser.add_argument("--repo", default=read_lock().get("repo", "tblard/tf-allocine"))
-    parser.add_argument("--revision", default=read_lock().get("revision"), help="full commit SHA (pinned)")
+    parser.add_argument(
+        "--source",
+        choices=("pt", "tf"),
+        default="pt",
+        help="pt: the pinned PyTorch conversion (default); tf: tblard/tf-allocine's TensorFlow weights, converted here",
+    )
+    parser.add_argument("--repo", help="default: the lock's repository for --source")
+    parser.add_argument("--revision", help="full commit SHA; default: the lock's pin for --source")
     parser.add_argument("--from-dir", type=Path, help="a checkpoint on disk instead of the hub")
     parser.add_argument("--out", type=Path, default=MODEL_SERVER_DIR / "model" / "camembert")
     parser.add_argument("--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl")
@@ -197,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-agreement", type=float, default=0.995)
     parser.add_argument("--step", choices=list(STEPS), default="all", help="run one step (Docker build stages)")
     args = parser.parse_args(argv)
+    pins = read_lock() if args.source == "pt" else read_lock().get("tf", {})
+    args.repo = args.repo or pins.get("repo") or "tblard/tf-allocine"
+    args.revision = args.revision or (pins.get("revision") if args.repo == pins.get("repo") else None)
     staging = args.out.with_name(args.out.name + ".staging")
     try:
         for step in STEPS[args.step]:
