@@ -45,8 +45,9 @@ export class StreamDelivery {
         }
       });
     }
-    // At least once: produce (acknowledged by every replica; idempotent, so a retried send writes once), then
-    // commit each partition's last offset.
+    // At least once: produce (acknowledged by every replica; the idempotent producer writes a request it retries
+    // once, but a send retried here after a failure may write again: a duplicate, same key), then commit each
+    // partition's last offset.
     const sent = await this.whileOwned(batch, 'produce the sentiments', async (owned) => {
       for (const messages of sends(owned.map((i) => produced[i]))) await producer.send({ messages });
     });
