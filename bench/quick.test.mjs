@@ -63,6 +63,16 @@ test('npm run bench:kafka-clients: @platformatic/kafka and KafkaJS against a bro
   assert.deepEqual(JSON.parse(readFileSync(json, 'utf-8')).results.map((result) => result.client.split(' ')[0]), ['@platformatic/kafka', 'kafkajs']);
 });
 
+test('bench/footprint.mjs: the stack’s resident memory per process, idle and after a job', async () => {
+  const { footprint } = await import('./footprint.mjs');
+  const measured = await footprint({ pid: stack.pid, url: 'http://127.0.0.1:3000', key: KEY, job: 200 });
+  assert.equal(measured.job.state, 'completed');
+  for (const taken of [measured.idle, measured.afterJob]) {
+    assert.ok(taken.byRole['API and workers (Node.js, embedded history)'] > 0, JSON.stringify(taken.byRole));
+    assert.ok(taken.totalMb > 0 && taken.processes.length >= 4);
+  }
+});
+
 test('bench/handler_throughput.py: the handler in process', () => {
   assert.match(run(join(ROOT, '.venv/bin/python'), ['bench/handler_throughput.py', '--repeat', '1']), /reviews\/s/);
 });

@@ -19,6 +19,7 @@ export async function startStack(env = {}) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return {
+    pid: child.pid,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
