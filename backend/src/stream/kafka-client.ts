@@ -16,7 +16,10 @@ export type KafkaConsumer = Kafka.Consumer<Buffer, Buffer, Buffer, Buffer>;
 export type KafkaAdmin = Kafka.Admin;
 export type KafkaProducer = Kafka.Producer<string | Buffer, string | Buffer, string | Buffer, string | Buffer>;
 
-/** Closes a Kafka client (forced: a connector that stops leaves its group at once), whatever went wrong before. */
+/**
+ * Closes a consumer or a producer (forced: a connector that stops leaves its group at once), whatever went wrong
+ * before. Not for an Admin: its close takes a callback, not a force flag.
+ */
 export async function closeQuietly(client: { close(force?: boolean): Promise<void> } | undefined): Promise<void> {
   await client?.close(true).catch(() => undefined);
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { withTimeout } from '../redis/redis.health';
-import { KafkaAdmin, closeQuietly, kafka } from './kafka-client';
+import { KafkaAdmin, kafka } from './kafka-client';
 
 /** The stream as the API sees it from the broker: what the Santé page and readiness show. */
 export interface StreamSnapshot {
@@ -70,7 +70,8 @@ export class StreamMonitor implements OnModuleInit, OnModuleDestroy {
     clearTimeout(this.timer);
     const admin = this.admin;
     this.admin = undefined;
-    await closeQuietly(admin);
+    // Admin.close takes no force flag (closeQuietly's close(true) would hand it `true` as its callback).
+    await admin?.close().catch(() => undefined);
   }
 
   private async look(): Promise<void> {
