@@ -67,9 +67,13 @@ test('bench/footprint.mjs: the stack’s resident memory per process, idle and a
   const { footprint } = await import('./footprint.mjs');
   const measured = await footprint({ pid: stack.pid, url: 'http://127.0.0.1:3000', key: KEY, job: 200 });
   assert.equal(measured.job.state, 'completed');
+  assert.ok(measured.job.reviewsPerSecond > 0 && measured.singlePredictions.p95Ms > 0, JSON.stringify(measured.job));
   for (const taken of [measured.idle, measured.afterJob]) {
     assert.ok(taken.byRole['API and workers (Node.js, embedded history)'] > 0, JSON.stringify(taken.byRole));
     assert.ok(taken.totalMb > 0 && taken.processes.length >= 4);
+    // The embedded model's workers never load PyTorch (~540 MB each when they did): the lean stack's keystone.
+    const workers = taken.processes.filter((process) => process.role === 'TorchServe worker (Python)');
+    assert.ok(workers.length >= 2 && workers.every((worker) => worker.rssMb < 250), JSON.stringify(workers));
   }
 });
 

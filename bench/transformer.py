@@ -11,7 +11,8 @@ random weights, the real tokenizer; its cost per review is CamemBERT's). On Allo
   (c) through TorchServe (the bulk lane, chunks as the backend sends them);
   (d) end to end: one batch job through the API (Redis, BullMQ workers, TorchServe);
   (e) single-review latency through the API, idle and while a 2,000-review job runs.
-Everything it starts listens on 127.0.0.1 on ports of its own and is stopped at the end.
+Everything it starts listens on 127.0.0.1 on ports of its own and is stopped at the end: TorchServe, the API,
+and a Redis of its own (redis-server, as `npm start` installs it) unless --redis-url names one.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ TS_PORTS = {"inference": 18280, "management": 18281, "metrics": 18282}
 # TorchServe also opens gRPC ports (7070/7071 by default): ports of its own, so it runs beside `npm start`.
 TS_GRPC = {"TS_GRPC_INFERENCE_PORT": "18283", "TS_GRPC_MANAGEMENT_PORT": "18284"}
 API_PORT = 13380
+REDIS_PORT = 13379
 SCRIPTS = ROOT / "model-server" / "scripts"
 
 
@@ -66,12 +68,8 @@ def naive_rps(model_dir: Path, texts: list[str]) -> float:
     """(a) One review per forward pass, padded to 512, fp32, default threads."""
     from transformers import AutoModelForSequenceClassification, PreTrainedTokenizerFast
 
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_file=str(model_dir / "tokenizer.json"), pad_token="<pad>"
-    )
-    model = AutoModelForSequenceClassification.from_pretrained(
-        model_dir, local_files_only=True
-    ).eval()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), pad_token="<pad>")
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True).eval()
     torch.set_num_threads(os.cpu_count() or 1)
     started = time.perf_counter()
     with torch.inference_mode():
@@ -118,11 +116,7 @@ class RssSampler(threading.Thread):
                 continue
             parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
             rss[int(entry.name)] = next(
-                (
-                    int(line.split()[1])
-                    for line in status.splitlines()
-                    if line.startswith("VmRSS:")
-                ),
+                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
                 0,
             )
         tree, grew = {root}, True
@@ -147,29 +141,20 @@ def torchserve_rps(texts: list[str], chunk: int, concurrency: int) -> float:
     requests.post(url, json=texts[:2], timeout=300).raise_for_status()
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        answers = list(
-            pool.map(lambda c: requests.post(url, json=c, timeout=600), chunks)
-        )
+        answers = list(pool.map(lambda c: requests.post(url, json=c, timeout=600), chunks))
     seconds = time.perf_counter() - started
-    assert all(
-        a.status_code == 200 and len(a.json()) == len(c)
-        for a, c in zip(answers, chunks, strict=True)
-    )
+    assert all(a.status_code == 200 and len(a.json()) == len(c) for a, c in zip(answers, chunks, strict=True))
     return len(texts) / seconds
 
 
 def run_job(api: str, texts: list[str]) -> tuple[str, float]:
     started = time.perf_counter()
-    created = requests.post(
-        f"{api}/jobs", json={"reviews": [{"text": t} for t in texts]}, timeout=60
-    )
+    created = requests.post(f"{api}/jobs", json={"reviews": [{"text": t} for t in texts]}, timeout=60)
     created.raise_for_status()
     return created.json()["id"], started
 
 
-def wait_job(
-    api: str, job_id: str, started: float, limit_s: float = 1800
-) -> tuple[dict, float]:
+def wait_job(api: str, job_id: str, started: float, limit_s: float = 1800) -> tuple[dict, float]:
     while time.perf_counter() - started < limit_s:
         status = requests.get(f"{api}/jobs/{job_id}", timeout=30).json()
         if status["state"] not in ("queued", "running"):
@@ -188,11 +173,27 @@ def single_latencies(api: str, texts: list[str]) -> list[float]:
     return latencies
 
 
+def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
+    """A throwaway redis-server on REDIS_PORT (no persistence): the queue of (d) and (e)."""
+    if not shutil.which("redis-server"):
+        raise RuntimeError("redis-server not found: run npm start once (it installs Redis) or pass --redis-url")
+    process = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--save", "", "--dir", str(work)],
+        stdout=(work / "redis.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(50):
+        probe = subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True, text=True)
+        if probe.stdout.strip() == "PONG":
+            return process, f"redis://127.0.0.1:{REDIS_PORT}"
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"redis-server did not answer on {REDIS_PORT}; see {work / 'redis.log'}")
+
+
 def start_api(env: dict, log: Path) -> subprocess.Popen:
     if not (ROOT / "dist/backend/backend/src/main.js").is_file():
-        subprocess.run(
-            ["npx", "tsc", "-p", "backend/tsconfig.app.json"], cwd=ROOT, check=True
-        )
+        subprocess.run(["npx", "tsc", "-p", "backend/tsconfig.app.json"], cwd=ROOT, check=True)
     process = subprocess.Popen(
         ["node", "dist/backend/backend/src/main.js"],
         cwd=ROOT,
@@ -202,12 +203,7 @@ def start_api(env: dict, log: Path) -> subprocess.Popen:
     )
     for _ in range(120):
         try:
-            if (
-                requests.get(
-                    f"http://127.0.0.1:{API_PORT}/api/v1/model", timeout=5
-                ).status_code
-                == 200
-            ):
+            if requests.get(f"http://127.0.0.1:{API_PORT}/api/v1/model", timeout=5).status_code == 200:
                 return process
         except requests.RequestException:
             pass
@@ -218,21 +214,15 @@ def start_api(env: dict, log: Path) -> subprocess.Popen:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--json", type=Path, required=True, help="where to write the results"
-    )
+    parser.add_argument("--json", type=Path, required=True, help="where to write the results")
     parser.add_argument("--model", type=Path, default=None, help=f"default: {DEFAULT_OUT}")
     parser.add_argument(
         "--quick",
         action="store_true",
         help="a tiny random CamemBERT (2 layers, hidden 32, the real tokenizer), a few reviews: every stage runs",
     )
-    parser.add_argument(
-        "--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl"
-    )
-    parser.add_argument(
-        "--reviews", type=int, default=240, help="reviews for (b), (c) and (d)"
-    )
+    parser.add_argument("--data", type=Path, default=shared_data_dir() / "allocine" / "validation.jsonl")
+    parser.add_argument("--reviews", type=int, default=240, help="reviews for (b), (c) and (d)")
     parser.add_argument("--naive-sample", type=int, default=100)
     parser.add_argument(
         "--singles",
@@ -240,9 +230,7 @@ def main() -> int:
         default=40,
         help="single predictions per latency measurement",
     )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379")
-    )
+    parser.add_argument("--redis-url", default=None, help="a Redis to use (default: one of its own on 127.0.0.1:13379)")
     args = parser.parse_args()
     if args.quick:
         args.reviews = min(args.reviews, 16)
@@ -254,9 +242,7 @@ def main() -> int:
     args.model = args.model or DEFAULT_OUT
 
     if not (args.model / "config.json").is_file():
-        print(
-            f"==> {args.model} is missing: creating it (npm run model:random-camembert)"
-        )
+        print(f"==> {args.model} is missing: creating it (npm run model:random-camembert)")
         subprocess.run(
             [
                 sys.executable,
@@ -292,14 +278,13 @@ def main() -> int:
         "MODEL_STORE": str(work / "store"),
         "LOG_LOCATION": str(work / "logs"),
         "METRICS_LOCATION": str(work / "logs"),
-        **{
-            f"TS_{name.upper()}_ADDRESS": f"http://127.0.0.1:{port}"
-            for name, port in TS_PORTS.items()
-        },
+        **{f"TS_{name.upper()}_ADDRESS": f"http://127.0.0.1:{port}" for name, port in TS_PORTS.items()},
     }
-    api_process = None
+    api_process = redis_process = None
     sampler = RssSampler(work / ".model_server.pid")
     try:
+        if not args.redis_url:
+            redis_process, args.redis_url = start_redis(work)
         print("==> (c) TorchServe: packaging and starting", flush=True)
         subprocess.run(
             ["bash", str(SCRIPTS / "build-mar.sh"), str(args.model)],
@@ -309,9 +294,7 @@ def main() -> int:
         )
         subprocess.run(["bash", str(SCRIPTS / "start.sh")], env=ts_env, check=True)
         sampler.start()
-        result["torchserve_rps"] = round(
-            torchserve_rps(reviews, profile.chunkSize, profile.chunkConcurrency), 2
-        )
+        result["torchserve_rps"] = round(torchserve_rps(reviews, profile.chunkSize, profile.chunkConcurrency), 2)
 
         print("==> (d) end to end through the API", flush=True)
         api_env = {
@@ -358,30 +341,25 @@ def main() -> int:
         )
         metrics = requests.get(f"http://127.0.0.1:{API_PORT}/metrics", timeout=30).text
         result["retries"] = sum(
-            float(line.rsplit(" ", 1)[1])
-            for line in metrics.splitlines()
-            if line.startswith("allocine_retries_total{")
+            float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith("allocine_retries_total{")
         )
     finally:
         sampler.stopped.set()
         if api_process:
             api_process.send_signal(signal.SIGTERM)
             api_process.wait(timeout=60)
-        subprocess.run(
-            ["bash", str(SCRIPTS / "stop.sh")], env=ts_env, stdout=subprocess.DEVNULL
-        )
+        if redis_process:
+            redis_process.terminate()
+            redis_process.wait(timeout=30)
+        subprocess.run(["bash", str(SCRIPTS / "stop.sh")], env=ts_env, stdout=subprocess.DEVNULL)
     result["model_server_peak_rss_mb"] = round(sampler.peak_mb)
     served, naive = result["served_rps"], result["naive_rps"]
     result["aims"] = {
         "served_vs_naive (>= 5)": round(served / naive, 2),
         "torchserve_vs_served (>= 0.85)": round(result["torchserve_rps"] / served, 2),
-        "e2e_vs_torchserve (>= 0.8)": round(
-            result["e2e_rps"] / result["torchserve_rps"], 2
-        ),
-        "p95_under_load_vs_idle (<= 2)": round(
-            result["single_p95_under_load_ms"] / result["single_p95_ms"], 2
-        ),
-        "peak_rss_mb (<= 1536)": result["model_server_peak_rss_mb"],
+        "e2e_vs_torchserve (>= 0.8)": round(result["e2e_rps"] / result["torchserve_rps"], 2),
+        "p95_under_load_vs_idle (<= 2)": round(result["single_p95_under_load_ms"] / result["single_p95_ms"], 2),
+        "peak_rss_mb (<= 1024)": result["model_server_peak_rss_mb"],
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

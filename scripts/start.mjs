@@ -19,7 +19,8 @@ import { unsupportedNodeMessage } from './node-version.mjs';
 import { Supervisor } from './supervisor.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const RUN_DIR = join(ROOT, '.run');
+// Where the stack keeps its state: Redis's append-only file, the embedded history, the UI's key.
+const RUN_DIR = resolve(process.env.INIT_CWD ?? process.cwd(), process.env.RUN_DIR ?? join(ROOT, '.run'));
 const API_PORT = Number(process.env.PORT ?? 3000);
 const UI_PORT = Number(process.env.UI_PORT ?? 8501);
 // Relative to where the user ran npm (npm itself runs scripts from the repository root).

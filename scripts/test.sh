@@ -78,6 +78,7 @@ PATH="$LTS_BIN:$PATH" NODE_OPTIONS=--experimental-vm-modules npx jest -c backend
 # Benchmarks that cannot rot: each command the README shows, on a tiny model and a few reviews.
 step "bench:transformer and bench:spark in quick mode (tiny random CamemBERT, a few reviews: the commands still run)"
 npm run bench:transformer -- --quick --json test-artifacts/bench/transformer-quick.json
+npm run bench:transformer-tuning -- --quick --json test-artifacts/bench/transformer-tuning-quick.json
 npm run bench:spark -- --quick --json test-artifacts/bench/spark-quick.json
 
 # End to end: `npm start` brings up the real stack, headless Chromium drives the UI, Ctrl+C stops it.

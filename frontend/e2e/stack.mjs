@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const UI = process.env.E2E_UI_URL ?? 'http://localhost:8501';
 
-export async function startStack(env = {}) {
-  const child = spawn('node', ['scripts/start.mjs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', ...env } });
+/** `npm start` of the checkout at `root` (this one unless said), with `env` over the test's environment. */
+export async function startStack(env = {}, root = ROOT) {
+  const child = spawn('node', ['scripts/start.mjs'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production', ...env } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import torch
+import numpy as np
 
 from allocine_sentiment import LABELS
 
@@ -31,8 +31,9 @@ class Predictor(Protocol):
     version: str
     family: str
 
-    def logits(self, texts: Sequence[str]) -> torch.Tensor:
-        """Uncalibrated (negative, positive) logits, one row per text: what calibration is fitted on."""
+    def logits(self, texts: Sequence[str]):
+        """Uncalibrated (negative, positive) logits, one row per text: what calibration is fitted on. A NumPy
+        array (embedded model) or a CPU torch tensor (Hugging Face models); ``np.asarray`` reads either."""
         ...
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
@@ -40,11 +41,11 @@ class Predictor(Protocol):
         ...
 
 
-def to_predictions(
-    logits: torch.Tensor, temperature: float, uncertain_below: float, truncated: Sequence[bool]
-) -> list[Prediction]:
+def to_predictions(logits, temperature: float, uncertain_below: float, truncated: Sequence[bool]) -> list[Prediction]:
     """Calibrated softmax → ``Prediction``s; ``uncertain`` when the winning probability is below the threshold."""
-    probabilities = torch.softmax(logits.float() / temperature, dim=-1).tolist()
+    scaled = np.asarray(logits, dtype=np.float64) / temperature
+    exponentials = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    probabilities = (exponentials / exponentials.sum(axis=-1, keepdims=True)).tolist()
     predictions = []
     for (p_negative, p_positive), was_truncated in zip(probabilities, truncated, strict=True):
         index = int(p_positive >= p_negative)

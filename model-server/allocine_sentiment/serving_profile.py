@@ -23,14 +23,20 @@ from allocine_sentiment.base import EMBEDDED_CONFIG_FILE
 from allocine_sentiment.contract import INTERACTIVE_SUFFIX, MODEL_NAME, contract
 
 PROFILE_FILE = "serving.json"
-ACCELERATIONS = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8")
-# Where an ONNX acceleration's export lives in a model directory (models/runtimes.py loads it from there).
-ONNX_FILES = {"onnx-fp32": "onnx/model.fp32.onnx", "onnx-int8": "onnx/model.int8.onnx"}
+ACCELERATIONS = ("torch-fp32", "torch-int8", "onnx-fp32", "onnx-int8", "onnx-static-int8", "openvino-int8")
+# Where an acceleration's export lives in a model directory (models/runtimes.py loads it from there). OpenVINO's
+# model is the .xml file with its weights beside it in the .bin of the same name.
+EXPORT_FILES = {
+    "onnx-fp32": "onnx/model.fp32.onnx",
+    "onnx-int8": "onnx/model.int8.onnx",
+    "onnx-static-int8": "onnx/model.static-int8.onnx",
+    "openvino-int8": "openvino/model.int8.xml",
+}
 
 
-def onnx_file(acceleration: str) -> str | None:
-    """Path, relative to the model directory, of the ONNX export an acceleration serves (None for PyTorch)."""
-    return ONNX_FILES.get(acceleration)
+def export_file(acceleration: str) -> str | None:
+    """Path, relative to the model directory, of the export an acceleration serves (None for PyTorch)."""
+    return EXPORT_FILES.get(acceleration)
 
 
 class ProfileError(ValueError):
@@ -204,12 +210,16 @@ def torchserve_properties(profile: ServingProfile, base_properties: str) -> str:
 
 
 def served_files(model_dir: Path, profile: ServingProfile) -> list[str]:
-    """The files of ``model_dir`` that serving needs: everything but the ONNX exports it does not use."""
-    chosen = onnx_file(profile.acceleration)
+    """The files of ``model_dir`` that serving needs: everything but the exports it does not use."""
+    chosen = export_file(profile.acceleration)
+    served = {chosen, chosen.removesuffix(".xml") + ".bin"} if chosen else set()
     files = []
     for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(model_dir).as_posix()
-        if relative.endswith(".onnx") and relative != chosen:
+        exported = relative.endswith(".onnx") or (
+            relative.startswith("openvino/") and relative.endswith((".xml", ".bin"))
+        )
+        if exported and relative not in served:
             continue
         files.append(relative)
     return files

@@ -15,7 +15,7 @@ import onnxruntime
 import torch
 from transformers import AutoModelForSequenceClassification
 
-from allocine_sentiment.models.pad_index import check_onnx, fix_config, mismatch
+from allocine_sentiment.models.pad_index import check_export, fix_config, mismatch
 from allocine_sentiment.models.runtimes import TorchRuntime
 from allocine_sentiment.tools.accelerate import export_onnx
 
@@ -62,13 +62,13 @@ assert onnx_before > TOLERANCE, f"the ONNX export from the wrong index should di
 
 # At load: the PyTorch runtime takes the tokenizer's index without touching the file.
 with torch.inference_mode():
-    at_load = error(TorchRuntime(model_dir).logits(ids, mask))
+    at_load = error(torch.from_numpy(TorchRuntime(model_dir).logits(ids.numpy(), mask.numpy())))
 assert at_load < TOLERANCE, f"PyTorch with the corrected index differs from TensorFlow by {at_load:.2e}"
 
 # At install: config.json corrected, then the ONNX export (model:accelerate) made from it, and recorded.
 assert fix_config(model_dir) == 1 and mismatch(model_dir) is None
 export_onnx(model_dir)
-check_onnx(model_dir, model_dir / "onnx" / "model.fp32.onnx")
+check_export(model_dir, model_dir / "onnx" / "model.fp32.onnx")
 onnx_after = onnx_error(model_dir / "onnx" / "model.fp32.onnx")
 assert onnx_after < TOLERANCE, f"the ONNX export differs from TensorFlow by {onnx_after:.2e}"
 print(

@@ -23,7 +23,8 @@ if curl -sf "$MANAGEMENT/models/allocine-sentiment" >/dev/null 2>&1; then
   exit 0
 fi
 echo "==> starting TorchServe (inference ${TS_INFERENCE_ADDRESS:-http://127.0.0.1:8080}, logs in $LOG_LOCATION)"
-PATH="$ROOT/.venv/bin:$PATH" torchserve --start --ncs --disable-token-auth \
+# worker-startup/sitecustomize.py: the workers import PyTorch only when the model needs it (not the embedded one).
+PYTHONPATH="$HERE/worker-startup${PYTHONPATH:+:$PYTHONPATH}" PATH="$ROOT/.venv/bin:$PATH" torchserve --start --ncs --disable-token-auth \
   --ts-config "$STORE/config.properties" --model-store "$STORE" >"$LOG_LOCATION/start.log" 2>&1
 
 # Ready means the model's workers are loaded, not merely that the JVM answers /ping.

@@ -1,9 +1,13 @@
 """CPU acceleration by measurement, calibration of any served model, device choice: on a tiny CamemBERT."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -22,7 +26,7 @@ def accelerated(tiny_camembert: Path, fixtures: Path, tmp_path_factory) -> tuple
     model_dir = tmp_path_factory.mktemp("accelerated") / "model"
     shutil.copytree(tiny_camembert, model_dir)
     texts = load_labelled(fixtures / "reviews.jsonl").texts
-    return model_dir, accelerate.accelerate(model_dir, texts, sample=8, min_agreement=0.995)
+    return model_dir, accelerate.accelerate(model_dir, texts, sample=8, min_agreement=0.995, calibration=8)
 
 
 def test_every_variant_is_measured_against_fp32_and_one_is_chosen(accelerated):
@@ -36,7 +40,15 @@ def test_every_variant_is_measured_against_fp32_and_one_is_chosen(accelerated):
     assert chosen["label_agreement"] >= 0.995
     assert load_profile(model_dir).acceleration == report["chosen"]
     assert json.loads((model_dir / accelerate.REPORT_FILE).read_text())["chosen"] == report["chosen"]
-    assert (model_dir / "onnx" / "model.fp32.onnx").is_file() and (model_dir / "onnx" / "model.int8.onnx").is_file()
+    for export in (
+        "onnx/model.fp32.onnx",
+        "onnx/model.int8.onnx",
+        "onnx/model.static-int8.onnx",
+        "openvino/model.int8.xml",
+    ):
+        assert (model_dir / export).is_file(), export
+    assert json.loads((model_dir / "openvino" / "export.json").read_text())["pad_token_id"] == 1
+    assert "none of those agreement is measured on" in report["calibrated_on"]
 
 
 @pytest.mark.parametrize("acceleration", ACCELERATIONS)
@@ -47,7 +59,26 @@ def test_each_variant_serves_the_same_labels(accelerated, fixtures: Path, accele
     predictor = HuggingFacePredictor(model_dir, acceleration=acceleration)
     assert predictor.acceleration == acceleration
     assert ("onnxruntime" in predictor.runtime.description) == acceleration.startswith("onnx")
-    assert torch.allclose(predictor.logits(texts), reference, atol=0.05)
+    assert ("openvino" in predictor.runtime.description) == acceleration.startswith("openvino")
+    assert np.allclose(predictor.logits(texts), reference, atol=0.05)
+
+
+@pytest.mark.parametrize("acceleration", ["onnx-int8", "onnx-static-int8", "openvino-int8"])
+def test_an_exported_variant_serves_without_loading_pytorch(accelerated, acceleration: str):
+    """A worker of an ONNX Runtime or OpenVINO model, started as TorchServe starts it (worker-startup/ first on its
+    path), classifies without ever loading PyTorch (~450 MB resident with the default build)."""
+    model_dir, _ = accelerated
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import sys; import ts.protocol.otf_message_handler; "
+        "from allocine_sentiment.models.hf_model import HuggingFacePredictor; "
+        f"p = HuggingFacePredictor({str(model_dir)!r}, acceleration={acceleration!r}); "
+        "print(p.predict(['Un film magnifique.'])[0].label, 'torch._C' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "worker-startup"), str(root)])}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    label, torch_loaded = done.stdout.split()[-2:]
+    assert label in ("positive", "negative") and torch_loaded == "False"
 
 
 def test_the_fastest_variant_wins_only_if_it_agrees_and_fits_in_memory():

@@ -38,7 +38,7 @@ def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
 
     [short, long] = predictor.predict(["Bien.", long_text])
     assert short.truncated is False and long.truncated is False
-    ids, mask = predictor.pad(windows)
+    ids, mask = (torch.from_numpy(array) for array in predictor.pad(windows))
     with torch.inference_mode():
         logits = predictor.runtime.model(input_ids=ids, attention_mask=mask).logits
     weights = mask.sum(1, keepdim=True).float()
@@ -49,7 +49,7 @@ def test_reads_a_long_review_whole_in_overlapping_windows(tiny_camembert: Path):
 def test_pads_to_the_longest_text_in_the_batch_not_to_max_length(tiny_camembert: Path):
     predictor = HuggingFacePredictor(tiny_camembert)
     ids, mask = predictor.pad([w[0] for w in predictor.windows(["Bien.", "Un film magnifique."])])
-    longest = int(mask.sum(dim=1).max())
+    longest = int(mask.sum(axis=1).max())
     assert ids.shape[1] == longest < POSITIONS - 2
     assert mask[0].sum() < mask[1].sum()
     assert (ids[0][mask[0] == 0] == 1).all()  # <pad> is id 1 in CamemBERT's vocabulary
@@ -75,9 +75,10 @@ def test_served_through_the_same_handler(tiny_camembert: Path):
     (tiny_camembert / "calibration.json").write_text(json.dumps({"name": "tiny-camembert", "version": "test"}))
     handler = SentimentHandler()
     handler.initialize(make_context(tiny_camembert))
-    out = handler.handle(
+    answers = handler.handle(
         [{"body": ["Bien.", "", "Très " * 100]}, {"body": "Mauvais."}], make_context(tiny_camembert, 2)
     )
+    out = [json.loads(answer) for answer in answers]
     assert len(out[0]) == 3 and out[1]["model"] == "tiny-camembert"
     assert out[0][1]["error"]["code"] == "empty_text"
     assert out[0][2]["truncated"] is False and out[0][0]["truncated"] is False  # the long one read in windows

@@ -2,6 +2,9 @@
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,11 +25,15 @@ def handler(tiny_model: Path, context_for):
     return h
 
 
-def run(handler, rows):
-    """Handle one batch of requests as a TorchServe worker would, with a fresh context per batch."""
+def run(handler, rows, headers=None):
+    """Handle one batch of requests as a TorchServe worker would, with a fresh context per batch; its JSON
+    answers decoded (each declared as JSON to TorchServe)."""
     from conftest import make_context
 
-    return handler.handle(rows, make_context(handler.model_dir, len(rows)))
+    context = make_context(handler.model_dir, len(rows), headers=headers)
+    out = handler.handle(rows, context)
+    assert all(context.get_response_content_type(i) == "application/json" for i in range(len(rows)))
+    return [json.loads(answer) for answer in out]
 
 
 def test_one_result_per_review_in_order_across_a_batch_of_requests(handler):
@@ -84,11 +91,10 @@ def test_review_text_is_never_logged(handler, caplog):
 
 
 def test_the_batch_log_names_each_request_by_the_backends_request_id(handler, caplog):
-    from conftest import make_context
 
     headers = [{"X-Request-Id": "trace-1"}, {}, {"X-Request-Id": "trace-3"}]
     with caplog.at_level(logging.INFO):
-        handler.handle([{"body": POSITIVE}] * 3, make_context(handler.model_dir, 3, headers=headers))
+        run(handler, [{"body": POSITIVE}] * 3, headers=headers)
     assert "batch of 3 requests, 3 reviews, request ids trace-1,-,trace-3" in caplog.text
 
 
@@ -131,15 +137,13 @@ def test_a_batch_that_raises_is_retried_review_by_review(handler, monkeypatch):
 def test_requests_past_their_deadline_are_answered_without_computing(handler, monkeypatch):
     import time
 
-    from conftest import make_context
-
     seen = []
     real_predict = handler.predictor.predict
     monkeypatch.setattr(handler.predictor, "predict", lambda texts: seen.extend(texts) or real_predict(texts))
     past, future = str(int(time.time() * 1000) - 1), str(int(time.time() * 1000) + 60_000)
     headers = [{"X-Deadline-Ms": past}, {"X-Deadline-Ms": future}, {}]
     rows = [{"body": [NEGATIVE, ""]}, {"body": POSITIVE}, {"body": NEGATIVE}]
-    out = handler.handle(rows, make_context(handler.model_dir, 3, headers=headers))
+    out = run(handler, rows, headers=headers)
     assert [r.get("error", {}).get("code") for r in out[0]] == ["deadline_exceeded", "empty_text"]
     assert out[1]["label"] == "positive" and out[2]["label"] == "negative"
     assert seen == [POSITIVE, NEGATIVE]
@@ -161,15 +165,56 @@ def test_the_interactive_registration_is_the_interactive_lane(tiny_model: Path, 
     assert (interactive.lane, bulk.lane) == ("interactive", "bulk")
 
 
-def test_workers_use_their_lane_s_thread_count(tiny_model: Path, context_for, monkeypatch):
+def test_an_embedded_model_worker_never_imports_pytorch(tmp_path):
+    """As TorchServe starts a worker (worker-startup/ on its PYTHONPATH): its protocol module, then the handler, the
+    model and a batch; PyTorch is still not loaded, and its peak resident memory (VmHWM: ru_maxrss would carry the
+    test runner's over exec) stays far from PyTorch's ~450 MB."""
+    root = Path(__file__).resolve().parent.parent
+    script = f"""
+import json, re, sys
+sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+import ts.protocol.otf_message_handler
+from conftest import make_context
+from allocine_sentiment.serving.handler import SentimentHandler
+model_dir = {str(root / "model" / "embedded")!r}
+handler = SentimentHandler()
+handler.initialize(make_context(model_dir))
+out = handler.handle([{{"body": ["Un film magnifique.", "Nul."]}}], make_context(model_dir))
+print(json.dumps({{"labels": [r["label"] for r in json.loads(out[0])], "torch_loaded": "torch._C" in sys.modules,
+                  "peak_mb": int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) // 1024}}))
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "worker-startup"), str(root)])}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["labels"] == ["positive", "negative"]
+    assert seen["torch_loaded"] is False
+    assert seen["peak_mb"] < 150
+
+
+def test_a_deferred_pytorch_loads_whole_on_first_use(tmp_path):
+    """worker-startup's placeholder: an early ``import torch`` then a Hugging Face model's use get real PyTorch."""
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import torch; import sys; early = torch; assert 'torch._C' not in sys.modules; from torch import nn; "
+        "print(float((early.ones(2) * 2).sum()), nn.Linear.__name__, sys.modules['torch'] is not early)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root / "worker-startup")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["4.0", "Linear", "True"]
+
+
+def test_hugging_face_workers_use_their_lane_s_thread_count(tiny_camembert: Path, context_for, monkeypatch):
     import torch
 
+    from allocine_sentiment.serving_profile import load_profile
+
     monkeypatch.delenv("ALLOCINE_TORCH_THREADS", raising=False)
+    wanted = load_profile(tiny_camembert).bulk.threads
     before = torch.get_num_threads()
     try:
-        torch.set_num_threads(2)
-        SentimentHandler().initialize(context_for(tiny_model))
-        assert torch.get_num_threads() == 1  # the embedded profile: one thread per worker
+        torch.set_num_threads(wanted + 1)
+        SentimentHandler().initialize(context_for(tiny_camembert))
+        assert torch.get_num_threads() == wanted
     finally:
         torch.set_num_threads(before)
 

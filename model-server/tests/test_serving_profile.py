@@ -66,13 +66,23 @@ def test_torchserve_configuration_registers_both_lanes_from_one_archive():
     assert models["allocine-sentiment-interactive"]["1.0"]["batchSize"] == sp.TRANSFORMER.interactive.batchSize
 
 
-def test_only_the_served_onnx_export_is_packaged(tmp_path: Path):
+def test_only_the_served_export_is_packaged(tmp_path: Path):
     (tmp_path / "onnx").mkdir()
-    for name in ("config.json", "model.safetensors", "onnx/model.fp32.onnx", "onnx/model.int8.onnx"):
+    (tmp_path / "openvino").mkdir()
+    exports = ["onnx/model.fp32.onnx", "onnx/model.int8.onnx", "onnx/model.static-int8.onnx"]
+    exports += ["openvino/model.int8.xml", "openvino/model.int8.bin", "onnx/export.json", "openvino/export.json"]
+    for name in ("config.json", "model.safetensors", *exports):
         (tmp_path / name).write_text("x")
+    records = ["onnx/export.json", "openvino/export.json"]
     profile = replace(sp.TRANSFORMER, acceleration="onnx-int8")
-    assert sp.served_files(tmp_path, profile) == ["config.json", "model.safetensors", "onnx/model.int8.onnx"]
+    assert sp.served_files(tmp_path, profile) == sorted(
+        ["config.json", "model.safetensors", "onnx/model.int8.onnx", *records]
+    )
     assert "onnx/model.int8.onnx" not in sp.served_files(tmp_path, sp.TRANSFORMER)
+    openvino = sp.served_files(tmp_path, replace(sp.TRANSFORMER, acceleration="openvino-int8"))
+    assert openvino == sorted(
+        ["config.json", "model.safetensors", "openvino/model.int8.xml", "openvino/model.int8.bin", *records]
+    )
 
 
 def test_the_command_line_prints_the_configuration_or_refuses(tmp_path: Path, capsys):

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
@@ -7,6 +6,7 @@ import { Pool } from 'pg';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { openEmbeddedPostgres } from './embedded-postgres';
 import { migrateToLatest } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
 import type { HistoryDatabase } from './schema';
@@ -77,11 +77,7 @@ export class HistoryDatabaseService implements OnModuleInit, OnApplicationShutdo
       pool.on('connect', (client) => client.on('error', lost));
       return new PostgresDialect({ pool });
     }
-    const dir = resolve(this.config.HISTORY_DIR);
-    mkdirSync(dir, { recursive: true });
-    // Loaded only when used: the WebAssembly build is large and PostgreSQL users never need it.
-    const { PGlite } = await import('@electric-sql/pglite');
-    return new PGliteDialect(new PGlite(dir));
+    return new PGliteDialect(await openEmbeddedPostgres(resolve(this.config.HISTORY_DIR)));
   }
 
   private async migrate(): Promise<void> {

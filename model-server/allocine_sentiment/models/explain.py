@@ -13,7 +13,6 @@ import zlib
 from collections import Counter, defaultdict
 
 import numpy as np
-import torch
 
 from allocine_sentiment.models.text import FeatureSpec, normalise, tfidf_row, token_matches
 
@@ -60,9 +59,8 @@ def explain_linear(model, featuriser, text: str) -> dict:
     buckets = [zlib.crc32(gram.encode("utf-8")) % spec.buckets for gram, _ in grams]
     counts = Counter(buckets)
     ids, weights = tfidf_row(counts, featuriser.scale)
-    with torch.inference_mode():
-        table = model.embedding.weight[torch.from_numpy(ids)].double().numpy()
-        bias = float((model.bias[1] - model.bias[0]).item())
+    table = model.table[ids].astype(np.float64)  # model: ngram_weights.NgramWeights
+    bias = float(model.bias[1]) - float(model.bias[0])
     terms = weights.astype(np.float64) * (table[:, 1] - table[:, 0])
     per_bucket = dict(zip(ids.tolist(), terms.tolist(), strict=True))
     word_weights = np.zeros(len(tokens))
@@ -92,7 +90,7 @@ def explain_by_occlusion(predictor, text: str, budget: int = OCCLUSION_BUDGET) -
     size = -(-len(spans) // budget)  # words per run, rounded up
     runs = [spans[i : i + size] for i in range(0, len(spans), size)]
     variants = [text[: run[0][0]] + " " + text[run[-1][1] :] for run in runs]
-    logits = predictor.logits([text, *variants]).double()
+    logits = np.asarray(predictor.logits([text, *variants]), dtype=np.float64)
     difference = (logits[:, 1] - logits[:, 0]).tolist()
     words = []
     for run, without in zip(runs, difference[1:], strict=True):

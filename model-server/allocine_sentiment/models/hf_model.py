@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
-import torch
+import numpy as np
 from tokenizers import Tokenizer
 
 from allocine_sentiment.base import Prediction, read_json, to_predictions
@@ -113,28 +113,31 @@ class HuggingFacePredictor:
         """Per text, the token ids of all of it: one window when it fits, else overlapping ``max_length`` windows."""
         return [[e.ids, *(w.ids for w in e.overflowing)] for e in self.tokenizer.encode_batch(list(texts))]
 
-    def pad(self, windows: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Pad to the longest window of the batch (not to ``max_length``): ids and attention mask."""
+    def pad(self, windows: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Pad to the longest window of the batch (not to ``max_length``): ids and attention mask (int64)."""
         longest = max(len(w) for w in windows)
-        ids = torch.full((len(windows), longest), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(windows), longest), dtype=torch.long)
+        ids = np.full((len(windows), longest), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(windows), longest), dtype=np.int64)
         for row, window in enumerate(windows):
-            ids[row, : len(window)] = torch.tensor(window)
+            ids[row, : len(window)] = window
             mask[row, : len(window)] = 1
         return ids, mask
 
-    @torch.inference_mode()
-    def logits(self, texts: Sequence[str]) -> torch.Tensor:
-        """Uncalibrated (negative, positive) logits per review: its windows' logits averaged by token count."""
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncalibrated (negative, positive) logits per review: its windows' logits averaged by token count.
+        NumPy throughout, so that an ONNX Runtime or OpenVINO worker never loads PyTorch."""
         windows = [(review, window) for review, per_text in enumerate(self.windows(texts)) for window in per_text]
-        logits = torch.zeros(len(windows), 2)
+        logits = np.zeros((len(windows), 2), dtype=np.float32)
         for chosen in token_budget_batches([len(w) for _, w in windows], self.token_budget):
             ids, mask = self.pad([windows[i][1] for i in chosen])
             logits[chosen] = self.runtime.logits(ids, mask)[:, self.order]
-        reviews = torch.tensor([review for review, _ in windows], dtype=torch.long)
-        lengths = torch.tensor([float(len(window)) for _, window in windows])
-        summed = torch.zeros(len(texts), 2).index_add_(0, reviews, logits * lengths[:, None])
-        return summed / torch.zeros(len(texts)).index_add_(0, reviews, lengths)[:, None]
+        reviews = np.asarray([review for review, _ in windows], dtype=np.int64)
+        lengths = np.asarray([float(len(window)) for _, window in windows], dtype=np.float32)
+        summed = np.zeros((len(texts), 2), dtype=np.float32)
+        np.add.at(summed, reviews, logits * lengths[:, None])
+        tokens = np.zeros(len(texts), dtype=np.float32)
+        np.add.at(tokens, reviews, lengths)
+        return summed / tokens[:, None]
 
     def explain(self, text: str) -> dict:
         """Occlusion within a fixed budget of model calls (``explain.explain_by_occlusion``)."""

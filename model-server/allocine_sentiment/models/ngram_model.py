@@ -1,4 +1,6 @@
-"""The embedded model: a fastText-style bag of hashed word and character n-grams in PyTorch.
+"""The embedded model for training: a fastText-style bag of hashed word and character n-grams in PyTorch.
+
+Served, it is read without PyTorch (``ngram_weights``), from the safetensors file ``save`` writes.
 
 ``hidden == 0`` makes it a linear (logistic-regression) model over tf-idf weighted n-grams;
 ``hidden > 0`` embeds the n-grams into a dense vector followed by a small MLP.
@@ -12,13 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors.numpy import save_file
 from torch import nn
 
-from allocine_sentiment.base import EMBEDDED_CONFIG_FILE
-from allocine_sentiment.models.text import FeatureSpec, hashed_counts, tfidf_row
-
-WEIGHTS_FILE = "embedded_model.pt"
-CONFIG_FILE = EMBEDDED_CONFIG_FILE
+from allocine_sentiment.models.ngram_weights import CONFIG_FILE, SCALE, WEIGHTS_FILE, Featuriser, Row, read_config
+from allocine_sentiment.models.text import FeatureSpec
 
 
 class NgramClassifier(nn.Module):
@@ -45,21 +45,7 @@ class NgramClassifier(nn.Module):
         return pooled + self.bias if self.linear else self.head(pooled)
 
 
-class Featuriser:
-    """Turns texts into the (indices, offsets, weights) triple that ``NgramClassifier`` reads."""
-
-    def __init__(self, spec: FeatureSpec, scale: np.ndarray | None) -> None:
-        self.spec = spec
-        self.scale = scale  # per-bucket weight (idf, possibly times the naive-Bayes ratio)
-
-    def rows(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [tfidf_row(hashed_counts(t, self.spec), self.scale) for t in texts]
-
-    def __call__(self, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        return pack(self.rows(texts))
-
-
-def pack(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def pack(rows: Sequence[Row]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Concatenate per-text rows into EmbeddingBag inputs."""
     lengths = [len(ids) for ids, _ in rows]
     offsets = np.zeros(len(rows), dtype=np.int64)
@@ -71,23 +57,25 @@ def pack(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[torch.Tensor, t
 
 
 def save(model_dir: Path, model: NgramClassifier, featuriser: Featuriser, config: dict) -> None:
-    """Write weights (fp16 to stay small) and a JSON config describing how to rebuild the model."""
+    """Write weights (fp16 to stay small) as safetensors and a JSON config describing how to rebuild the model."""
     model_dir.mkdir(parents=True, exist_ok=True)
-    state = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
-    scale = featuriser.scale
-    payload = {"state_dict": state, "scale": torch.from_numpy(scale).half() if scale is not None else None}
-    torch.save(payload, model_dir / WEIGHTS_FILE)
+    tensors = {name: value.detach().half().numpy() for name, value in model.state_dict().items()}
+    if featuriser.scale is not None:
+        tensors[SCALE] = featuriser.scale.astype(np.float16)
+    save_file(tensors, str(model_dir / WEIGHTS_FILE))
     (model_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def load(model_dir: Path) -> tuple[NgramClassifier, Featuriser, dict]:
-    """Rebuild the model and its featuriser from ``save``'s files (weights_only: no pickled code runs)."""
-    config = json.loads((model_dir / CONFIG_FILE).read_text(encoding="utf-8"))
-    payload = torch.load(model_dir / WEIGHTS_FILE, map_location="cpu", weights_only=True)
+    """Rebuild the PyTorch model and its featuriser from ``save``'s files (for experiments that go on training)."""
+    from safetensors.torch import load_file
+
+    config = read_config(model_dir)
+    tensors = load_file(str(model_dir / WEIGHTS_FILE))
     spec = FeatureSpec(**config["features"])
     arch = config["architecture"]
     model = NgramClassifier(spec.buckets, arch["dim"], arch["hidden"])
-    model.load_state_dict({k: v.float() for k, v in payload["state_dict"].items()})
+    model.load_state_dict({k: v.float() for k, v in tensors.items() if k != SCALE})
     model.eval()
-    scale = payload["scale"].float().numpy() if payload["scale"] is not None else None
+    scale = tensors[SCALE].float().numpy() if SCALE in tensors else None
     return model, Featuriser(spec, scale), config

@@ -111,13 +111,14 @@ def pad_for_torch(model_dir: Path) -> dict:
     return {"pad_token_id": pad}
 
 
-def record_export(onnx_dir: Path, pad_token_id: int | None) -> None:
-    """Beside an ONNX export: the padding index its graph was made with."""
-    (Path(onnx_dir) / EXPORT_RECORD).write_text(json.dumps({"pad_token_id": pad_token_id}) + "\n", encoding="utf-8")
+def record_export(export_dir: Path, pad_token_id: int | None) -> None:
+    """Beside an export (ONNX, or OpenVINO converted from it): the padding index its graph was made with."""
+    (Path(export_dir) / EXPORT_RECORD).write_text(json.dumps({"pad_token_id": pad_token_id}) + "\n", encoding="utf-8")
 
 
-def check_onnx(model_dir: Path, onnx_path: Path) -> None:
-    """At load: refuse an ONNX export whose positions were numbered from another index than the tokenizer's."""
+def check_export(model_dir: Path, onnx_path: Path) -> None:
+    """At load: refuse an export (ONNX, OpenVINO) whose positions were numbered from another index than the
+    tokenizer's."""
     config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
     pad = tokenizer_pad_id(model_dir)
     if config.get("model_type") not in POSITIONS_FROM_PADDING or pad is None:

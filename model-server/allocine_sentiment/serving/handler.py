@@ -4,19 +4,21 @@ TorchServe's dynamic batching hands ``handle`` several requests at once; each ma
 reviews. All valid reviews of the batch go through the model together and every request gets back exactly
 one result per review, in order. The same archive is registered twice: the bulk lane (job chunks) and the
 interactive lane (single predictions), whose workers the bulk ones yield the CPU to.
+
+The embedded model's workers never import PyTorch (NumPy serves it; ``worker_startup`` defers the import
+TorchServe's own wire protocol makes), so the handler is a plain class rather than TorchServe's ``BaseHandler``,
+which imports it, and it answers JSON text, which TorchServe passes on without testing for a tensor.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-
-import torch
-from ts.torch_handler.base_handler import BaseHandler
+import time
 
 from allocine_sentiment.contract import BATCH_HEADER, DEADLINE_HEADER, INTERACTIVE_SUFFIX, REQUEST_ID_HEADER
-from allocine_sentiment.models.loading import load_predictor
-from allocine_sentiment.models.runtimes import pick_device
+from allocine_sentiment.models.loading import is_embedded, load_predictor
 from allocine_sentiment.serving.answers import (
     Answer,
     classify,
@@ -33,18 +35,26 @@ logger = logging.getLogger(__name__)
 BULK_NICENESS = 10
 
 
-class SentimentHandler(BaseHandler):
+class SentimentHandler:
+    def __init__(self) -> None:
+        self.initialized = False
+
     def initialize(self, context) -> None:
         model_dir = context.system_properties["model_dir"]
         self.profile = load_profile(model_dir)
         self.lane = "interactive" if context.model_name.endswith(INTERACTIVE_SUFFIX) else "bulk"
         lane = getattr(self.profile, self.lane)
         threads = int(os.environ.get("ALLOCINE_TORCH_THREADS", lane.threads))
-        # Every family: workers in parallel with few threads each beat oversubscribed ones on a small machine.
-        torch.set_num_threads(threads)
         if self.lane == "bulk" and os.environ.get("ALLOCINE_BULK_NICE", "1") != "0":
             os.setpriority(os.PRIO_PROCESS, 0, max(BULK_NICENESS, os.getpriority(os.PRIO_PROCESS, 0)))
-        self.device = pick_device(self.profile.device, context.system_properties.get("gpu_id"))
+        if is_embedded(model_dir):
+            self.device = "cpu"  # NumPy, one thread: nothing to place on a GPU, and no PyTorch in this worker
+        else:
+            from allocine_sentiment.models.runtimes import pick_device
+
+            self.device = pick_device(self.profile.device, context.system_properties.get("gpu_id"))
+        # Every runtime gets the lane's threads: workers in parallel with few threads each beat oversubscribed
+        # ones on a small machine. Only a PyTorch runtime (or a GPU) imports PyTorch.
         self.context = context
         self.manifest = context.manifest
         self.max_chars = int(os.environ.get("ALLOCINE_MAX_TEXT_CHARS", DEFAULT_MAX_CHARS))
@@ -58,6 +68,17 @@ class SentimentHandler(BaseHandler):
             threads,
             getattr(getattr(self.predictor, "runtime", None), "description", "cpu"),
         )
+
+    def handle(self, data: list[dict], context) -> list[str]:
+        """One TorchServe batch: a JSON answer per request, in order, and the time it took as ``HandlerTime``."""
+        started = time.perf_counter()
+        self.context = context
+        answers = self.postprocess(self.inference(self.preprocess(data)))
+        for index in range(len(answers)):
+            context.set_response_content_type(index, "application/json")
+        output = [json.dumps(answer, ensure_ascii=False) for answer in answers]
+        context.metrics.add_time("HandlerTime", round((time.perf_counter() - started) * 1000, 2), None, "ms")
+        return output
 
     def preprocess(self, data: list[dict]) -> list[ParsedRequest]:
         requests = [parse_request(row, self.max_chars) for row in data]

@@ -16,8 +16,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import torch
-
 from allocine_sentiment.models.hf_model import CALIBRATION_FILE
 from allocine_sentiment.paths import MODEL_SERVER_DIR, shared_data_dir
 from allocine_sentiment.serving_profile import TRANSFORMER, save_profile
@@ -50,6 +48,9 @@ def camembert_base_config(**overrides):
 
 def build(out: Path, tokenizer_dir: Path, seed: int = 0, **overrides) -> Path:
     """Write the checkpoint, tokenizer, calibration record and default transformer profile to ``out``."""
+    # Imported here, not at the top: model:accelerate measures each variant in a process that imports the
+    # command's module again, and an ONNX or OpenVINO variant must be measured without PyTorch, as it is served.
+    import torch
     from transformers import CamembertForSequenceClassification
 
     missing = [name for name in TOKENIZER_FILES if not (tokenizer_dir / name).is_file()]
@@ -83,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         from allocine_sentiment.tools.accelerate import accelerate
         from allocine_sentiment.training.labelled_files import load_labelled
 
-        texts = load_labelled(shared_data_dir() / "allocine" / "validation.jsonl").texts[: args.sample]
-        report = accelerate(args.out, texts, args.sample, min_agreement=None)
+        texts = load_labelled(shared_data_dir() / "allocine" / "validation.jsonl").texts
+        report = accelerate(args.out, texts, args.sample, min_agreement=None, limit=args.sample)
         print(f"acceleration by speed: {report['chosen']}")
     return 0
 

@@ -32,7 +32,8 @@ def calibrate(model_dir: Path, data: Path) -> dict:
     """Fit on ``data``; write the result beside the model and return it (with ECE before and after)."""
     dataset = load_labelled(data)
     predictor = load_predictor(model_dir)
-    logits = torch.cat([predictor.logits(dataset.texts[i : i + BATCH]) for i in range(0, len(dataset), BATCH)])
+    batches = [predictor.logits(dataset.texts[i : i + BATCH]) for i in range(0, len(dataset), BATCH)]
+    logits = torch.cat([torch.as_tensor(batch, dtype=torch.float32) for batch in batches])
     temperature = fit_temperature(logits, torch.tensor(dataset.labels))
     calibrated = torch.softmax(logits / temperature, -1)[:, 1].tolist()
     result = {

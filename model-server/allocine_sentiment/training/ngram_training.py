@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from allocine_sentiment.models.ngram_model import Featuriser, NgramClassifier, pack
+from allocine_sentiment.models.ngram_model import NgramClassifier, pack
+from allocine_sentiment.models.ngram_weights import Featuriser
 from allocine_sentiment.models.text import FeatureSpec, hashed_counts
 
 
@@ -93,5 +94,5 @@ def train_ngram(
 def predict_logits(
     model: NgramClassifier, featuriser: Featuriser, texts: Sequence[str], batch_size: int = 256
 ) -> torch.Tensor:
-    outputs = [model(*featuriser(texts[i : i + batch_size])) for i in range(0, len(texts), batch_size)]
+    outputs = [model(*pack(featuriser.rows(texts[i : i + batch_size]))) for i in range(0, len(texts), batch_size)]
     return torch.cat(outputs) if outputs else torch.zeros(0, 2)
