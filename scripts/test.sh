@@ -86,6 +86,9 @@ step "frontend: production build and browser tests (Chromium, real stack)"
 npx ng build frontend
 node --test --test-concurrency=1 frontend/e2e/ui.e2e.mjs
 
+step "npm start stopped with SIGTERM (as systemd, Docker and kill do) and started again at once, twice"
+node --test scripts/restart.test.mjs
+
 step "benchmarks in quick mode against the real stack (bench/quick.test.mjs: every embedded-stack bench command still runs)"
 node --test bench/quick.test.mjs
 

@@ -62,4 +62,23 @@ describe('structured logs with a request id', () => {
       await proxy.close();
     }
   }, 120_000);
+
+  it('leave Nest’s start-up chatter (a line per module loaded, per route mapped) to debug: info keeps the useful lines', async () => {
+    const { modelServerUrl, redisUrl } = loadEnvironment();
+    const shared = { REDIS_URL: redisUrl, QUEUE_PREFIX: `chatter-${Date.now()}`, MODEL_SERVER_URL: modelServerUrl, APP_ROLE: 'api' };
+    const parsed = (lines: string[]) => lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { context?: string; level: number });
+    const chatter = (line: { context?: string }) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(line.context ?? '');
+    const info = await start(shared);
+    const debug = await start({ ...shared, LOG_LEVEL: 'debug' });
+    try {
+      await until(async () => parsed(info.lines).some((line) => line.context === 'Bootstrap'), 10_000);
+      expect(parsed(info.lines).filter(chatter)).toEqual([]);
+      const shown = parsed(debug.lines).filter(chatter);
+      expect(shown.length).toBeGreaterThan(10);
+      expect(shown.every((line) => line.level === 20)).toBe(true);
+    } finally {
+      info.child.kill('SIGKILL');
+      debug.child.kill('SIGKILL');
+    }
+  }, 120_000);
 });

@@ -22,6 +22,15 @@ if curl -sf "$MANAGEMENT/models/allocine-sentiment" >/dev/null 2>&1; then
   echo "TorchServe already running with allocine-sentiment"
   exit 0
 fi
+# A TorchServe that no longer answers but whose JVM is alive is a previous one still shutting down: starting now
+# would fail ("TorchServe is already running"), so wait for it to finish (stop.sh kills it after 30 s).
+previous="$(cat "${TMPDIR:-/tmp}/.model_server.pid" 2>/dev/null || true)"
+# (Only if that pid is still TorchServe's JVM: a stale file's pid may belong to anything by now.)
+if [ -n "$previous" ] && [[ "$(ps -o args= -p "$previous" 2>/dev/null)" == *org.pytorch.serve.ModelServer* ]]; then
+  echo "==> waiting for the previous TorchServe (pid $previous) to finish stopping"
+  for _ in $(seq 1 60); do kill -0 "$previous" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$previous" 2>/dev/null && bash "$HERE/scripts/stop.sh"
+fi
 echo "==> starting TorchServe (inference ${TS_INFERENCE_ADDRESS:-http://127.0.0.1:8080}, logs in $LOG_LOCATION)"
 # worker-startup/sitecustomize.py: the workers import PyTorch only when the model needs it (not the embedded one).
 PYTHONPATH="$HERE/worker-startup${PYTHONPATH:+:$PYTHONPATH}" PATH="$ROOT/.venv/bin:$PATH" torchserve --start --ncs --disable-token-auth \

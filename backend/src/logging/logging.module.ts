@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
+import type { LogFn, Logger } from 'pino';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -14,6 +15,11 @@ const describe = (request: IncomingMessage, response: ServerResponse) => `${requ
 
 // Probes and scrapes every few seconds would drown the log: they are not logged when they succeed.
 const QUIET = /^\/(api\/v1\/health\/|metrics)/;
+
+// Nest's start-up chatter (a line per module loaded and per route mapped): debug, not info, so that `npm start`
+// shows the summary and the warnings; LOG_LEVEL=debug brings it back.
+const FRAMEWORK_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+const INFO = 30;
 
 /**
  * Structured logs (pino, one JSON object per line): every request gets an id (its X-Request-Id, or a new
@@ -50,6 +56,13 @@ const QUIET = /^\/(api\/v1\/health\/|metrics)/;
             err: (error: Error) => ({ type: error.name, message: error.message }),
           },
           redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie'],
+          hooks: {
+            logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number) {
+              const context = (args[0] as { context?: unknown } | undefined)?.context;
+              if (level === INFO && typeof context === 'string' && FRAMEWORK_CHATTER.has(context)) return this.debug(...args);
+              return method.apply(this, args);
+            },
+          },
         },
       }),
     }),

@@ -5,8 +5,8 @@ reviews. All valid reviews of the batch go through the model together and every 
 one result per review, in order. The same archive is registered twice: the bulk lane (job chunks) and the
 interactive lane (single predictions), whose workers the bulk ones yield the CPU to.
 
-The embedded model's workers never import PyTorch (NumPy serves it; ``worker_startup`` defers the import
-TorchServe's own wire protocol makes), so the handler is a plain class rather than TorchServe's ``BaseHandler``,
+The embedded model's workers never import PyTorch (NumPy serves it; ``model-server/worker-startup/`` defers the
+import TorchServe's own wire protocol makes), so the handler is a plain class rather than TorchServe's ``BaseHandler``,
 which imports it, and it answers JSON text, which TorchServe passes on without testing for a tensor.
 """
 
@@ -53,11 +53,11 @@ class SentimentHandler:
             from allocine_sentiment.models.runtimes import pick_device
 
             self.device = pick_device(self.profile.device, context.system_properties.get("gpu_id"))
-        # Every runtime gets the lane's threads: workers in parallel with few threads each beat oversubscribed
-        # ones on a small machine. Only a PyTorch runtime (or a GPU) imports PyTorch.
         self.context = context
         self.manifest = context.manifest
         self.max_chars = int(os.environ.get("ALLOCINE_MAX_TEXT_CHARS", DEFAULT_MAX_CHARS))
+        # Every runtime gets the lane's threads: workers in parallel with few threads each beat oversubscribed
+        # ones on a small machine. Only a PyTorch runtime (or a GPU) imports PyTorch.
         self.predictor = load_predictor(model_dir, threads=threads, device=self.device)
         self.initialized = True
         logger.info(
