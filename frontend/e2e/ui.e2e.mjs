@@ -54,6 +54,9 @@ after(async () => {
   }
 });
 
+/** French digit groups are narrow no-break spaces (U+202F): compared as plain spaces. */
+const french = (text) => text.replace(/[\u202f\u00a0]/g, ' ');
+
 async function analyse(text) {
   await page.goto(`${UI}/analyser`);
   await page.getByTestId('review-input').fill(text);
@@ -166,7 +169,7 @@ test('Historique reads the server: counts agree with /stats, search finds an ana
   await page.getByTestId('history-entries').locator('li').first().waitFor();
   const stats = await (await fetch(`${UI}/api/v1/stats?bucket=hour&from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`)).json();
   assert.ok(stats.total.total >= 202, `2 analyses and a 200-review job, got ${stats.total.total}`);
-  assert.equal((await page.getByTestId('history-count').textContent()).trim(), String(stats.total.total));
+  assert.equal(french((await page.getByTestId('history-count').textContent()).trim()), stats.total.total.toLocaleString('fr-FR').replace(/\s/g, ' '));
   await page.getByTestId('history-search').fill("chef-d'œuvre");
   await page.getByTestId('history-search').press('Enter');
   await page.getByTestId('history-entries').locator('li', { hasText: 'bouleversant' }).first().waitFor();
@@ -205,10 +208,21 @@ test('STREAMING=1: reviews sent with npm run stream:reviews come back as sentime
   await page.screenshot({ path: join(ARTIFACTS, 'sante-flux.png'), fullPage: true });
 });
 
-test('Lots lists the jobs with their counts and links to their results', async () => {
+test('Suivi des lots lists the jobs with their counts, written the French way, and links to their results', async () => {
+  // A 10,000-review job under the UI's key: its counts must read « 10 000 », not « 10000 ».
+  const reviews = Array.from({ length: 10_000 }, (_, i) => ({ id: String(i), text: i % 2 ? 'Un film magnifique, des acteurs bouleversants.' : 'Nul, ennuyeux, je me suis endormi.' }));
+  const headers = { 'Content-Type': 'application/json', 'X-API-Key': UI_KEY };
+  const created = await (await fetch(`${API}/api/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ reviews }) })).json();
+  for (let state = 'queued'; ['queued', 'running'].includes(state); ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    state = (await (await fetch(`${API}/api/v1/jobs/${created.id}`, { headers })).json()).state;
+  }
   await page.goto(`${UI}/lots`);
+  await page.getByRole('link', { name: 'Suivi des lots' }).waitFor();
   await page.getByTestId('jobs-table').waitFor();
-  const row = page.getByTestId('jobs-table').locator('tbody tr').first();
+  const big = page.getByTestId('jobs-table').locator('tbody tr').first();
+  assert.match(french(await big.textContent()), /terminé.*10 000 \/ 10 000.*5 000.*5 000/);
+  const row = page.getByTestId('jobs-table').locator('tbody tr').nth(1);
   assert.match(await row.textContent(), /terminé.*200 \/ 200/);
   await row.locator('a').click();
   await page.waitForURL(/\/lot\/[0-9a-f-]{36}$/);

@@ -42,8 +42,8 @@ export class App {
   protected readonly themeLabels = THEME_LABELS;
   protected readonly links = [
     { path: '/analyser', label: 'Analyser' },
-    { path: '/lot', label: 'Lot' },
-    { path: '/lots', label: 'Lots' },
+    { path: '/lot', label: 'Analyser un lot' },
+    { path: '/lots', label: 'Suivi des lots' },
     { path: '/historique', label: 'Historique' },
     { path: '/sante', label: 'Santé' },
   ];

@@ -12,6 +12,7 @@ export class FrenchPaginatorIntl extends MatPaginatorIntl {
   override getRangeLabel = (page: number, pageSize: number, length: number): string => {
     if (length === 0) return '0 sur 0';
     const start = page * pageSize;
-    return `${start + 1} – ${Math.min(start + pageSize, length)} sur ${length}`;
+    const n = (value: number) => value.toLocaleString('fr-FR');
+    return `${n(start + 1)} – ${n(Math.min(start + pageSize, length))} sur ${n(length)}`;
   };
 }

@@ -1,4 +1,4 @@
-import { DatePipe } from '@angular/common';
+import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -27,7 +27,7 @@ const STATE_LABELS: Record<JobStatus['state'], string> = {
 /** Batch jobs: submit, follow progress (the job id lives in the URL, so a reload keeps it), explore results. */
 @Component({
   selector: 'app-batch-page',
-  imports: [DatePipe, MatButtonModule, MatCardModule, MatProgressBarModule, JobSubmit, JobResults, JobCharts],
+  imports: [DatePipe, DecimalPipe, MatButtonModule, MatCardModule, MatProgressBarModule, JobSubmit, JobResults, JobCharts],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './batch-page.html',
 })

@@ -1,4 +1,4 @@
-import { PercentPipe } from '@angular/common';
+import { DecimalPipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
@@ -13,7 +13,7 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
 /** Filterable, sortable, paginated table of a job's results (all rows are in memory: at most 10,000). */
 @Component({
   selector: 'app-job-results',
-  imports: [PercentPipe, MatFormFieldModule, MatPaginatorModule, MatSelectModule, MatSliderModule, MatSortModule, MatTableModule],
+  imports: [DecimalPipe, PercentPipe, MatFormFieldModule, MatPaginatorModule, MatSelectModule, MatSliderModule, MatSortModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="row filters">
@@ -32,7 +32,7 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
           <input matSliderThumb [value]="minConfidence()" (valueChange)="setMinConfidence($event)" aria-label="Confiance minimale" />
         </mat-slider>
       </label>
-      <span class="muted" data-testid="shown-count">{{ filtered().length }} ligne(s)</span>
+      <span class="muted" data-testid="shown-count">{{ filtered().length | number }} ligne(s)</span>
     </div>
 
     <table mat-table [dataSource]="page()" matSort (matSortChange)="sort.set($event)" class="results" data-testid="results-table">

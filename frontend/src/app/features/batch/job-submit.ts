@@ -1,3 +1,4 @@
+import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -16,7 +17,7 @@ const MAX_REVIEWS = 10_000;
 /** Paste reviews (one per line) or pick a CSV/TXT file and its text column; emits the reviews to submit. */
 @Component({
   selector: 'app-job-submit',
-  imports: [FormsModule, MatButtonModule, MatButtonToggleModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule],
+  imports: [DecimalPipe, FormsModule, MatButtonModule, MatButtonToggleModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-card appearance="outlined">
@@ -30,7 +31,7 @@ const MAX_REVIEWS = 10_000;
           <mat-form-field appearance="outline" class="full">
             <mat-label>Une critique par ligne</mat-label>
             <textarea matInput rows="8" data-testid="batch-text" [ngModel]="pasted()" (ngModelChange)="pasted.set($event)"></textarea>
-            <mat-hint align="end">{{ reviews().length }} critique(s)</mat-hint>
+            <mat-hint align="end">{{ reviews().length | number }} critique(s)</mat-hint>
           </mat-form-field>
         } @else {
           <div class="file row">
@@ -38,7 +39,7 @@ const MAX_REVIEWS = 10_000;
               <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="file-input" (change)="pick($event)" />
             </label>
             @if (file(); as f) {
-              <span class="muted">{{ fileName() }} : {{ f.rows.length }} ligne(s)</span>
+              <span class="muted">{{ fileName() }} : {{ f.rows.length | number }} ligne(s)</span>
             }
           </div>
           @if (file(); as f) {
@@ -65,7 +66,7 @@ const MAX_REVIEWS = 10_000;
       </mat-card-content>
       <mat-card-actions>
         <button mat-flat-button type="button" data-testid="submit-job" [disabled]="!!problem() || !reviews().length || busy()" (click)="submitted.emit(submission())">
-          Lancer l'analyse de {{ reviews().length }} critique(s)
+          Lancer l'analyse de {{ reviews().length | number }} critique(s)
         </button>
       </mat-card-actions>
     </mat-card>

@@ -6,7 +6,7 @@ export interface DetailLine {
 
 const LABELS: Partial<Record<string, { label: string; format?: (value: unknown) => string }>> = {
   latencyMs: { label: 'Temps de réponse', format: (v) => `${v} ms` },
-  count: { label: 'Processus actifs', format: (v) => String(v) },
+  count: { label: 'Processus actifs', format: (v) => Number(v).toLocaleString('fr-FR') },
   // Queue entries are single predictions and job chunks: "tâches", not "lots".
   waiting: { label: 'En attente', format: (v) => `${v} tâche(s)` },
   active: { label: 'En cours', format: (v) => `${v} tâche(s)` },

@@ -1,4 +1,4 @@
-import { KeyValuePipe, PercentPipe } from '@angular/common';
+import { DecimalPipe, KeyValuePipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatCardModule } from '@angular/material/card';
@@ -23,7 +23,7 @@ const NAMES: Partial<Record<string, string>> = {
 /** Each component's state from /health/ready, refreshed every 5 s, plus the served model. */
 @Component({
   selector: 'app-health-page',
-  imports: [KeyValuePipe, PercentPipe, MatCardModule],
+  imports: [DecimalPipe, KeyValuePipe, PercentPipe, MatCardModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './health-page.html',
   styles: `

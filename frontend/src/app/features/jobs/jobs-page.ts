@@ -1,4 +1,4 @@
-import { DatePipe } from '@angular/common';
+import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
@@ -20,7 +20,7 @@ const STATES: Record<JobState, string> = {
 /** Past and current jobs, newest first, each linking to its results. */
 @Component({
   selector: 'app-jobs-page',
-  imports: [DatePipe, RouterLink, MatButtonModule, MatCardModule],
+  imports: [DatePipe, DecimalPipe, RouterLink, MatButtonModule, MatCardModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page" aria-labelledby="title">
@@ -44,10 +44,10 @@ const STATES: Record<JobState, string> = {
                     <td><a [routerLink]="['/lot', job.id]">{{ job.name ?? 'Lot ' + job.id.slice(0, 8) }}</a></td>
                     <td>{{ job.createdAt | date: 'short' }}</td>
                     <td>{{ states[job.state] }}</td>
-                    <td>{{ job.done }} / {{ job.total }}</td>
-                    <td>{{ job.positive }}</td>
-                    <td>{{ job.negative }}</td>
-                    <td>{{ job.failed }}</td>
+                    <td>{{ job.done | number }} / {{ job.total | number }}</td>
+                    <td>{{ job.positive | number }}</td>
+                    <td>{{ job.negative | number }}</td>
+                    <td>{{ job.failed | number }}</td>
                   </tr>
                 }
               </tbody>
