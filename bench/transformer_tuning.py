@@ -31,8 +31,9 @@ from allocine_sentiment.tools.random_camembert import DEFAULT_OUT, TINY_SHAPE, b
 
 # One worker: loads, warms up, says "ready", waits for "go" on stdin, classifies, prints its figures as JSON.
 WORKER = """
-import json, re, sys, time
+import json, sys, time
 from allocine_sentiment.models.hf_model import HuggingFacePredictor
+from allocine_sentiment.tools.accelerate import peak_rss_mb
 model, acceleration, budget, threads, data, count = sys.argv[1:7]
 texts = [json.loads(line)["review"] for line in open(data, encoding="utf-8")][: int(count)]
 predictor = HuggingFacePredictor(model, acceleration=acceleration, threads=int(threads), token_budget=int(budget))
@@ -42,9 +43,8 @@ sys.stdin.readline()
 started = time.perf_counter()
 predictor.logits(texts)
 seconds = time.perf_counter() - started
-peak = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) / 1024
 runtime = predictor.runtime.description
-print(json.dumps({"reviews_per_s": len(texts) / seconds, "peak_rss_mb": peak, "runtime": runtime}))
+print(json.dumps({"reviews_per_s": len(texts) / seconds, "peak_rss_mb": peak_rss_mb(), "runtime": runtime}))
 """
 
 

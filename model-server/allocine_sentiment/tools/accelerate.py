@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from allocine_sentiment.models.hf_model import HuggingFacePredictor
-from allocine_sentiment.models.pad_index import fix_config, record_export
+from allocine_sentiment.models.hf_model import HuggingFacePredictor, max_tokens, read_config
+from allocine_sentiment.models.pad_index import EXPORT_RECORD, fix_config, record_export
 from allocine_sentiment.models.runtimes import load_runtime
 from allocine_sentiment.paths import shared_data_dir
 from allocine_sentiment.serving_profile import ACCELERATIONS, EXPORT_FILES, load_profile, save_profile
@@ -69,11 +69,12 @@ def export_onnx(model_dir: Path) -> None:
 
 
 def calibration_inputs(model_dir: Path, texts: list[str]) -> list[dict]:
-    """One review per pass, tokenised as served (special tokens, at most 512 tokens): static quantisation's data."""
+    """One review per pass, tokenised as served (special tokens, the model's longest window): static quantisation's
+    data."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=512)
+    tokenizer.enable_truncation(max_length=max_tokens(read_config(model_dir)))
     inputs = []
     for encoding in tokenizer.encode_batch(texts):
         ids = np.asarray([encoding.ids], dtype=np.int64)
@@ -132,8 +133,8 @@ def export_openvino(model_dir: Path, calibration: list[dict]) -> None:
     target.parent.mkdir(exist_ok=True)
     openvino.save_model(quantised, str(target))
     # Converted from the ONNX export: the same padding index, recorded beside it too.
-    onnx_record = (model_dir / EXPORT_FILES["onnx-fp32"]).parent / "export.json"
-    (target.parent / "export.json").write_bytes(onnx_record.read_bytes())
+    onnx_record = (model_dir / EXPORT_FILES["onnx-fp32"]).parent / EXPORT_RECORD
+    record_export(target.parent, json.loads(onnx_record.read_text(encoding="utf-8"))["pad_token_id"])
 
 
 def measure_variant(model_dir: Path, acceleration: str, texts: list[str], speed_texts: list[str], threads: int):
