@@ -8,6 +8,7 @@ import helmet from 'helmet';
 
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { allowedMethods } from './openapi/allowed-methods';
 import { openApiDocument } from './openapi/openapi';
 import { AccessGuard } from './access/access.guard';
 import { acceptedKeys } from './access/key-ring';
@@ -34,7 +35,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(middlewareErrorHandler);
   usePrefix(app);
   protectDocs(app, config);
-  setUpDocs(app, config);
+  const document = openApiDocument(app, config);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  // Registered before Nest's routes (they are added at init): 405 with Allow for a documented path's other methods.
+  app.use(allowedMethods(document));
   return app;
 }
 
@@ -50,8 +54,4 @@ function protectDocs(app: NestExpressApplication, config: AppConfig): void {
   app.use(['/api/docs', '/api/docs-json', '/api/docs-yaml'], (request: express.Request, response: express.Response, next: express.NextFunction) => {
     access.admit(request).then(() => next(), (error: unknown) => sendError(request, response, error));
   });
-}
-
-function setUpDocs(app: INestApplication, config: AppConfig): void {
-  SwaggerModule.setup('api/docs', app, openApiDocument(app, config), { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -89,7 +89,7 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
       const watched = await slow.http.post('/api/v1/jobs').send({ reviews: reviews(100) }).expect(202);
       const watching = eventStream(slow, watched.body.id).then((answer) => answer.body as string);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await slow.http.delete(`/api/v1/jobs/${watched.body.id}`).expect(200);
+      await slow.http.post(`/api/v1/jobs/${watched.body.id}/cancel`).expect(200);
       expect(await watching).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
     } finally {
       await slow.close();
@@ -115,6 +115,12 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-43').send(body).expect(202);
     const bad = await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'a b').send(body).expect(400);
     expect(bad.body.errors[0].message).toBe('Idempotency-Key must be printable ASCII without spaces');
+    // The key's job deleted: a retry is told so at once (409), not sent a 404 for a POST nor a second job.
+    await target.http.delete(`/api/v1/jobs/${first.body.id}`).expect(204);
+    const started = Date.now();
+    const gone = await target.http.post('/api/v1/jobs').set('Idempotency-Key', 'order-42').send(body).expect(409);
+    expect(gone.body).toMatchObject({ type: '/api/v1/problems/conflict', detail: expect.stringMatching(/deleted or has expired: send a new key/) });
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('accepts a CSV upload and streams the results back as CSV', async () => {
@@ -186,7 +192,7 @@ describe('live progress (Server-Sent Events)', () => {
       // Polling twice a second read it six times in these 3 s.
       expect((await jobReads()) - before).toBeLessThanOrEqual(2);
       const cancelledAt = Date.now();
-      await target.http.delete(`/api/v1/jobs/${id}`).expect(200);
+      await target.http.post(`/api/v1/jobs/${id}/cancel`).expect(200);
       const { body } = await stream;
       expect(Date.now() - cancelledAt).toBeLessThan(1_500);
       expect(body as string).toMatch(/event: end\ndata: \{[^\n]*"state":"cancelled"/);
@@ -206,18 +212,61 @@ describe('cancellation', () => {
   });
   afterAll(() => apiOnly.close());
 
-  it('cancels queued work and keeps the job readable; a second DELETE deletes the finished job', async () => {
+  it('cancels queued work and keeps the job readable; a second cancel is a 409; DELETE then removes it', async () => {
     const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(500) }).expect(202);
-    const cancelled = await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(200);
+    const cancelled = await apiOnly.http.post(`/api/v1/jobs/${created.body.id}/cancel`).expect(200);
     expect(cancelled.body).toMatchObject({ state: 'cancelled', progress: { done: 0, total: 500 } });
     expect(cancelled.body.finishedAt).not.toBeNull();
     await apiOnly.http.get(`/api/v1/jobs/${created.body.id}`).expect(200);
+    const again = await apiOnly.http.post(`/api/v1/jobs/${created.body.id}/cancel`).expect(409);
+    expect(again.body).toMatchObject({ type: '/api/v1/problems/conflict', detail: expect.stringMatching(/is cancelled/) });
     await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(204);
     await apiOnly.http.get(`/api/v1/jobs/${created.body.id}`).expect(404);
     await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(404);
     const { body: counts } = await apiOnly.http.get('/api/v1/health/ready').expect(503);
     expect(counts.checks.queue.waiting).toBe(0); // the chunks were withdrawn from the queue
     expect(counts.checks.workers.status).toBe('down');
+  });
+
+  it('deletes a queued job at once: its chunks withdrawn, the job and its results gone (no cancel step)', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(500) }).expect(202);
+    await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(204);
+    await apiOnly.http.get(`/api/v1/jobs/${created.body.id}`).expect(404);
+    await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(404);
+    await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(404);
+    const { body: counts } = await apiOnly.http.get('/api/v1/health/ready').expect(503);
+    expect(counts.checks.queue.waiting).toBe(0);
+  });
+});
+
+describe('saving a chunk (the Lua script, on a real Redis)', () => {
+  let apiOnly: RunningApp;
+  let store: JobStore;
+
+  beforeAll(async () => {
+    apiOnly = await startApp({ APP_ROLE: 'api' });
+    store = apiOnly.app.get(JobStore);
+  });
+  afterAll(() => apiOnly.close());
+
+  const row = (id: string) => ({ id, text: `avis ${id}`, status: 'done' as const, label: 'positive' as const, score: 0.9, probabilities: { negative: 0.1, positive: 0.9 }, uncertain: false });
+
+  it('counts a retried chunk once and shows its rows', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(3) }).expect(202);
+    const counts = { done: 2, failed: 0, positive: 2, negative: 0 };
+    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], { ...counts, done: 3, positive: 3 });
+    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], { ...counts, done: 3, positive: 3 });
+    expect(await store.counts(created.body.id)).toEqual({ done: 3, failed: 0, positive: 3, negative: 0 });
+    const { body } = await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(200);
+    expect(body.items.map((item: { id: string; status: string }) => [item.id, item.status])).toEqual([['1', 'done'], ['2', 'done'], ['3', 'done']]);
+  });
+
+  it('does not bring back a job deleted while its chunk was being classified', async () => {
+    const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(3) }).expect(202);
+    await apiOnly.http.delete(`/api/v1/jobs/${created.body.id}`).expect(204);
+    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], { done: 3, failed: 0, positive: 3, negative: 0 });
+    expect(await store.counts(created.body.id)).toEqual({ done: 0, failed: 0, positive: 0, negative: 0 });
+    await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(404);
   });
 });
 

@@ -34,6 +34,11 @@ export const PROBLEM_CATALOGUE: Record<ProblemType, ProblemTypeDoc> = {
     title: 'Not found',
     description: 'No such route, or no such job for this key (unknown, deleted, expired, or another key\'s).',
   },
+  'method-not-allowed': {
+    status: HttpStatus.METHOD_NOT_ALLOWED,
+    title: 'Method not allowed',
+    description: 'The route exists but not with this method; `Allow` lists the methods it accepts.',
+  },
   conflict: { status: HttpStatus.CONFLICT, title: 'Conflict', description: 'The resource is not in a state that allows this.' },
   'payload-too-large': {
     status: HttpStatus.PAYLOAD_TOO_LARGE,
@@ -92,6 +97,7 @@ export function problemTypeForStatus(status: number): ProblemType {
     400: 'invalid-request',
     401: 'unauthorized',
     404: 'not-found',
+    405: 'method-not-allowed',
     409: 'conflict',
     413: 'payload-too-large',
     415: 'unsupported-media-type',

@@ -1,6 +1,6 @@
 import { recordingDatabase } from '../../test/unit/recording-database';
 import type { ErrorRowEvent, HistoryEvent, JobEvent } from './history-events';
-import { writeEvents } from './history-writer';
+import { withoutNul, writeEvents } from './history-writer';
 import type { HistoryDatabase } from './schema';
 
 const job = (state: JobEvent['state'], done: number): JobEvent => ({
@@ -51,5 +51,11 @@ describe('writeEvents', () => {
     const { db, sent } = recordingDatabase<HistoryDatabase>();
     await writeEvents(db, Array.from({ length: 1_001 }, (_, i) => errorRow(`e${i}`, 'x')));
     expect(sent.filter(({ sql }) => sql.startsWith('insert')).map(({ parameters }) => parameters.length / 19)).toEqual([500, 500, 1]);
+  });
+});
+
+describe('withoutNul (the history copy of a job\'s metadata)', () => {
+  it('turns U+0000, which jsonb cannot hold, into U+FFFD in keys and strings at any depth; nothing else changes', () => {
+    expect(withoutNul({ 'k\u0000': ['a\u0000b', { c: 1, d: null, e: 'é\u001b' }], f: true })).toEqual({ 'k\ufffd': ['a\ufffdb', { c: 1, d: null, e: 'é\u001b' }], f: true });
   });
 });

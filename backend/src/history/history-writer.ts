@@ -4,6 +4,17 @@ import type { ErrorRowEvent, HistoryEvent, JobDeletedEvent, JobEvent, Prediction
 import type { HistoryDatabase, NewPrediction } from './schema';
 
 /**
+ * A job's metadata is any JSON object (as its schema says), but jsonb cannot hold U+0000: in the history's copy
+ * it becomes U+FFFD, in keys and strings alike. The job itself (Redis, GET /jobs/{id}) keeps it as sent.
+ */
+export function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\ufffd');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [withoutNul(key), withoutNul(item)]));
+  return value;
+}
+
+/**
  * Writes a batch of history events in one transaction, idempotently: event ids are unique (a rewritten event
  * replaces its row), a job's row takes its latest state, and a deletion in the batch removes what the same
  * batch wrote.
@@ -19,7 +30,7 @@ export async function writeEvents(db: Kysely<HistoryDatabase>, events: HistoryEv
         id: job.id,
         owner: job.owner,
         name: job.name,
-        metadata: job.metadata === null || job.metadata === undefined ? null : JSON.stringify(job.metadata),
+        metadata: job.metadata === null || job.metadata === undefined ? null : JSON.stringify(withoutNul(job.metadata)),
         state: job.state,
         total: job.total,
         done: job.done,

@@ -30,7 +30,8 @@ export class HistoryRepository {
     if (filter.label) query = query.where('label', '=', filter.label);
     if (filter.from) query = query.where('created_at', '>=', filter.from);
     if (filter.to) query = query.where('created_at', '<', filter.to);
-    if (filter.minScore !== undefined) query = query.where('score', '>=', filter.minScore);
+    // As double precision: a bound too small for the column's `real` (1e-224) would otherwise be a database error.
+    if (filter.minScore !== undefined) query = query.where('score', '>=', sql<number>`${filter.minScore}::float8`);
     if (filter.source === 'single' || filter.source === 'job' || filter.source === 'stream') query = query.where('source', '=', filter.source);
     else if (filter.source) query = query.where('job_id', '=', filter.source);
     if (filter.q) query = query.where(sql<boolean>`search @@ websearch_to_tsquery('french', ${filter.q})`);

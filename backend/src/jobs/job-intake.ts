@@ -5,7 +5,7 @@ import type { JobStatus } from '@allocine/contracts';
 
 import type { Caller } from '../access/key-ring';
 import { refusalOf } from '../callback-url/callback-target';
-import { ApiError, invalidRequest, payloadTooLarge } from '../common/api-errors';
+import { ApiError, conflict, invalidRequest, payloadTooLarge } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LaneFull, RedisDown, orRedisDown } from '../failures/failure';
@@ -84,7 +84,11 @@ export class JobIntake {
       try {
         return await (await this.reader.find(caller.owner, id)).status();
       } catch (error) {
-        if (attempt >= 30 || !(error instanceof ApiError && error.type === 'not-found')) throw error;
+        if (!(error instanceof ApiError && error.type === 'not-found')) throw error;
+        // Not yet visible (the first request is still creating it), or gone: deleted by its owner, or expired.
+        if (attempt >= 30 || (await orRedisDown(() => this.store.isDeleted(id)))) {
+          throw conflict(`The job this Idempotency-Key created (${id}) was deleted or has expired: send a new key for a new job`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -81,6 +81,21 @@ if state ~= 'completed' and state ~= 'failed' then
 end
 return final`;
 
+// Saves one chunk's rows, progress and history events in one step, unless the job was deleted meanwhile (its
+// tombstone, KEYS[1]): a chunk classified while its job was being deleted must not bring its rows back, in
+// Redis or, through the history stream (KEYS[4], absent with history off), in the database.
+const SAVE_CHUNK = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local ttl = tonumber(ARGV[4])
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ttl)
+if KEYS[4] then
+  for i = 6, #ARGV do redis.call('XADD', KEYS[4], '*', 'e', ARGV[i]) end
+end
+redis.call('PUBLISH', ARGV[5], 'chunk')
+return 1`;
+
 /** Batch-job records and results in Redis, all keys expiring RESULTS_TTL_SECONDS after the job ends. */
 @Injectable()
 export class JobStore {
@@ -151,7 +166,7 @@ export class JobStore {
   }
 
   /**
-   * Delete a finished job on its owner's request, leaving a tombstone for the results' retention: the history
+   * Delete a job on its owner's request (cancelled first when unfinished), leaving a tombstone for the results' retention: the history
    * drops its copy a moment later (through its stream), and until then the job must not be read from there.
    */
   async delete(id: string, record: JobRecord | null): Promise<void> {
@@ -238,17 +253,16 @@ export class JobStore {
   }
 
   /**
-   * Write one chunk's rows, with their history events in the same transaction; writing the same chunk again
-   * replaces it (and its history rows, by event id), so retries never duplicate.
+   * Write one chunk's rows with their history events, atomically; writing the same chunk again replaces it (and
+   * its history rows, by event id), so retries never duplicate. Nothing is written for a deleted job.
    */
   async saveChunk(id: string, index: number, rows: JobResultRow[], counts: ChunkCounts, history: HistoryEvent[] = []): Promise<void> {
-    const tx = this.redis.client
-      .multi()
-      .set(this.chunk(id, index), JSON.stringify(rows), 'EX', this.ttl)
-      .hset(this.progress(id), String(index), JSON.stringify(counts))
-      .expire(this.progress(id), this.ttl)
-      .publish(this.changes(id), 'chunk');
-    await this.history.appendTo(tx, history).exec();
+    const keys = [this.tombstone(id), this.chunk(id, index), this.progress(id), ...(this.history.enabled ? [this.history.key] : [])];
+    const events = this.history.enabled ? history.map((event) => JSON.stringify(event)) : [];
+    await this.redis.client.eval(
+      SAVE_CHUNK, keys.length, ...keys,
+      JSON.stringify(rows), String(index), JSON.stringify(counts), this.ttl, this.changes(id), ...events,
+    );
   }
 
   /**

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 
 import {
   Body,
+  applyDecorators,
   Controller,
   Delete,
   Get,
@@ -19,7 +20,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { JobList, JobStatus } from '@allocine/contracts';
 import type { Request, Response } from 'express';
 
@@ -29,7 +30,7 @@ import { PerClientSlots } from '../common/per-client-slots';
 import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ApiQueryFrom } from '../openapi/openapi';
+import { ApiQueryFrom, requestJsonSchema } from '../openapi/openapi';
 import { ref } from '../openapi/schema-ref';
 import { jobListQuery } from '../history/history-queries';
 import { RequestId } from '../logging/request-id';
@@ -44,6 +45,16 @@ import { JobIntake } from './job-intake';
 import { JobReader } from './job-reader';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
+
+/** What `uuid` accepts, for the document: schemathesis and clients then know any other id is a 400. */
+const JOB_ID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$';
+
+/** A route under /jobs/{id}: the id's form, and the 400 for any other (`also` names what else is refused). */
+const ApiJobId = (also = '') =>
+  applyDecorators(
+    ApiParam({ name: 'id', schema: { type: 'string', pattern: JOB_ID_PATTERN }, description: 'The job id POST /jobs gave (a UUID v4)' }),
+    ApiResponse({ status: 400, description: `The id is not a UUID v4${also}` }),
+  );
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -73,6 +84,7 @@ export class JobsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
+    schema: requestJsonSchema(idempotencyKeyHeader),
     description: 'Retry-safe creation: the same key with the same body returns the first job (Idempotent-Replayed: true); with another body, 422',
   })
   @ApiResponse({
@@ -81,6 +93,7 @@ export class JobsController {
     schema: ref('JobStatus'),
     headers: { Location: { description: 'The job: /api/v1/jobs/{id}', schema: { type: 'string' } } },
   })
+  @ApiResponse({ status: 409, description: 'The job this Idempotency-Key created was since deleted or has expired: use a new key' })
   @ApiResponse({ status: 422, description: 'Idempotency-Key already used with another body' })
   @ApiResponse({ status: 400, description: 'Invalid reviews or CSV' })
   @ApiResponse({ status: 413, description: 'Body or file over the limit' })
@@ -115,6 +128,7 @@ export class JobsController {
   @ApiOperation({ summary: "The caller's jobs, newest first, from the history (they outlive the results' retention)" })
   @ApiQueryFrom(jobListQuery)
   @ApiResponse({ status: 200, schema: ref('JobList') })
+  @ApiResponse({ status: 400, description: 'A cursor this API did not write, a limit out of range, or an unknown parameter' })
   @ApiResponse({ status: 503, description: 'History off or its database unreachable (Retry-After)' })
   list(@CurrentCaller() caller: Caller, @Query() query: Record<string, string>): Promise<JobList> {
     const { cursor, limit } = parseOrThrow(jobListQuery, query, 'job list query');
@@ -123,6 +137,7 @@ export class JobsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Job state, progress and summary' })
+  @ApiJobId()
   @ApiResponse({ status: 200, schema: ref('JobStatus') })
   @ApiResponse({ status: 404, description: 'Unknown or expired job' })
   async status(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
@@ -135,6 +150,7 @@ export class JobsController {
     description: 'text/event-stream; reconnecting starts again from the current status. Falls back to polling GET /jobs/{id} where SSE cannot pass.',
   })
   @ApiProduces('text/event-stream')
+  @ApiJobId()
   @ApiResponse({ status: 200, description: 'event: progress / event: end, data: the job status (as GET /jobs/{id})' })
   @ApiResponse({ status: 404, description: 'Unknown or expired job' })
   @ApiResponse({
@@ -168,6 +184,7 @@ export class JobsController {
   })
   @ApiQueryFrom(resultsQuery)
   @ApiProduces('application/json', 'text/csv')
+  @ApiJobId(', or the offset, limit or format is out of range')
   @ApiResponse({ status: 200, schema: ref('JobResultsPage') })
   @ApiResponse({ status: 404, description: 'Unknown or expired job' })
   async results(
@@ -198,21 +215,24 @@ export class JobsController {
     await pipeline(Readable.from(csvText()), response).catch(() => response.destroy());
   }
 
-  @Delete(':id')
-  @ApiOperation({
-    summary: 'Cancel a queued or running job (200, finished work kept); delete a finished one with its results and history (204)',
-  })
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a queued or running job: what it finished is kept and readable, its callback is sent' })
+  @ApiJobId()
   @ApiResponse({ status: 200, description: 'Cancelled', schema: ref('JobStatus') })
-  @ApiResponse({ status: 204, description: 'Deleted: results and history gone' })
   @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job' })
-  async remove(
-    @CurrentCaller() caller: Caller,
-    @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<JobStatus | undefined> {
-    const cancelled = await this.control.remove(caller.owner, id);
-    if (cancelled) return cancelled;
-    response.status(204);
-    return undefined;
+  @ApiResponse({ status: 409, description: 'The job has already finished (completed, failed or cancelled)' })
+  cancel(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<JobStatus> {
+    return this.control.cancel(caller.owner, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a job with its results and history; an unfinished one is stopped first' })
+  @ApiJobId()
+  @ApiResponse({ status: 204, description: 'Deleted: the job, its results and its history are gone' })
+  @ApiResponse({ status: 404, description: 'Unknown, deleted or expired job' })
+  async remove(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<void> {
+    await this.control.remove(caller.owner, id);
   }
 }

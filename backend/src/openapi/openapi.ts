@@ -48,12 +48,13 @@ function withoutIds(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '$id').map(([key, inner]) => [key, withoutIds(inner)]));
 }
 
+/** One zod schema as OpenAPI 3.0 states what a client may send. */
+export const requestJsonSchema = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
 /** `@ApiQuery` for every field of a query schema: names, types, bounds and defaults as zod validates them. */
 export function ApiQueryFrom(schema: z.ZodType) {
-  const described = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as {
-    properties: Record<string, JsonSchema>;
-    required?: string[];
-  };
+  const described = requestJsonSchema(schema) as { properties: Record<string, JsonSchema>; required?: string[] };
   return applyDecorators(
     ...Object.entries(described.properties).map(([name, property]) =>
       ApiQuery({ name, required: described.required?.includes(name) ?? false, schema: property, description: property.description as string | undefined }),

@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { ProblemType } from '@allocine/contracts';
 
@@ -21,7 +21,9 @@ export class ProblemsController {
 
   @Get(':name')
   @ApiOperation({ summary: 'One problem type (the `type` URI of an error)' })
+  @ApiParam({ name: 'name', description: 'A problem type, the last segment of an error\'s `type`', schema: { type: 'string', enum: [...PROBLEM_TYPES] } })
   @ApiResponse({ status: 200, schema: ref('ProblemTypeDoc') })
+  @ApiResponse({ status: 404, description: 'No such problem type' })
   one(@Param('name') name: string) {
     if (!(PROBLEM_TYPES as readonly string[]).includes(name)) throw notFound(`No problem type "${name}"`);
     return describe(name as ProblemType);

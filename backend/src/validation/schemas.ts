@@ -12,14 +12,6 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 
 export const hasControlCharacter = (value: string): boolean => CONTROL_CHARACTER.test(value);
 
-/** True when no string in a JSON value (keys included) holds a control character. */
-function cleanJson(value: unknown): boolean {
-  if (typeof value === 'string') return !hasControlCharacter(value);
-  if (Array.isArray(value)) return value.every(cleanJson);
-  if (value && typeof value === 'object') return Object.entries(value).every(([key, item]) => !hasControlCharacter(key) && cleanJson(item));
-  return true;
-}
-
 /** The refinement every free-text field gets: refused per field, with its own code. */
 const noControlCharacters = (field: string) =>
   [
@@ -27,14 +19,37 @@ const noControlCharacters = (field: string) =>
     { message: `${field} contains a control character (U+0000 to U+001F other than tab, line feed and carriage return)`, params: { code: 'control_character' } },
   ] as const;
 
-/** A review text: a string of 1..MAX_TEXT_CHARS characters once surrounding whitespace is trimmed. */
-export const reviewText = (limits: Limits) =>
+/**
+ * What `String.prototype.trim` removes (ECMAScript's WhiteSpace and LineTerminator), spelled out as code points so
+ * the pattern below means the same to every regex dialect (Python's `\s` and JavaScript's differ).
+ */
+const TRIMMED = '\\u0009-\\u000d\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const CONTROL = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f';
+
+/**
+ * A free text as the OpenAPI document states it: no control character, and at least one character that is not
+ * whitespace. The validation below says the same with its own messages; schemas.spec.ts proves they agree.
+ */
+export const FREE_TEXT_PATTERN = `^[^${CONTROL}]*[^${CONTROL}${TRIMMED}][^${CONTROL}]*$`;
+
+/** Characters as JSON Schema and Python count them: code points (an emoji is one, not two UTF-16 units). */
+const codePoints = (value: string): number => Array.from(value).length;
+
+/**
+ * A free-text field (review, name, id, search), as sent: at most `max` characters — counted in code points, as
+ * JSON Schema's maxLength and Python count them — and no control character; then trimmed, and not empty.
+ */
+export const freeText = (field: string, max: number) =>
   z
-    .string({ error: (issue) => (issue.input === undefined ? 'text is required' : 'text must be a string') })
+    .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`) })
+    .refine((value) => codePoints(value) <= max, { message: `${field} is longer than ${max} characters`, params: { code: 'too_long', limit: max } })
+    .refine(...noControlCharacters(field))
     .trim()
-    .min(1, 'text is empty')
-    .max(limits.MAX_TEXT_CHARS, `text is longer than ${limits.MAX_TEXT_CHARS} characters`)
-    .refine(...noControlCharacters('text'));
+    .min(1, `${field} is empty`)
+    .meta({ maxLength: max, pattern: FREE_TEXT_PATTERN });
+
+/** A review text: 1..MAX_TEXT_CHARS characters, not only whitespace (trimmed), no control character. */
+export const reviewText = (limits: Limits) => freeText('text', limits.MAX_TEXT_CHARS);
 
 // Only the "not an object" message is ours; unknown keys keep zod's message, which names them.
 const jsonObject = {
@@ -71,38 +86,40 @@ export function predictRequestSchemas(limits: Limits) {
   return (body: unknown) => (typeof body === 'object' && body !== null && 'texts' in body ? many : single);
 }
 
-export const reviewId = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .pipe(z.string().trim().min(1, 'id is empty').max(200, 'id is longer than 200 characters').refine(...noControlCharacters('id')));
+export const reviewId = z.union([freeText('id', 200), z.number()]).transform(String);
 
 const METADATA_MAX_BYTES = 4_096;
 
 /** A job's optional name and free-form metadata (kept with it in the history). */
 export const jobDetails = {
-  name: z
-    .string()
-    .trim()
-    .min(1, 'name is empty')
-    .max(200, 'name is longer than 200 characters')
-    .refine(...noControlCharacters('name'))
+  name: freeText('name', 200)
     .optional()
     .describe('Shown in job lists'),
   metadata: z
     .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, `metadata is larger than ${METADATA_MAX_BYTES} bytes as JSON`)
-    .refine(cleanJson, {
-      message: 'metadata contains a control character (U+0000 to U+001F other than tab, line feed and carriage return)',
-      params: { code: 'control_character' },
-    })
     .optional()
     .describe(`Yours, kept with the job (at most ${METADATA_MAX_BYTES} bytes as JSON)`),
 };
 
 /** Where the finished job is POSTed; the allow-list and address checks come after (they need the settings and DNS). */
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
+/**
+ * http(s), a host name whose last label starts with a letter or a dotted IPv4 address, an optional port, then
+ * anything without whitespace: no credentials (user:password@), no IPv6 literal. Spelled without the i flag,
+ * which a JSON Schema pattern cannot carry, and so that every URL it allows is one WHATWG's URL parser takes.
+ */
+const CALLBACK_URL = new RegExp(
+  `^[hH][tT][tT][pP][sS]?://(?:(?:[A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|(?:${OCTET}\\.){3}${OCTET})(?::${PORT})?(?:[/?#]\\S*)?$`,
+);
+
+/** Where the finished job is POSTed; the allow-list and address checks come after (they need the settings and DNS). */
 export const callbackUrl = z
-  .url({ protocol: /^https?$/, error: 'callbackUrl must be an absolute http or https URL' })
-  .max(2_000, 'callbackUrl is longer than 2000 characters');
+  .string()
+  .max(2_000, 'callbackUrl is longer than 2000 characters')
+  .regex(CALLBACK_URL, 'callbackUrl must be an absolute http or https URL to a host name or IPv4 address, without user:password@')
+  .refine((value) => URL.canParse(value), 'callbackUrl is not a URL');
 
 export const createJobRequest = (limits: Limits) =>
   z.strictObject(
@@ -121,13 +138,24 @@ export const createJobRequest = (limits: Limits) =>
     jsonObject,
   );
 
-/** The fields of a multipart CSV upload besides its `file` (JSON jobs' name and callbackUrl included). */
-export const csvUploadForm = z.object({
-  textColumn: z.string().max(200).refine(...noControlCharacters('textColumn')).optional().describe('Column holding the review (default: text, review, texte, avis or critique)'),
-  idColumn: z.string().max(200).refine(...noControlCharacters('idColumn')).optional().describe('Optional column holding your ids'),
+/** A CSV column's name: up to 200 characters, none of them a control character (empty: the default). */
+const columnName = (field: string) =>
+  z
+    .string()
+    .refine((value) => codePoints(value) <= 200, { message: `${field} is longer than 200 characters`, params: { code: 'too_long', limit: 200 } })
+    .refine(...noControlCharacters(field))
+    .meta({ maxLength: 200, pattern: `^[^${CONTROL}]*$` });
+
+/**
+ * The fields of a multipart CSV upload besides its `file`; name and callbackUrl as in the JSON form. Strict, so
+ * the document says no other field is taken.
+ */
+export const csvUploadForm = z.strictObject({
+  textColumn: columnName('textColumn').optional().describe('Column holding the review (default: text, review, texte, avis or critique)'),
+  idColumn: columnName('idColumn').optional().describe('Optional column holding your ids'),
   delimiter: z.string().min(1).max(1, 'delimiter is one character').optional().describe('Field delimiter (default ",")'),
-  name: z.string().refine(...noControlCharacters('name')).optional().describe('Shown in job lists'),
-  callbackUrl: z.string().refine(...noControlCharacters('callbackUrl')).optional().describe('As in the JSON form'),
+  name: jobDetails.name,
+  callbackUrl: callbackUrl.optional().describe('As in the JSON form'),
 });
 
 /** Printable ASCII, as HTTP headers carry; long enough for a UUID or a client's own request id. */
@@ -137,9 +165,16 @@ export const idempotencyKeyHeader = z
   .max(255, 'Idempotency-Key is longer than 255 characters')
   .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces');
 
+/**
+ * A number in a query string, documented as the number schema it is checked against. z.coerce.number alone
+ * would read "" and " " as 0, which the document (a number) does not allow.
+ */
+export const queryNumber = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value), schema);
+
 export const resultsQuery = z.object({
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  offset: queryNumber(z.coerce.number().int().min(0)).default(0),
+  limit: queryNumber(z.coerce.number().int().min(1).max(1_000)).default(100),
   format: z.enum(['json', 'csv', 'excel']).optional(),
 });
 
@@ -200,6 +235,7 @@ function codeOf(issue: z.core.$ZodIssue): { code: FieldErrorCode; limit?: number
     case 'invalid_union':
       return { code: 'not_allowed' };
     case 'custom':
+      if (issue.params?.code === 'too_long') return { code: 'too_long', limit: Number(issue.params.limit) };
       return issue.params?.code === 'control_character' ? { code: 'control_character' } : { code: 'invalid' };
     default:
       return { code: 'invalid' };

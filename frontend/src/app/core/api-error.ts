@@ -21,6 +21,7 @@ const KIND: Record<ProblemType, UiError['kind']> = {
   unauthorized: 'unauthorized',
   'auth-failures': 'unauthorized',
   'not-found': 'not-found',
+  'method-not-allowed': 'unknown',
   'rate-limited': 'unavailable',
   'too-many-jobs': 'unavailable',
   unavailable: 'unavailable',

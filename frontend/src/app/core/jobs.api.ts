@@ -35,7 +35,7 @@ export class JobsApi {
   }
 
   cancel(id: string): Observable<JobStatus> {
-    return this.api.delete('/api/v1/jobs/{id}', { path: { id } });
+    return this.api.post('/api/v1/jobs/{id}/cancel', undefined, { path: { id } });
   }
 
   page(id: string, offset: number, limit = PAGE): Observable<JobResultsPage> {

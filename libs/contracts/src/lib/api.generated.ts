@@ -109,7 +109,7 @@ export type paths = {
         get: operations["JobsController_status"];
         put?: never;
         post?: never;
-        /** Cancel a queued or running job (200, finished work kept); delete a finished one with its results and history (204) */
+        /** Delete a job with its results and history; an unfinished one is stopped first */
         delete: operations["JobsController_remove"];
         options?: never;
         head?: never;
@@ -147,6 +147,23 @@ export type paths = {
         get: operations["JobsController_results"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running job: what it finished is kept and readable, its callback is sent */
+        post: operations["JobsController_cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -603,10 +620,7 @@ export type components = {
             metadata?: {
                 [key: string]: unknown;
             };
-            /**
-             * Format: uri
-             * @description POSTed once the job has finished, signed (GET /api/v1/webhooks/secret); the host must be allowed and public
-             */
+            /** @description POSTed once the job has finished, signed (GET /api/v1/webhooks/secret); the host must be allowed and public */
             callbackUrl?: string;
             reviews: {
                 /** @description Yours; defaults to the 1-based position */
@@ -840,9 +854,9 @@ export interface operations {
         parameters: {
             query?: {
                 bucket?: "hour" | "day";
-                /** @description ISO 8601; default: 7 days before to */
+                /** @description ISO 8601; default: 7 days before to; at most 31 days before to by hour, 366 by day (an earlier from is moved up) */
                 from?: string;
-                /** @description ISO 8601; default: now */
+                /** @description ISO 8601, exclusive; default: now */
                 to?: string;
             };
             header?: never;
@@ -916,6 +930,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobList"];
+                };
+            };
+            /** @description A cursor this API did not write, a limit out of range, or an unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid API key (when the API has keys) */
@@ -994,6 +1017,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The job this Idempotency-Key created was since deleted or has expired: use a new key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body or file over the limit */
             413: {
                 headers: {
@@ -1046,6 +1078,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The job id POST /jobs gave (a UUID v4) */
                 id: string;
             };
             cookie?: never;
@@ -1058,6 +1091,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobStatus"];
+                };
+            };
+            /** @description The id is not a UUID v4 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid API key (when the API has keys) */
@@ -1094,27 +1136,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The job id POST /jobs gave (a UUID v4) */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Cancelled */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobStatus"];
-                };
-            };
-            /** @description Deleted: results and history gone */
+            /** @description Deleted: the job, its results and its history are gone */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The id is not a UUID v4 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing or invalid API key (when the API has keys) */
             401: {
@@ -1150,6 +1193,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The job id POST /jobs gave (a UUID v4) */
                 id: string;
             };
             cookie?: never;
@@ -1162,6 +1206,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The id is not a UUID v4 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Missing or invalid API key (when the API has keys) */
             401: {
@@ -1201,6 +1254,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The job id POST /jobs gave (a UUID v4) */
                 id: string;
             };
             cookie?: never;
@@ -1216,6 +1270,15 @@ export interface operations {
                     "text/csv": components["schemas"]["JobResultsPage"];
                 };
             };
+            /** @description The id is not a UUID v4, or the offset, limit or format is out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing or invalid API key (when the API has keys) */
             401: {
                 headers: {
@@ -1227,6 +1290,74 @@ export interface operations {
             };
             /** @description Unknown or expired job */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    JobsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job id POST /jobs gave (a UUID v4) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStatus"];
+                };
+            };
+            /** @description The id is not a UUID v4 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown, deleted or expired job */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The job has already finished (completed, failed or cancelled) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1315,7 +1446,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                /** @description A problem type, the last segment of an error's `type` */
+                name: "invalid-request" | "unauthorized" | "auth-failures" | "not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "idempotency-mismatch" | "rate-limited" | "too-many-jobs" | "unavailable" | "not-ready" | "model-rejected" | "model-timeout" | "internal";
             };
             cookie?: never;
         };
@@ -1327,6 +1459,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemTypeDoc"];
+                };
+            };
+            /** @description No such problem type */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

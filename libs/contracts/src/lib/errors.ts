@@ -11,6 +11,7 @@ export type ProblemType =
   | 'unauthorized'
   | 'auth-failures'
   | 'not-found'
+  | 'method-not-allowed'
   | 'conflict'
   | 'payload-too-large'
   | 'unsupported-media-type'

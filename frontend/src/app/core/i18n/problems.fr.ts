@@ -9,6 +9,7 @@ export const PROBLEM_MESSAGES_FR: Record<ProblemType, string> = {
   unauthorized: "Accès refusé : l'API exige une clé et le serveur de l'interface n'en fournit pas (UI_API_KEY, voir le README).",
   'auth-failures': 'Trop de tentatives avec une clé invalide : réessayez plus tard.',
   'not-found': 'Introuvable : inconnu, supprimé ou expiré.',
+  'method-not-allowed': 'Opération non prise en charge par le service.',
   conflict: "Impossible dans l'état actuel.",
   'payload-too-large': 'Trop volumineux : le fichier ou le lot dépasse la limite du service.',
   'unsupported-media-type': 'Format refusé : le service attend du JSON ou un fichier CSV, sans compression.',
