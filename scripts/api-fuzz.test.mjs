@@ -30,6 +30,8 @@ before(async () => {
     // fuzzer's made-up hosts (https://0.com) are accepted here; deliveries to them just fail and are retried.
     WEBHOOK_SECRET: randomBytes(32).toString('hex'),
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // The original app's routes too, so they are held to the same conformance.
+    COMPAT_API: 'true',
   });
 });
 

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
 import { ClientThrottlerGuard } from './access/client-throttler.guard';
+import { CompatModule } from './compat/compat.module';
 import { BodyModule } from './body/body.module';
 import { RedisThrottlerStorage } from './access/redis-throttler.storage';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -41,12 +42,13 @@ const WORKER_MODULES: Type[] = [WorkerConnectionModule, PredictionsWorkerModule,
  * the model server (workers, the connector) asks it itself; an API-only one reads the workers' report of it,
  * which only a worker beside no API publishes.
  */
-export function modulesForRole({ APP_ROLE: role, KAFKA_BROKERS }: Pick<AppConfig, 'APP_ROLE' | 'KAFKA_BROKERS'>): Array<Type | DynamicModule> {
+export function modulesForRole({ APP_ROLE: role, KAFKA_BROKERS, COMPAT_API }: Pick<AppConfig, 'APP_ROLE' | 'KAFKA_BROKERS' | 'COMPAT_API'>): Array<Type | DynamicModule> {
   const servesApi = role === 'all' || role === 'api';
   const runsWorkers = role === 'all' || role === 'worker';
   const runsStream = role === 'stream' || (role === 'all' && KAFKA_BROKERS.length > 0);
   return [
     ...(servesApi ? API_MODULES : []),
+    ...(servesApi && COMPAT_API ? [CompatModule] : []),
     ...(runsWorkers ? WORKER_MODULES : []),
     ...(runsStream ? [StreamWorkerModule] : []),
     runsWorkers || runsStream ? ModelViewModule.direct() : ModelViewModule.published(),

@@ -42,9 +42,17 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
-/** Every route under /api/v1 but Prometheus's /metrics (also used to generate the OpenAPI document). */
+/** The original app's routes (compat/, COMPAT_API=true) stay where its clients call them. */
+const ORIGINAL_API_ROUTES = [
+  { path: 'predict', method: RequestMethod.POST },
+  { path: 'predict_batch', method: RequestMethod.POST },
+  { path: 'health', method: RequestMethod.GET },
+  { path: 'model_info', method: RequestMethod.GET },
+];
+
+/** Every route under /api/v1 but Prometheus's /metrics and the original API's (also used to generate the OpenAPI document). */
 export function usePrefix(app: INestApplication): void {
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }, ...ORIGINAL_API_ROUTES] });
 }
 
 /** DOCS_PUBLIC=false: the Swagger UI, JSON and YAML (plain Express routes, outside Nest's guards) need a key. */

@@ -59,8 +59,8 @@ describe('API keys', () => {
     }
     await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'bob').expect(404);
     const own = await target.http.get(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice').expect(200);
-    expect(own.body.state).toBe('queued'); // bob's cancel changed nothing
-    await target.http.delete(`/api/v1/jobs/${id}`).set('X-API-Key', 'alice').expect(200);
+    expect(own.body.state).toBe('queued'); // bob's delete changed nothing
+    await target.http.post(`/api/v1/jobs/${id}/cancel`).set('X-API-Key', 'alice').expect(200);
   });
 
   it('answers 429 to an address past its wrong keys for the minute, but never refuses a valid key from it', async () => {
@@ -106,6 +106,22 @@ describe('API keys', () => {
   });
 });
 
+describe('methods a route does not declare', () => {
+  it('answer 405 with Allow from the OpenAPI document (404 only where no route is), and OPTIONS answers Allow', async () => {
+    const target = await app({ API_KEYS: 'k-one' });
+    const trace = await target.http.trace('/api/v1/model').expect(405);
+    expect(trace.headers.allow).toBe('GET, HEAD, OPTIONS');
+    expect(trace.body).toMatchObject({ type: '/api/v1/problems/method-not-allowed', status: 405, instance: '/api/v1/model' });
+    const put = await target.http.put('/api/v1/jobs/7b0c2f8e-2d1f-4c3a-9a57-7b2a1c0d9e11').set('X-API-Key', 'k-one').send({}).expect(405);
+    expect(put.headers.allow).toBe('GET, DELETE, HEAD, OPTIONS');
+    expect((await target.http.patch('/api/v1/jobs/').expect(405)).headers.allow).toBe('GET, POST, HEAD, OPTIONS');
+    const options = await target.http.options('/api/v1/predictions').expect(204);
+    expect(options.headers.allow).toBe('GET, POST, HEAD, OPTIONS');
+    await target.http.trace('/api/v1/nothing-here').expect(404);
+    await target.http.get('/api/v1/model').set('X-API-Key', 'k-one').expect(200);
+  });
+});
+
 describe('rate limits', () => {
   it('are shared by every API replica: two processes on one Redis allow the limit once, not twice', async () => {
     const prefix = `test-${randomUUID().slice(0, 8)}`;
@@ -143,7 +159,7 @@ describe('admission of jobs', () => {
     expect(refused.body.detail).toMatch(/already have 2 jobs queued or running/);
     expect(refused.headers['retry-after']).toBe('30');
     await submit('bob').expect(202);
-    await target.http.delete(`/api/v1/jobs/${first.body.id}`).set('X-API-Key', 'alice').expect(200);
+    await target.http.post(`/api/v1/jobs/${first.body.id}/cancel`).set('X-API-Key', 'alice').expect(200);
     await submit('alice').expect(202);
   });
 
@@ -158,7 +174,7 @@ describe('admission of jobs', () => {
     );
     await submit('alice', 20).expect(202);
     await submit('bob', 30).expect(202);
-    await target.http.delete(`/api/v1/jobs/${first.body.id}`).set('X-API-Key', 'alice').expect(200);
+    await target.http.post(`/api/v1/jobs/${first.body.id}/cancel`).set('X-API-Key', 'alice').expect(200);
     await submit('alice', 30).expect(202);
   });
 
@@ -200,7 +216,7 @@ describe('admission of jobs', () => {
     expect(full.body.detail).toMatch(/already holds 3003 bytes of review text/);
     const huge = await target.http.post('/api/v1/jobs').send(job(text, 5)).expect(413);
     expect(huge.body.detail).toMatch(/more than the service accepts at once/);
-    await target.http.delete(`/api/v1/jobs/${first.body.id}`).expect(200);
+    await target.http.post(`/api/v1/jobs/${first.body.id}/cancel`).expect(200);
     await target.http.post('/api/v1/jobs').send(job(text, 2)).expect(202);
   });
 

@@ -198,7 +198,11 @@ describe('history in PostgreSQL', () => {
     await bad('predictions?from=yesterday', 'from');
     await bad('predictions?limit=5000', 'limit');
     await bad('predictions?colour=red', '(body)');
-    await bad('stats?bucket=hour&from=2026-01-01&to=2026-06-01', 'from');
+    await bad('stats?from=', 'from');
+    await bad('predictions?minScore=', 'minScore');
+    // A period the schema allows is answered: too long for its buckets, it is cut to its end, and says so.
+    const { body: cut } = await target.http.get('/api/v1/stats?bucket=hour&from=2026-01-01&to=2026-06-01').set(as('alice')).expect(200);
+    expect(cut).toMatchObject({ from: '2026-05-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' });
     await bad('jobs?limit=0', 'limit');
     // Well-formed but out of what PostgreSQL holds: still the caller's mistake (these were 503s).
     await bad('predictions?cursor=9999999999999999999', 'cursor');

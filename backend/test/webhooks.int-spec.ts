@@ -144,7 +144,7 @@ describe('job callbacks', () => {
       await until(async () => (await target.http.get('/api/v1/model').set(KEY)).status === 200, 15_000);
       const many = Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, text: REVIEWS[i % 3].text }));
       const created = await target.http.post('/api/v1/jobs').set(KEY).send({ reviews: many, callbackUrl: hook.url }).expect(202);
-      const cancelled = await target.http.delete(`/api/v1/jobs/${created.body.id}`).set(KEY).expect(200);
+      const cancelled = await target.http.post(`/api/v1/jobs/${created.body.id}/cancel`).set(KEY).expect(200);
       expect(cancelled.body.state).toBe('cancelled');
       const status = await webhookSettled(target, created.body.id);
       expect(status.webhook?.state).toBe('delivered');

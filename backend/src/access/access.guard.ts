@@ -32,7 +32,12 @@ export class AccessGuard implements CanActivate {
     private readonly failures: WindowCounter,
   ) {
     this.keyRing = new KeyRing(acceptedKeys(config));
-    this.open = [/^\/api\/v1\/(health|problems)(\/|$)/, ...(config.METRICS_PUBLIC ? [/^\/metrics$/] : [])];
+    // The original API's /health was open too (COMPAT_API): probes and its client's status line call it bare.
+    this.open = [
+      /^\/api\/v1\/(health|problems)(\/|$)/,
+      ...(config.METRICS_PUBLIC ? [/^\/metrics$/] : []),
+      ...(config.COMPAT_API ? [/^\/health\/?$/] : []),
+    ];
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -42,12 +42,14 @@ export function middlewareErrorHandler(error: unknown, request: Request, respons
 
 const logger = new Logger('HttpError');
 
-export function sendError(request: Request, response: Response, exception: unknown): void {
+/** `members` adds extension members to the problem (RFC 9457 §3.2), e.g. the `error` the original app's clients read. */
+export function sendError(request: Request, response: Response, exception: unknown, members?: (problem: Problem) => Record<string, unknown>): void {
   if (response.headersSent) {
     response.end();
     return;
   }
-  const problem = toProblem(exception, request.originalUrl?.split('?')[0] ?? request.path);
+  const bare = toProblem(exception, request.originalUrl?.split('?')[0] ?? request.path);
+  const problem = members ? { ...bare, ...members(bare) } : bare;
   const retryAfter = exception instanceof Failure ? FAILURE_ANSWERS[exception.kind].retryAfterSeconds : exception instanceof ApiError ? exception.retryAfterSeconds : undefined;
   if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
   if (problem.status === HttpStatus.TOO_MANY_REQUESTS && !response.getHeader('Retry-After')) {

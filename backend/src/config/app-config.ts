@@ -137,6 +137,11 @@ export const configSchema = z.object({
   UI_API_KEY: z.string().min(1).optional(),
   /** Serve without keys in production (refused otherwise): only behind something that authenticates. */
   ALLOW_ANONYMOUS: flag(false),
+  /**
+   * The original app's API at the root (/predict, /predict_batch, /health, /model_info), deprecated, for its
+   * clients: the same queue, keys, limits and history as /api/v1.
+   */
+  COMPAT_API: flag(false),
   /** With keys set: false makes /metrics and /api/docs need a key too. */
   METRICS_PUBLIC: flag(true),
   DOCS_PUBLIC: flag(true),

@@ -50,7 +50,7 @@ export const historyQuery = z.strictObject({
     .regex(/^\d{1,18}$/, 'cursor is the nextCursor of a previous page')
     .optional()
     .describe('nextCursor of the previous page'),
-  limit: queryNumber(z.coerce.number().int().min(1).max(500)).default(50),
+  limit: queryNumber(z.coerce.number().int().min(1).max(500).default(50)),
 });
 
 const DAY_MS = 86_400_000;
@@ -78,5 +78,5 @@ export const statsQuery = z
 /** GET /jobs: the caller's jobs, newest first. */
 export const jobListQuery = z.strictObject({
   cursor: z.string().regex(JOB_CURSOR, 'cursor is the nextCursor of a previous page').optional().describe('nextCursor of the previous page'),
-  limit: queryNumber(z.coerce.number().int().min(1).max(200)).default(50),
+  limit: queryNumber(z.coerce.number().int().min(1).max(200).default(50)),
 });

@@ -8,5 +8,6 @@ import { ModelInfoService } from './model-info.service';
   imports: [ModelServerModule],
   controllers: [ModelInfoController],
   providers: [ModelInfoService],
+  exports: [ModelInfoService],
 })
 export class ModelInfoModule {}

@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { z } from 'zod';
 
 import { AppConfig } from '../config/app-config';
-import { Limits, createJobRequest, csvUploadForm, predictRequestForms } from '../validation/schemas';
+import { Limits, compatRequestForms, createJobRequest, csvUploadForm, predictRequestForms } from '../validation/schemas';
 import { asProblemResponses, problemTypesDescription } from './problem-docs';
 import { RESPONSE_SCHEMAS } from './responses';
 import { COMPONENTS, RequestSchemaName, SchemaName, ref } from './schema-ref';
@@ -17,7 +17,10 @@ import { COMPONENTS, RequestSchemaName, SchemaName, ref } from './schema-ref';
  */
 function requestSchemas(limits: Limits): Record<RequestSchemaName, z.ZodType> {
   const { single, many } = predictRequestForms(limits);
+  const compat = compatRequestForms(limits);
   return {
+    CompatPredictRequest: compat.single.describe('Deprecated: the original app\'s request'),
+    CompatBatchRequest: compat.batch.describe('Deprecated: the original app\'s request'),
     PredictRequest: single.describe('One review'),
     PredictManyRequest: many.describe(`Up to ${limits.MAX_TEXTS_PER_REQUEST} reviews`),
     CreateJobRequest: createJobRequest(limits),
@@ -68,7 +71,7 @@ const BODIES: Record<string, Record<string, SchemaName>> = {
 };
 
 /** Routes that need no key and are not rate-limited (probes, the problem catalogue): no 401 or 429 there. */
-const OPEN_ROUTES = ['/api/v1/health/live', '/api/v1/health/ready', '/api/v1/problems', '/api/v1/problems/{name}'];
+const OPEN_ROUTES = ['/api/v1/health/live', '/api/v1/health/ready', '/api/v1/problems', '/api/v1/problems/{name}', '/health'];
 
 function openRoutes(document: OpenAPIObject): void {
   for (const path of OPEN_ROUTES) {

@@ -18,6 +18,14 @@ export function problemTypesDescription(): string {
   ].join('\n');
 }
 
+/** The one error answer that is not a problem: the original app's /health says "unhealthy" in its own shape. */
+const OWN_ERROR_BODIES = new Set([ref('CompatHealth').$ref]);
+
+function answersItsOwnBody(response: { content?: unknown }): boolean {
+  const schema = (response.content as Record<string, { schema?: { $ref?: string } }> | undefined)?.['application/json']?.schema;
+  return OWN_ERROR_BODIES.has(schema?.$ref ?? '');
+}
+
 /**
  * Every documented error response (status ≥ 400) is the one problem schema, as `application/problem+json`;
  * controllers and terminus describe them loosely, this makes the document say what the API sends.
@@ -28,7 +36,7 @@ export function asProblemResponses(document: OpenAPIObject): OpenAPIObject {
       const responses = (operation as { responses?: Record<string, { content?: unknown }> }).responses;
       if (!responses) continue;
       for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } };
+        if (Number(status) >= 400 && !answersItsOwnBody(response)) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } };
       }
     }
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { FIELD_ERROR_CODES } from '../validation/schemas';
+import { COMPAT_RESPONSE_SCHEMAS } from './compat-responses';
 
 /**
  * The response bodies, as zod schemas: the one source of the OpenAPI document's response schemas, and through
@@ -254,4 +255,5 @@ export const RESPONSE_SCHEMAS = {
   ComponentHealth,
   HealthReport,
   WebhookSecret,
+  ...COMPAT_RESPONSE_SCHEMAS,
 };

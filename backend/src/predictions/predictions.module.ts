@@ -10,5 +10,6 @@ import { PredictionsService } from './predictions.service';
   imports: [QueueModule, HistoryModule],
   controllers: [PredictionsController],
   providers: [PredictionsService],
+  exports: [PredictionsService],
 })
 export class PredictionsModule {}

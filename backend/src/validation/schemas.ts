@@ -86,6 +86,29 @@ export function predictRequestSchemas(limits: Limits) {
   return (body: unknown) => (typeof body === 'object' && body !== null && 'texts' in body ? many : single);
 }
 
+/** The original app's batch limit: /predict_batch takes at most this many texts (fewer if the API's own limit is lower). */
+export const COMPAT_MAX_BATCH = 20;
+
+/**
+ * The original app's requests (COMPAT_API=true): {"text"} and {"texts"}, texts as the main API checks them.
+ * Other fields are ignored, as its Flask API did.
+ */
+export function compatRequestForms(limits: Limits) {
+  const most = Math.min(COMPAT_MAX_BATCH, limits.MAX_TEXTS_PER_REQUEST);
+  return {
+    single: z.object({ text: reviewText(limits) }, jsonObject),
+    batch: z.object(
+      {
+        texts: z
+          .array(reviewText(limits), { error: 'texts must be an array of strings' })
+          .min(1, 'texts is empty')
+          .max(most, `at most ${most} texts per request`),
+      },
+      jsonObject,
+    ),
+  };
+}
+
 export const reviewId = z.union([freeText('id', 200), z.number()]).transform(String);
 
 const METADATA_MAX_BYTES = 4_096;
@@ -119,7 +142,8 @@ export const callbackUrl = z
   .string()
   .max(2_000, 'callbackUrl is longer than 2000 characters')
   .regex(CALLBACK_URL, 'callbackUrl must be an absolute http or https URL to a host name or IPv4 address, without user:password@')
-  .refine((value) => URL.canParse(value), 'callbackUrl is not a URL');
+  // Only once the pattern holds, so a value gets one error, not two.
+  .refine((value) => !CALLBACK_URL.test(value) || URL.canParse(value), 'callbackUrl is not a URL');
 
 export const createJobRequest = (limits: Limits) =>
   z.strictObject(
@@ -173,8 +197,8 @@ export const queryNumber = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value), schema);
 
 export const resultsQuery = z.object({
-  offset: queryNumber(z.coerce.number().int().min(0)).default(0),
-  limit: queryNumber(z.coerce.number().int().min(1).max(1_000)).default(100),
+  offset: queryNumber(z.coerce.number().int().min(0).default(0)),
+  limit: queryNumber(z.coerce.number().int().min(1).max(1_000).default(100)),
   format: z.enum(['json', 'csv', 'excel']).optional(),
 });
 

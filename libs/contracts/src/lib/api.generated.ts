@@ -603,6 +603,71 @@ export type components = {
                 signature: "webhook-signature";
             };
         };
+        /** @description Deprecated: POST /api/v1/predictions {"text"} answers the same with label, score, probabilities, latencyMs */
+        CompatPrediction: {
+            /** @description The text as sent */
+            text: string;
+            /**
+             * @description label in /api/v1 (negative, positive)
+             * @enum {string}
+             */
+            sentiment: "NEGATIF" | "POSITIF";
+            /** @description Probability of the sentiment: score in /api/v1 */
+            confidence: number;
+            /** @description 1 for POSITIF, 0 for NEGATIF */
+            label: 0 | 1;
+            /** @description probabilities in /api/v1 */
+            probabilities: {
+                NEGATIF: number;
+                POSITIF: number;
+            };
+            /** @description latencyMs in /api/v1 */
+            processing_time_ms: number;
+        };
+        /** @description Deprecated: POST /api/v1/predictions {"texts"} answers {results, latencyMs}; POST /api/v1/jobs takes up to 10,000 */
+        CompatBatch: {
+            /** @description In the order of texts */
+            results: components["schemas"]["CompatPrediction"][];
+            summary: {
+                total: number;
+                positive: number;
+                negative: number;
+                average_confidence: number;
+                processing_time_ms: number;
+            };
+        };
+        /** @description Deprecated: GET /api/v1/health/ready reports each component */
+        CompatHealth: {
+            /** @enum {string} */
+            status: "healthy" | "unhealthy";
+            /** @description The model server answers */
+            model_loaded: boolean;
+            model: string | null;
+        };
+        /** @description Deprecated: GET /api/v1/model gives name, version, family, documentedAccuracy and limits */
+        CompatModelInfo: {
+            model_name: string;
+            model_version: string;
+            model_family: string;
+            labels: {
+                /** @enum {string} */
+                0: "NEGATIF";
+                /** @enum {string} */
+                1: "POSITIF";
+            };
+            /** @description Documented accuracy on the Allociné validation split, when the training run recorded it */
+            accuracy: number | null;
+            max_text_length: number;
+            max_batch_size: number;
+        };
+        /** @description Deprecated: the original app's request */
+        CompatPredictRequest: {
+            text: string;
+        };
+        /** @description Deprecated: the original app's request */
+        CompatBatchRequest: {
+            texts: string[];
+        };
         /** @description One review */
         PredictRequest: {
             text: string;
