@@ -122,14 +122,18 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
   it('documents every route in OpenAPI', async () => {
     const { body } = await target.http.get('/api/docs-json').expect(200);
     expect(Object.keys(body.paths).sort()).toEqual([
+      '/api/v1/feedback',
+      '/api/v1/feedback/versions',
       '/api/v1/health/live',
       '/api/v1/health/ready',
       '/api/v1/jobs',
       '/api/v1/jobs/{id}',
+      '/api/v1/jobs/{id}/cancel',
       '/api/v1/jobs/{id}/events',
       '/api/v1/jobs/{id}/results',
       '/api/v1/model',
       '/api/v1/predictions',
+      '/api/v1/predictions/{predictionId}/feedback',
       '/api/v1/problems',
       '/api/v1/problems/{name}',
       '/api/v1/stats',

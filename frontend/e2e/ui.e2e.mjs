@@ -94,6 +94,26 @@ test('analyses a positive and a negative French review', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'analyser-negatif.png'), fullPage: true });
 });
 
+test('a reviewer corrects a prediction on Analyser, and Historique shows and exports the correction', async () => {
+  const review = 'Pas mal du tout, contre toute attente je ne me suis pas ennuyé une seconde.';
+  const verdict = await analyse(review);
+  const result = page.getByTestId('result');
+  await result.getByTestId('correct').click();
+  await result.getByText('Correction enregistrée.').waitFor();
+  const said = verdict === 'Positif' ? 'négative' : 'positive';
+  assert.equal((await result.getByTestId('corrected').textContent()).trim(), `Corrigée : ${said}`);
+  await page.goto(`${UI}/historique`);
+  await page.getByTestId('history-search').fill('contre toute attente');
+  await page.getByTestId('history-search').press('Enter');
+  const entry = page.getByTestId('history-entries').locator('li', { hasText: 'contre toute attente' }).first();
+  await entry.getByTestId('corrected').waitFor();
+  assert.equal((await entry.getByTestId('corrected').textContent()).trim(), `Corrigée : ${said}`);
+  const csv = await (await page.request.get(new URL(await page.getByTestId('export-corrections').getAttribute('href'), UI).href)).text();
+  assert.match(csv, /^prediction_id,corrected_at,source/);
+  assert.ok(csv.includes('contre toute attente'), 'the export holds the corrected review');
+  await page.screenshot({ path: join(ARTIFACTS, 'historique-correction.png'), fullPage: true });
+});
+
 test('runs a 200-line CSV job to 100 %, filters the results and downloads them as CSV', async () => {
   const lines = ['ref,avis'];
   for (let i = 0; i < 200; i++) lines.push(`id-${i},"${fixtures[i % fixtures.length].review.replace(/"/g, '""')}"`);
@@ -217,6 +237,11 @@ test('Suivi des lots lists the jobs with their counts, written the French way, a
     await new Promise((resolve) => setTimeout(resolve, 500));
     state = (await (await fetch(`${API}/api/v1/jobs/${created.id}`, { headers })).json()).state;
   }
+  // The list is the history's, which writes a 10,000-row job's last events a moment after Redis closed it.
+  for (let listed = null, attempt = 0; listed?.state !== 'completed' && attempt < 120; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 250));
+    listed = (await (await fetch(`${API}/api/v1/jobs?limit=5`, { headers })).json()).items.find((job) => job.id === created.id);
+  }
   await page.goto(`${UI}/lots`);
   await page.getByRole('link', { name: 'Suivi des lots' }).waitFor();
   await page.getByTestId('jobs-table').waitFor();
@@ -235,6 +260,29 @@ test('the health page shows every component up', async () => {
   for (const component of ['redis', 'modelServer', 'workers', 'queue', 'history', 'stream']) {
     assert.equal((await page.getByTestId(`status-${component}`).textContent()).trim(), 'opérationnel', component);
   }
+  // In French throughout: the probe's status, the model card's sets, the labels; no English the services report.
+  await page.getByTestId('documented-accuracy').first().waitFor();
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Dernière vérification\n(critique de contrôle classée|\S+ \S+ chargé)\n/);
+  assert.match(text, /Allociné, validation \(découpage officiel, 500 critiques\) : exactitude 89,8/);
+  assert.match(await page.getByTestId('model-line').innerText(), /classes : négatif, positif/);
+  for (const english of ['probe classified', 'loaded', 'official split', 'reviews)', 'negative', 'positive', 'torch-fp32']) {
+    assert.ok(!text.includes(english), `no « ${english} » on Santé`);
+  }
+  // A model name wraps whole, never mid-word (« allocine-sentimen t »): every line but the last ends at a hyphen or a space.
+  const lines = await page.getByTestId('component-modelServer').locator('dd').first().evaluate((dd) => {
+    const node = dd.firstChild;
+    const byTop = new Map();
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const top = Math.round(range.getBoundingClientRect().top);
+      byTop.set(top, (byTop.get(top) ?? '') + node.data[i]);
+    }
+    return [...byTop.values()];
+  });
+  assert.ok(lines.slice(0, -1).every((line) => /[-\s]$/.test(line)), `the model name breaks only between its parts: ${JSON.stringify(lines)}`);
   await page.screenshot({ path: join(ARTIFACTS, 'sante.png'), fullPage: true });
   assert.deepEqual(consoleErrors, [], 'no console errors while everything is up');
 });

@@ -6,7 +6,7 @@ import { ApiError } from '../common/api-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { clientAddressGroup } from './client-address';
-import { Caller, KeyRing, acceptedKeys } from './key-ring';
+import { Caller, KeyRing } from './key-ring';
 import { WindowCounter } from './window-counter';
 
 const MINUTE_MS = 60_000;
@@ -31,7 +31,7 @@ export class AccessGuard implements CanActivate {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly failures: WindowCounter,
   ) {
-    this.keyRing = new KeyRing(acceptedKeys(config));
+    this.keyRing = new KeyRing(config);
     // The original API's /health was open too (COMPAT_API): probes and its client's status line call it bare.
     this.open = [
       /^\/api\/v1\/(health|problems)(\/|$)/,

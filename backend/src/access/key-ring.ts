@@ -1,22 +1,35 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** client: its own predictions and jobs; admin: also model operations and every key's corrections. */
+export type Role = 'client' | 'admin';
+
 /** What the API knows of whoever sent a request. */
 export interface Caller {
   /** Whose jobs these are: a digest of the key (never the key), or `anonymous` when no keys are set. */
   owner: string;
   /** Whose budget the request spends (backlog, rate limits): the key's digest, else the client address. */
   client: string;
+  role: Role;
 }
 
 export const ANONYMOUS = 'anonymous';
 
-/** Every key the API accepts: the integrators' (API_KEYS) and the UI server's own (UI_API_KEY). */
-export function acceptedKeys(config: { API_KEYS: readonly string[]; UI_API_KEY?: string }): string[] {
-  return [...config.API_KEYS, ...(config.UI_API_KEY ? [config.UI_API_KEY] : [])];
+type KeySettings = { API_KEYS: readonly string[]; ADMIN_KEYS: readonly string[]; UI_API_KEY?: string };
+
+/** Every key the API accepts: the integrators' (API_KEYS), the admins' (ADMIN_KEYS) and the UI server's own. */
+export function acceptedKeys(config: KeySettings): string[] {
+  return [...config.API_KEYS, ...config.ADMIN_KEYS, ...(config.UI_API_KEY ? [config.UI_API_KEY] : [])];
 }
 
-/** Without keys (or on an open path without one): anonymous, budgeted by client address. */
-export const anonymousCaller = (address: string | undefined): Caller => ({ owner: ANONYMOUS, client: `ip:${address ?? 'unknown'}` });
+/**
+ * Without keys: anonymous, budgeted by client address, and admin (a local `npm start` has one user, its
+ * operator). On an open path without a key while keys are on: a client, whose role no open path reads.
+ */
+export const anonymousCaller = (address: string | undefined, role: Role = 'client'): Caller => ({
+  owner: ANONYMOUS,
+  client: `ip:${address ?? 'unknown'}`,
+  role,
+});
 
 /** The request fields the key check reads (an Express request has them). */
 export interface KeyedRequest {
@@ -29,10 +42,11 @@ export interface KeyedRequest {
  * and most HTTP clients can send); it is compared in constant time and only its digest is kept beyond this.
  */
 export class KeyRing {
-  private readonly keys: Buffer[];
+  private readonly keys: { bytes: Buffer; role: Role }[];
 
-  constructor(keys: readonly string[]) {
-    this.keys = keys.map((key) => Buffer.from(key));
+  constructor(config: KeySettings) {
+    const admins = new Set(config.ADMIN_KEYS);
+    this.keys = acceptedKeys(config).map((key) => ({ bytes: Buffer.from(key), role: admins.has(key) ? 'admin' : 'client' }));
   }
 
   get enabled(): boolean {
@@ -41,13 +55,14 @@ export class KeyRing {
 
   /** The caller, or null when keys are required and the request has none that matches. */
   identify(request: KeyedRequest): Caller | null {
-    if (!this.enabled) return anonymousCaller(request.ip);
+    if (!this.enabled) return anonymousCaller(request.ip, 'admin');
     const given = presentedKey(request);
     if (given === undefined) return null;
     const bytes = Buffer.from(given);
-    if (!this.keys.some((key) => key.length === bytes.length && timingSafeEqual(key, bytes))) return null;
+    const match = this.keys.find((key) => key.bytes.length === bytes.length && timingSafeEqual(key.bytes, bytes));
+    if (!match) return null;
     const owner = ownerOfKey(given);
-    return { owner, client: owner };
+    return { owner, client: owner, role: match.role };
   }
 }
 

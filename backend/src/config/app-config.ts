@@ -130,6 +130,12 @@ export const configSchema = z.object({
   /** Keys accepted in `X-API-Key` (or `Authorization: Bearer`); each key sees only the jobs it created. */
   API_KEYS: list,
   /**
+   * Keys with the admin role (model operations, every key's corrections), accepted like API_KEYS. A key of
+   * API_KEYS or UI_API_KEY is a client: it reads and corrects only its own predictions. Without any key, the one
+   * user of a local `npm start` is the operator: admin.
+   */
+  ADMIN_KEYS: list,
+  /**
    * The UI server's own key (npm start's UI server, nginx in compose lend it to the browser's calls). Accepted
    * like any key, with its own jobs and history; never one of API_KEYS, so an integrator's key never sits in a
    * proxy that anyone reaching the UI can use.
@@ -224,6 +230,11 @@ const checkedSchema = configSchema.superRefine((config, context) => {
       message: 'must be a key of its own, not one of API_KEYS: whoever reaches the UI acts with it',
     });
   }
+  for (const key of config.ADMIN_KEYS) {
+    if (config.API_KEYS.includes(key) || key === config.UI_API_KEY) {
+      context.addIssue({ code: 'custom', path: ['ADMIN_KEYS'], message: 'an admin key must not also be a client key (API_KEYS, UI_API_KEY): one key, one role' });
+    }
+  }
   // A connector beside no API may not know the keys: it is checked where it does.
   const keys = [...config.API_KEYS, ...(config.UI_API_KEY ? [config.UI_API_KEY] : [])];
   if (config.STREAM_HISTORY_KEY && keys.length > 0 && !keys.includes(config.STREAM_HISTORY_KEY)) {
@@ -233,7 +244,7 @@ const checkedSchema = configSchema.superRefine((config, context) => {
     context.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'required with APP_ROLE=stream (host:port, comma-separated)' });
   }
   const servesApi = config.APP_ROLE === 'all' || config.APP_ROLE === 'api';
-  if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && !config.UI_API_KEY && !config.ALLOW_ANONYMOUS) {
+  if (config.NODE_ENV === 'production' && servesApi && config.API_KEYS.length === 0 && config.ADMIN_KEYS.length === 0 && !config.UI_API_KEY && !config.ALLOW_ANONYMOUS) {
     context.addIssue({
       code: 'custom',
       path: ['API_KEYS'],

@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { HistoryUnavailable } from '../failures/failure';
 import { openEmbeddedPostgres } from './embedded-postgres';
 import { migrateToLatest } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
@@ -45,6 +46,23 @@ export class HistoryDatabaseService implements OnModuleInit, OnApplicationShutdo
   /** The database once its schema is up to date; null before that (or with no history). */
   get db(): Kysely<HistoryDatabase> | null {
     return this.migrated ? this.kysely : null;
+  }
+
+  /** The database for a request: throws HistoryUnavailable (503) while it is not ready, or 'history-off'. */
+  ready(): Kysely<HistoryDatabase> {
+    if (this.db) return this.db;
+    throw this.enabled
+      ? new HistoryUnavailable('History database not reachable yet; try again shortly')
+      : new HistoryUnavailable('History is off: set DATABASE_URL (PostgreSQL) or HISTORY_DIR (embedded)', 'history-off');
+  }
+
+  /** A query on a request's path: a database error becomes HistoryUnavailable (answered in failures/failure-answers.ts). */
+  async answer<T>(query: Promise<T>): Promise<T> {
+    try {
+      return await query;
+    } catch {
+      throw new HistoryUnavailable('History database not answering; try again shortly');
+    }
   }
 
   async onModuleInit(): Promise<void> {

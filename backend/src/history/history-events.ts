@@ -84,7 +84,7 @@ export function errorRowEvent(
 
 /** A classified review as a history event; its text only when STORE_TEXT allows. */
 export function predictionEvent(
-  result: Omit<PredictionResult, 'latencyMs' | 'truncated'> & { latencyMs?: number },
+  result: Omit<PredictionResult, 'latencyMs' | 'truncated' | 'predictionId'> & { latencyMs?: number },
   context: { eventId: string; owner: string; text: string; storeText: boolean; jobId?: string; position?: number; reviewId?: string; at?: Date; stream?: StreamOrigin },
 ): PredictionEvent {
   return {

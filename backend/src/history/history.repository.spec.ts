@@ -1,15 +1,20 @@
 import type { Kysely } from 'kysely';
 
 import { recordingDatabase } from '../../test/unit/recording-database';
-import { strictDouble } from '../../test/unit/strict-double';
 import { HistoryUnavailable } from '../failures/failure';
-import type { HistoryDatabaseService } from './history-database';
+import { HistoryDatabaseService } from './history-database';
 import { decodeJobCursor } from './history-queries';
 import { HistoryRepository } from './history.repository';
 import type { HistoryDatabase, JobRow, PredictionRow } from './schema';
 
+/** The real service's request-path methods (ready, answer) over a recording database, without its boot. */
 function repository(db: Kysely<HistoryDatabase> | null, enabled = true) {
-  return new HistoryRepository(strictDouble<HistoryDatabaseService>('database', { db, enabled }));
+  const service = Object.assign(Object.create(HistoryDatabaseService.prototype) as HistoryDatabaseService, {
+    kysely: db,
+    migrated: db !== null,
+    backend: enabled ? 'postgres' : 'off',
+  });
+  return new HistoryRepository(service);
 }
 
 const [J1, J2, J3] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];

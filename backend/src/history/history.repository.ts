@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { HistoryItem, HistoryPage, JobList, JobListItem, JobResultRow, JobState, StatsBucket, StatsResponse } from '@allocine/contracts';
 import { sql } from 'kysely';
 
-import { HistoryUnavailable } from '../failures/failure';
 import { HistoryDatabaseService } from './history-database';
 import { decodeJobCursor, encodeJobCursor } from './history-queries';
 import type { JobRow, PredictionRow } from './schema';
@@ -26,20 +25,30 @@ export class HistoryRepository {
 
   async predictions(owner: string, filter: HistoryFilter): Promise<HistoryPage> {
     // Classified reviews only: a job's error rows are kept for its results, not listed as history.
-    let query = this.db().selectFrom('predictions').selectAll().where('owner', '=', owner).where('label', 'is not', null);
-    if (filter.label) query = query.where('label', '=', filter.label);
-    if (filter.from) query = query.where('created_at', '>=', filter.from);
-    if (filter.to) query = query.where('created_at', '<', filter.to);
+    let query = this.db()
+      .selectFrom('predictions')
+      .leftJoin('corrections', 'corrections.prediction_event_id', 'predictions.event_id')
+      .selectAll('predictions')
+      .select(['corrections.label as corrected_label', 'corrections.created_at as corrected_at'])
+      .where('predictions.owner', '=', owner)
+      .where('predictions.label', 'is not', null);
+    if (filter.label) query = query.where('predictions.label', '=', filter.label);
+    if (filter.from) query = query.where('predictions.created_at', '>=', filter.from);
+    if (filter.to) query = query.where('predictions.created_at', '<', filter.to);
     // As double precision: a bound too small for the column's `real` (1e-224) would otherwise be a database error.
-    if (filter.minScore !== undefined) query = query.where('score', '>=', sql<number>`${filter.minScore}::float8`);
-    if (filter.source === 'single' || filter.source === 'job' || filter.source === 'stream') query = query.where('source', '=', filter.source);
-    else if (filter.source) query = query.where('job_id', '=', filter.source);
-    if (filter.q) query = query.where(sql<boolean>`search @@ websearch_to_tsquery('french', ${filter.q})`);
+    if (filter.minScore !== undefined) query = query.where('predictions.score', '>=', sql<number>`${filter.minScore}::float8`);
+    if (filter.source === 'single' || filter.source === 'job' || filter.source === 'stream') query = query.where('predictions.source', '=', filter.source);
+    else if (filter.source) query = query.where('predictions.job_id', '=', filter.source);
+    if (filter.q) query = query.where(sql<boolean>`predictions.search @@ websearch_to_tsquery('french', ${filter.q})`);
     // Newest first by id: stable however many rows arrive while someone pages.
-    if (filter.cursor) query = query.where('id', '<', filter.cursor);
-    const rows = await this.guard(query.orderBy('id', 'desc').limit(filter.limit + 1).execute());
+    if (filter.cursor) query = query.where('predictions.id', '<', filter.cursor);
+    const rows = await this.guard(query.orderBy('predictions.id', 'desc').limit(filter.limit + 1).execute());
     const page = rows.slice(0, filter.limit);
-    return { items: page.map(toItem), nextCursor: rows.length > filter.limit ? String(page.at(-1)!.id) : null };
+    const items = page.map((row) => ({
+      ...toItem(row),
+      correction: row.corrected_label ? { label: row.corrected_label, correctedAt: new Date(row.corrected_at as Date).toISOString() } : null,
+    }));
+    return { items, nextCursor: rows.length > filter.limit ? String(page.at(-1)!.id) : null };
   }
 
   async stats(owner: string, bucket: 'hour' | 'day', from: Date, to: Date): Promise<StatsResponse> {
@@ -112,22 +121,11 @@ export class HistoryRepository {
   }
 
   private db() {
-    const db = this.database.db;
-    if (!db) {
-      throw this.database.enabled
-        ? new HistoryUnavailable('History database not reachable yet; try again shortly')
-        : new HistoryUnavailable('History is off: set DATABASE_URL (PostgreSQL) or HISTORY_DIR (embedded)', 'history-off');
-    }
-    return db;
+    return this.database.ready();
   }
 
-  /** Database errors on the read path become HistoryUnavailable (answered in failures/failure-answers.ts). */
-  private async guard<T>(query: Promise<T>): Promise<T> {
-    try {
-      return await query;
-    } catch {
-      throw new HistoryUnavailable('History database not answering; try again shortly');
-    }
+  private guard<T>(query: Promise<T>): Promise<T> {
+    return this.database.answer(query);
   }
 }
 
@@ -135,13 +133,14 @@ function toResultRow(row: PredictionRow): JobResultRow {
   const base = { id: row.review_id ?? String((row.position ?? 0) + 1), text: row.text ?? '' };
   if (row.label === null) return { ...base, status: 'error', error: { code: row.error_code ?? 'error', message: row.error_message ?? '' } };
   const item = toItem(row);
-  return { ...base, status: 'done', label: item.label, score: item.score, probabilities: item.probabilities, uncertain: item.uncertain };
+  return { ...base, status: 'done', predictionId: row.event_id, label: item.label, score: item.score, probabilities: item.probabilities, uncertain: item.uncertain };
 }
 
-/** A classified row (label not null: the queries select only those). */
-function toItem(row: PredictionRow): HistoryItem {
+/** A classified row (label not null: the queries select only those), before its correction is joined. */
+function toItem(row: PredictionRow): Omit<HistoryItem, 'correction'> {
   return {
     id: String(row.id),
+    predictionId: row.event_id,
     createdAt: new Date(row.created_at).toISOString(),
     source: row.source,
     jobId: row.job_id,

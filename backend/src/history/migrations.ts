@@ -87,6 +87,31 @@ const migrations: Record<string, Migration> = {
       await sql`alter table predictions add constraint predictions_source_check check (source in ('single', 'job'))`.execute(db);
     },
   },
+  // Reviewers' corrections (POST /predictions/{id}/feedback): one per prediction, the latest wins; gone with it.
+  '2026-12-07-004-corrections': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await sql`
+        create table corrections (
+          id bigint generated always as identity primary key,
+          prediction_event_id text not null unique references predictions (event_id) on delete cascade,
+          owner text not null,
+          corrected_by text not null,
+          label text not null check (label in ('positive', 'negative')),
+          predicted_label text not null check (predicted_label in ('positive', 'negative')),
+          model text not null,
+          model_version text not null,
+          created_at timestamptz not null
+        )`.execute(db);
+      // The caller's corrections, newest first; counts per model version.
+      await sql`create index corrections_owner_id on corrections (owner, id desc)`.execute(db);
+      await sql`create index corrections_version on corrections (model, model_version)`.execute(db);
+      await sql`create index predictions_version on predictions (model, model_version)`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`drop index predictions_version`.execute(db);
+      await sql`drop table corrections`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

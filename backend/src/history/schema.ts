@@ -4,6 +4,23 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 export interface HistoryDatabase {
   predictions: PredictionsTable;
   jobs: JobsTable;
+  corrections: CorrectionsTable;
+}
+
+/** A reviewer's correction of one prediction (the latest replaces an earlier one). */
+export interface CorrectionsTable {
+  id: Generated<string>;
+  prediction_event_id: string;
+  /** The prediction's owner (whose history it is), so a key lists the corrections of its own predictions. */
+  owner: string;
+  /** Who corrected it: the key's owner (an admin may correct another key's prediction). */
+  corrected_by: string;
+  label: 'positive' | 'negative';
+  /** What the model said, and which model and version said it. */
+  predicted_label: 'positive' | 'negative';
+  model: string;
+  model_version: string;
+  created_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 export interface PredictionsTable {

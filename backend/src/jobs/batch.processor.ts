@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HistoryEvent, errorRowEvent, predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
-import { ChunkCounts, JobStore } from './job.store';
+import { ChunkCounts, JobStore, jobPredictionId } from './job.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
 import { ModelResult, isItemError } from '../model-server/model-server.types';
@@ -139,7 +139,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     const at = new Date();
     return rows.map((row, i) => {
       const position = index * record.chunkSize + i;
-      const context = { eventId: `${jobId}:${position}`, owner: record.owner, text: row.text, storeText: this.config.STORE_TEXT, jobId, position, reviewId: row.id, at };
+      const context = { eventId: jobPredictionId(jobId, position), owner: record.owner, text: row.text, storeText: this.config.STORE_TEXT, jobId, position, reviewId: row.id, at };
       const result = results[i];
       if (row.status === 'done' && result && !isItemError(result)) {
         return predictionEvent({ ...result, latencyMs: Math.round(perReviewMs * 100) / 100 }, context);

@@ -319,7 +319,9 @@ export class JobStore {
       const chunkRows = stored[position] ? (JSON.parse(stored[position] as string) as JobResultRow[]) : null;
       for (let i = 0; i < size; i++) {
         // A missing chunk key means the job's retention ran out between reading the record and the rows.
-        rows.push(chunkRows?.[i] ?? { id: String(start + i + 1), text: '', status: 'error', error: EXPIRED });
+        const row = chunkRows?.[i] ?? { id: String(start + i + 1), text: '', status: 'error', error: EXPIRED };
+        // A classified row is a prediction a reviewer can correct: its id is its history event's.
+        rows.push(row.status === 'done' ? { ...row, predictionId: jobPredictionId(record.id, start + i) } : row);
       }
     });
     return rows.slice(offset - first * record.chunkSize, end - first * record.chunkSize);
@@ -327,6 +329,9 @@ export class JobStore {
 }
 
 const EXPIRED = { code: 'expired', message: 'results expired' };
+
+/** A job row's prediction id: its history event id (batch.processor.ts writes the same). */
+export const jobPredictionId = (jobId: string, position: number): string => `${jobId}:${position}`;
 
 function jobEvent(record: JobRecord, counts: ChunkCounts): JobEvent {
   const ended = ['completed', 'failed', 'cancelled'].includes(record.state);

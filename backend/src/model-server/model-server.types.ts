@@ -1,7 +1,7 @@
 import type { PredictionResult, ServingProfile } from '@allocine/contracts';
 
 /** What the TorchServe handler returns for one review: the API's result before latency is added. */
-export type ModelPrediction = Omit<PredictionResult, 'latencyMs'>;
+export type ModelPrediction = Omit<PredictionResult, 'latencyMs' | 'predictionId'>;
 
 export interface ModelItemError {
   error: { code: string; message: string };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { FIELD_ERROR_CODES } from '../validation/schemas';
 import { COMPAT_RESPONSE_SCHEMAS } from './compat-responses';
+import { FEEDBACK_RESPONSE_SCHEMAS } from './feedback-responses';
 
 /**
  * The response bodies, as zod schemas: the one source of the OpenAPI document's response schemas, and through
@@ -36,6 +37,7 @@ export const PredictionResult = z.object({
   model: z.string(),
   version: z.string(),
   latencyMs: z.number(),
+  predictionId: z.string().describe('The id to correct this prediction with (POST /predictions/{predictionId}/feedback)'),
   explanation: Explanation.nullable().optional().describe('With "explain": true; null when the served model cannot explain itself'),
 });
 
@@ -106,6 +108,7 @@ export const JobResultRow = z.object({
   id: z.string(),
   text: z.string(),
   status: z.enum(['done', 'error', 'pending']),
+  predictionId: z.string().optional().describe('On a done row: the id to correct it with (POST /predictions/{predictionId}/feedback)'),
   label: label.optional(),
   score: z.number().optional(),
   probabilities: Probabilities.optional(),
@@ -141,6 +144,11 @@ export const JobList = z.object({ items: z.array(JobListItem), nextCursor: z.str
 
 export const HistoryItem = z.object({
   id: z.string(),
+  predictionId: z.string().describe('The id to correct it with (POST /predictions/{predictionId}/feedback)'),
+  correction: z
+    .object({ label, correctedAt: dateTime })
+    .nullable()
+    .describe('What a reviewer said the review really is; null when nobody has'),
   createdAt: dateTime,
   source: z.enum(['single', 'job', 'stream']).describe('single: POST /predict; job: a batch job; stream: read from the Kafka topic'),
   jobId: z.string().nullable(),
@@ -256,4 +264,5 @@ export const RESPONSE_SCHEMAS = {
   HealthReport,
   WebhookSecret,
   ...COMPAT_RESPONSE_SCHEMAS,
+  ...FEEDBACK_RESPONSE_SCHEMAS,
 };

@@ -35,7 +35,8 @@ export class PredictionsService {
     const answered = results.map((result) => {
       // Texts were validated here first, so a per-item error from the model server is its fault.
       if (isItemError(result)) throw new ModelServerError(`a review was refused: ${result.error.message}`, false, 'model-rejected');
-      return { ...result, latencyMs };
+      // Its history event's id: what a reviewer corrects it with.
+      return { ...result, latencyMs, predictionId: randomUUID() };
     });
     this.record(caller, texts, answered);
     return answered;
@@ -45,7 +46,7 @@ export class PredictionsService {
   private record(caller: Caller, texts: string[], results: PredictionResult[]): void {
     if (!this.history.enabled) return;
     const events = results.map((result, i) =>
-      predictionEvent(result, { eventId: randomUUID(), owner: caller.owner, text: texts[i], storeText: this.config.STORE_TEXT }),
+      predictionEvent(result, { eventId: result.predictionId, owner: caller.owner, text: texts[i], storeText: this.config.STORE_TEXT }),
     );
     this.history.append(events).catch((error: Error) => this.logger.warn(`prediction not recorded in the history: ${error.message}`));
   }

@@ -97,12 +97,15 @@ export function batchOutcome(
       continue;
     }
     const latencyMs = prediction && 'latencyMs' in prediction ? prediction.latencyMs : 0;
-    produced.push({ topic: context.topics.output, key: review.id, value: JSON.stringify(sentimentMessage(review, result, source, latencyMs)), headers: context.headers });
-    // A message read twice (at least once) rewrites the same history row: the event id is the message's place.
+    // A message read twice (at least once) rewrites the same history row: the event id is the message's place,
+    // and the sentiment carries it as the id a reviewer corrects it with.
+    const predictionId = `stream:${source.topic}:${source.partition}:${source.offset}`;
+    const sentiment = sentimentMessage(review, result, source, latencyMs, predictionId);
+    produced.push({ topic: context.topics.output, key: review.id, value: JSON.stringify(sentiment), headers: context.headers });
     history.push(
       predictionEvent(
         { ...result, latencyMs },
-        { eventId: `stream:${source.topic}:${source.partition}:${source.offset}`, owner: context.history.owner, text: review.text, storeText: context.history.storeText, reviewId: review.id, stream: source },
+        { eventId: predictionId, owner: context.history.owner, text: review.text, storeText: context.history.storeText, reviewId: review.id, stream: source },
       ),
     );
   }

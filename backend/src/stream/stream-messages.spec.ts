@@ -27,6 +27,8 @@ describe('stream messages', () => {
   it("gives a sentiment the REST result's shape, with the review's id, metadata and where it came from", () => {
     const result = { label: 'positive' as const, score: 0.9, probabilities: { negative: 0.1, positive: 0.9 }, uncertain: false, truncated: false, model: 'm', version: '1' };
     const source = { topic: 'allocine.reviews.v1', partition: 2, offset: '41' };
-    expect(sentimentMessage({ id: 'a', text: 'Bien', metadata: { film: 'x' } }, result, source, 3)).toEqual({ id: 'a', ...result, latencyMs: 3, metadata: { film: 'x' }, source });
+    expect(sentimentMessage({ id: 'a', text: 'Bien', metadata: { film: 'x' } }, result, source, 3, 'stream:t:0:1')).toEqual({
+      id: 'a', ...result, latencyMs: 3, predictionId: 'stream:t:0:1', metadata: { film: 'x' }, source,
+    });
   });
 });

@@ -53,6 +53,6 @@ export function readReview(value: Buffer | string | undefined | null, schema: Re
 export const isRefusal = (read: StreamReview | Refusal): read is Refusal => 'reason' in read;
 
 /** `allocine.sentiments.v1`: the REST API's result for the review, its id and metadata, and where it came from. */
-export function sentimentMessage(review: StreamReview, result: ModelPrediction, source: MessageSource, latencyMs: number) {
-  return { id: review.id, ...result, latencyMs, metadata: review.metadata, source };
+export function sentimentMessage(review: StreamReview, result: ModelPrediction, source: MessageSource, latencyMs: number, predictionId: string) {
+  return { id: review.id, ...result, latencyMs, predictionId, metadata: review.metadata, source };
 }

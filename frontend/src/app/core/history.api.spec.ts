@@ -4,6 +4,8 @@ import { historyToCsv } from './history.api';
 
 const item = (overrides: Partial<HistoryItem>): HistoryItem => ({
   id: '1',
+  predictionId: 'b1d1c7a2-9a8e-4c4e-8f7a-0c1d2e3f4a5b',
+  correction: null,
   createdAt: '2026-11-28T10:00:00.000Z',
   source: 'single',
   jobId: null,

@@ -77,6 +77,60 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/predictions/{predictionId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a prediction (a single one, a job row, a streamed review): what the review really is
+         * @description Recorded with who corrected it, when, and the model version it corrects; a second correction replaces the first. A client key corrects its own predictions, an admin key any.
+         */
+        post: operations["FeedbackController_correct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Corrections of the caller's predictions (every key's for an admin key), newest first; ?format=csv exports them all */
+        get: operations["FeedbackController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per model version: reviews classified, reviewed by a person, and the observed error rate among them */
+        get: operations["FeedbackController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -278,6 +332,8 @@ export type components = {
             model: string;
             version: string;
             latencyMs: number;
+            /** @description The id to correct this prediction with (POST /predictions/{predictionId}/feedback) */
+            predictionId: string;
             /** @description With "explain": true; null when the served model cannot explain itself */
             explanation?: components["schemas"]["Explanation"] | null;
         };
@@ -422,6 +478,8 @@ export type components = {
             text: string;
             /** @enum {string} */
             status: "done" | "error" | "pending";
+            /** @description On a done row: the id to correct it with (POST /predictions/{predictionId}/feedback) */
+            predictionId?: string;
             /** @enum {string} */
             label?: "positive" | "negative";
             score?: number;
@@ -465,6 +523,15 @@ export type components = {
         };
         HistoryItem: {
             id: string;
+            /** @description The id to correct it with (POST /predictions/{predictionId}/feedback) */
+            predictionId: string;
+            /** @description What a reviewer said the review really is; null when nobody has */
+            correction: {
+                /** @enum {string} */
+                label: "positive" | "negative";
+                /** Format: date-time */
+                correctedAt: string;
+            } | null;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -659,6 +726,52 @@ export type components = {
             accuracy: number | null;
             max_text_length: number;
             max_batch_size: number;
+        };
+        Correction: {
+            predictionId: string;
+            /**
+             * @description What the reviewer says the review is
+             * @enum {string}
+             */
+            label: "positive" | "negative";
+            /**
+             * @description What the model said
+             * @enum {string}
+             */
+            predictedLabel: "positive" | "negative";
+            model: string;
+            /** @description The model version the correction is about */
+            version: string;
+            /** @enum {string} */
+            source: "single" | "job" | "stream";
+            jobId: string | null;
+            reviewId: string | null;
+            /** @description null when the service keeps only a hash (STORE_TEXT=false) */
+            text: string | null;
+            /** @description The correcting key's owner (a digest, never the key) */
+            correctedBy: string;
+            /** Format: date-time */
+            correctedAt: string;
+        };
+        CorrectionList: {
+            items: components["schemas"]["Correction"][];
+            /** @description cursor of the next (older) page; null on the last */
+            nextCursor: string | null;
+        };
+        VersionErrorRate: {
+            model: string;
+            version: string;
+            /** @description Reviews this version classified (in what the caller can see) */
+            predictions: number;
+            /** @description Of them, how many a reviewer corrected or confirmed */
+            reviewed: number;
+            /** @description Of the reviewed, how many the model got wrong */
+            wrong: number;
+            /** @description wrong / reviewed; null before any review */
+            observedErrorRate: number | null;
+        };
+        VersionErrorRates: {
+            items: components["schemas"]["VersionErrorRate"][];
         };
         /** @description Deprecated: the original app's request */
         CompatPredictRequest: {
@@ -945,6 +1058,209 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description History off or its database unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FeedbackController_correct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description predictionId of a result, a job row or a history item */
+                predictionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description What the review really is
+                     * @enum {string}
+                     */
+                    label: "positive" | "negative";
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Correction"];
+                };
+            };
+            /** @description Not a prediction id, or a label other than positive or negative */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such prediction for this key (unknown, deleted, or another key's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The review ended as an error: there is no prediction to correct */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not JSON, or compressed (Content-Encoding) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description History off or its database unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FeedbackController_list: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+                /** @description csv: every correction the caller can see, as a file */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionList"];
+                    "text/csv": components["schemas"]["CorrectionList"];
+                };
+            };
+            /** @description Invalid cursor, limit or format, or an unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description History off or its database unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FeedbackController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionErrorRates"];
                 };
             };
             /** @description Missing or invalid API key (when the API has keys) */

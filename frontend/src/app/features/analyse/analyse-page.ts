@@ -13,6 +13,7 @@ import { catchError, map, of } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { PredictionsApi } from '../../core/predictions.api';
+import { CorrectPrediction } from '../../shared/correct-prediction';
 import { EXAMPLES } from './examples';
 import { segments, strongest } from './highlight';
 
@@ -21,7 +22,7 @@ const DEFAULT_MAX_CHARS = 5000;
 
 @Component({
   selector: 'app-analyse-page',
-  imports: [FormsModule, MatButtonModule, MatCardModule, MatChipsModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, PercentPipe, DecimalPipe],
+  imports: [FormsModule, MatButtonModule, MatCardModule, MatChipsModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, PercentPipe, DecimalPipe, CorrectPrediction],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './analyse-page.html',
   styleUrl: './analyse-page.scss',

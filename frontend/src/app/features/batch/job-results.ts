@@ -8,12 +8,14 @@ import { MatSortModule, Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
 import type { JobResultRow } from '@allocine/contracts';
 
+import { CorrectPrediction } from '../../shared/correct-prediction';
+
 type Filter = 'all' | 'positive' | 'negative' | 'error';
 
 /** Filterable, sortable, paginated table of a job's results (all rows are in memory: at most 10,000). */
 @Component({
   selector: 'app-job-results',
-  imports: [DecimalPipe, PercentPipe, MatFormFieldModule, MatPaginatorModule, MatSelectModule, MatSliderModule, MatSortModule, MatTableModule],
+  imports: [DecimalPipe, PercentPipe, CorrectPrediction, MatFormFieldModule, MatPaginatorModule, MatSelectModule, MatSliderModule, MatSortModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="row filters">
@@ -55,6 +57,14 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
         <th mat-header-cell *matHeaderCellDef mat-sort-header>Confiance</th>
         <td mat-cell *matCellDef="let r">{{ r.score === undefined ? '—' : (r.score | percent: '1.0-1') }}</td>
       </ng-container>
+      <ng-container matColumnDef="correct">
+        <th mat-header-cell *matHeaderCellDef>Correction</th>
+        <td mat-cell *matCellDef="let r">
+          @if (r.predictionId && r.label) {
+            <app-correct-prediction [predictionId]="r.predictionId" [label]="r.label" [text]="r.text.slice(0, 60)" />
+          }
+        </td>
+      </ng-container>
       <tr mat-header-row *matHeaderRowDef="columns"></tr>
       <tr mat-row *matRowDef="let row; columns: columns"></tr>
     </table>
@@ -70,7 +80,7 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
 export class JobResults {
   readonly rows = input.required<JobResultRow[]>();
 
-  protected readonly columns = ['id', 'text', 'label', 'score'];
+  protected readonly columns = ['id', 'text', 'label', 'score', 'correct'];
   protected readonly filter = signal<Filter>('all');
   protected readonly minConfidence = signal(50);
   protected readonly sort = signal<Sort>({ active: '', direction: '' });

@@ -1,3 +1,4 @@
+import { datasetNameFr, runtimeFr } from '../../core/i18n/health.fr';
 import { detailLines } from './health-details';
 
 describe('detailLines', () => {
@@ -19,5 +20,21 @@ describe('detailLines', () => {
       { label: 'Débit', value: `${(840.5).toLocaleString('fr-FR')} critiques/s` },
       { label: 'Connecteurs', value: '2' },
     ]);
+  });
+});
+
+describe('what the services report, in French', () => {
+  it('translates the model server probe’s status, and keeps what it does not know', () => {
+    expect(detailLines({ status: 'up', torchserve: 'probe classified' })).toEqual([{ label: 'Dernière vérification', value: 'critique de contrôle classée' }]);
+    expect(detailLines({ status: 'down', torchserve: 'probe failed: timeout' })[0].value).toBe('échec de la critique de contrôle : timeout');
+    expect(detailLines({ status: 'up', torchserve: 'allocine-sentiment 1.0 loaded' })[0].value).toBe('allocine-sentiment 1.0 chargé');
+    expect(detailLines({ status: 'up', torchserve: 'something new' })[0].value).toBe('something new');
+  });
+
+  it('names the model card’s evaluation sets, labels and runtime in French', () => {
+    expect(datasetNameFr('Allociné validation (official split, 500 reviews)')).toBe('Allociné, validation (découpage officiel, 500 critiques)');
+    expect(datasetNameFr('Allociné TV-series dev (391 reviews)')).toBe('Allociné séries TV, développement (391 critiques)');
+    expect(runtimeFr('embedded-ngram', 'torch-fp32')).toBe('NumPy');
+    expect(runtimeFr('huggingface', 'onnx-int8')).toBe('ONNX Runtime (int8)');
   });
 });

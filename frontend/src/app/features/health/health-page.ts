@@ -7,19 +7,11 @@ import { catchError, of, switchMap, timer } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { HealthApi } from '../../core/health.api';
+import { COMPONENT_NAMES_FR, LABEL_NAMES_FR, datasetNameFr, deviceFr, familyFr, runtimeFr } from '../../core/i18n/health.fr';
 import { PredictionsApi } from '../../core/predictions.api';
 import { DetailLine, detailLines } from './health-details';
 
 const REFRESH_MS = 5_000;
-const NAMES: Partial<Record<string, string>> = {
-  redis: 'Redis (file de travail)',
-  modelServer: 'Serveur de modèle (TorchServe)',
-  workers: 'Workers',
-  queue: 'File d’attente',
-  history: 'Historique (PostgreSQL)',
-  stream: 'Flux Kafka',
-};
-
 /** Each component's state from /health/ready, refreshed every 5 s, plus the served model. */
 @Component({
   selector: 'app-health-page',
@@ -27,20 +19,30 @@ const NAMES: Partial<Record<string, string>> = {
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './health-page.html',
   styles: `
-    .components { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 12px; }
+    .components { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; }
     .component { padding: 12px 16px; border-radius: 10px; border: 1px solid var(--mat-sys-outline-variant); }
     .component.up { border-left: 6px solid var(--app-positive); }
     .component.down { border-left: 6px solid var(--app-negative); }
-    dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 0.9rem; }
+    dl { display: grid; grid-template-columns: fit-content(40%) 1fr; gap: 2px 12px; margin: 8px 0 0; font-size: 0.9rem; }
     dt { color: var(--mat-sys-on-surface-variant); }
-    dd { margin: 0; overflow-wrap: anywhere; }
+    /*
+     * Labels take at most 40 % of the row (they wrap between words), so a value has the rest: a model name breaks
+     * at its hyphens, never mid-word (« allocine-sentimen t » came from a value column squeezed by its label);
+     * only a word longer than the whole column, such as a URL, breaks inside to stay in its card.
+     */
+    dd { margin: 0; min-width: 0; overflow-wrap: break-word; }
   `,
 })
 export class HealthPage {
   private readonly health = inject(HealthApi);
   private readonly predictions = inject(PredictionsApi);
 
-  protected readonly names = NAMES;
+  protected readonly names = COMPONENT_NAMES_FR;
+  protected readonly dataset = datasetNameFr;
+  protected readonly family = familyFr;
+  protected readonly runtime = runtimeFr;
+  protected readonly device = deviceFr;
+  protected readonly labelNames = (labels: string[]) => labels.map((label) => LABEL_NAMES_FR[label] ?? label).join(', ');
   protected readonly report = signal<HealthReport | null>(null);
   protected readonly apiError = signal<UiError | null>(null);
   protected readonly model = signal<ModelInfo | null>(null);

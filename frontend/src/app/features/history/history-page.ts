@@ -14,9 +14,11 @@ import { BaseChartDirective } from 'ng2-charts';
 import { Subscription } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
-import { ChartTable } from '../../shared/chart-table';
-import { bucketLabel } from './bucket-label';
 import { downloadText } from '../../core/download';
+import { FeedbackApi } from '../../core/feedback.api';
+import { ChartTable } from '../../shared/chart-table';
+import { CorrectPrediction } from '../../shared/correct-prediction';
+import { bucketLabel } from './bucket-label';
 import { HistoryApi, HistoryFilter, historyToCsv } from '../../core/history.api';
 
 type Period = '24h' | '7d' | '30d';
@@ -29,7 +31,7 @@ const PERIODS: Record<Period, { hours: number; bucket: 'hour' | 'day' }> = {
 /** What was classified, by anyone using this service's key: read from the server, the same in every browser. */
 @Component({
   selector: 'app-history-page',
-  imports: [DatePipe, DecimalPipe, PercentPipe, FormsModule, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule, BaseChartDirective, ChartTable],
+  imports: [DatePipe, DecimalPipe, PercentPipe, FormsModule, RouterLink, MatButtonModule, MatCardModule, MatFormFieldModule, MatInputModule, MatSelectModule, BaseChartDirective, ChartTable, CorrectPrediction],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history-page.html',
   styles: `
@@ -42,6 +44,7 @@ const PERIODS: Record<Period, { hours: number; bucket: 'hour' | 'day' }> = {
 })
 export class HistoryPage {
   private readonly api = inject(HistoryApi);
+  protected readonly correctionsUrl = inject(FeedbackApi).exportUrl();
   private readonly destroyRef = inject(DestroyRef);
 
   protected readonly period = signal<Period>('7d');
