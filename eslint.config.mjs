@@ -14,8 +14,8 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          // The model-server contract is data both languages read (Python opens it; TypeScript imports it).
-          allow: ['^(\\.\\./)+libs/contracts/src/model-server-contract\\.json$'],
+          // The model-server and drift contracts are data both languages read (Python opens them; TypeScript imports them).
+          allow: ['^(\\.\\./)+libs/contracts/src/(model-server|drift)-contract\\.json$'],
           depConstraints: [
             { sourceTag: 'scope:frontend', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:shared'] },

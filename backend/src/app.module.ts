@@ -11,6 +11,7 @@ import { RedisThrottlerStorage } from './access/redis-throttler.storage';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { DriftApiModule } from './drift/drift-api.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { HealthModule } from './health/health.module';
 import { HistoryApiModule } from './history/history-api.module';
@@ -33,7 +34,7 @@ import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** What the HTTP API serves: each capability's API module. */
-const API_MODULES: Type[] = [PredictionsModule, HistoryApiModule, FeedbackModule, JobsModule, ModelInfoModule, ProblemsModule, WebhooksModule];
+const API_MODULES: Type[] = [PredictionsModule, HistoryApiModule, FeedbackModule, DriftApiModule, JobsModule, ModelInfoModule, ProblemsModule, WebhooksModule];
 /** What runs in a worker: each capability's worker module, over the workers' own Redis connection. */
 const WORKER_MODULES: Type[] = [WorkerConnectionModule, PredictionsWorkerModule, JobsWorkerModule, WebhooksWorkerModule, HistoryWorkerModule];
 

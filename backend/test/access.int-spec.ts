@@ -148,7 +148,7 @@ describe('rate limits', () => {
 });
 
 describe('admission of jobs', () => {
-  it('keeps each client to MAX_ACTIVE_JOBS_PER_CLIENT unfinished jobs, and frees a place when one ends', async () => {
+  it('keeps each client to MAX_ACTIVE_JOBS_PER_CLIENT unfinished jobs, and frees a place when one ends or is deleted', async () => {
     // APP_ROLE=api: no workers, so accepted jobs stay queued.
     const target = await app({ API_KEYS: 'alice,bob', APP_ROLE: 'api', MAX_ACTIVE_JOBS_PER_CLIENT: '2' });
     const submit = (key: string) => target.http.post('/api/v1/jobs').set('X-API-Key', key).send(job());
@@ -160,6 +160,11 @@ describe('admission of jobs', () => {
     expect(refused.headers['retry-after']).toBe('30');
     await submit('bob').expect(202);
     await target.http.post(`/api/v1/jobs/${first.body.id}/cancel`).set('X-API-Key', 'alice').expect(200);
+    const third = await submit('alice').expect(202);
+    // Deleted at once (its record gone, its tombstone left): its place is free at once too, not after the
+    // grace a submission in progress gets.
+    await submit('alice').expect(429);
+    await target.http.delete(`/api/v1/jobs/${third.body.id}`).set('X-API-Key', 'alice').expect(204);
     await submit('alice').expect(202);
   });
 

@@ -239,10 +239,11 @@ describe('cancellation', () => {
   });
 });
 
-describe('saving a chunk (the Lua script, on a real Redis)', () => {
+describe('closing a job and saving its chunks (the Lua scripts, on a real Redis)', () => {
   let apiOnly: RunningApp;
   let store: JobStore;
 
+  // No workers: each job stays queued until the test closes it, so nothing races the test but itself.
   beforeAll(async () => {
     apiOnly = await startApp({ APP_ROLE: 'api' });
     store = apiOnly.app.get(JobStore);
@@ -253,9 +254,9 @@ describe('saving a chunk (the Lua script, on a real Redis)', () => {
 
   it('counts a retried chunk once and shows its rows', async () => {
     const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(3) }).expect(202);
-    const counts = { done: 2, failed: 0, positive: 2, negative: 0 };
-    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], { ...counts, done: 3, positive: 3 });
-    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], { ...counts, done: 3, positive: 3 });
+    const counts = { done: 3, failed: 0, positive: 3, negative: 0 };
+    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], counts);
+    await store.saveChunk(created.body.id, 0, [row('1'), row('2'), row('3')], counts);
     expect(await store.counts(created.body.id)).toEqual({ done: 3, failed: 0, positive: 3, negative: 0 });
     const { body } = await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(200);
     expect(body.items.map((item: { id: string; status: string }) => [item.id, item.status])).toEqual([['1', 'done'], ['2', 'done'], ['3', 'done']]);
@@ -268,18 +269,6 @@ describe('saving a chunk (the Lua script, on a real Redis)', () => {
     expect(await store.counts(created.body.id)).toEqual({ done: 0, failed: 0, positive: 0, negative: 0 });
     await apiOnly.http.get(`/api/v1/jobs/${created.body.id}/results`).expect(404);
   });
-});
-
-describe('closing a job', () => {
-  let apiOnly: RunningApp;
-  let store: JobStore;
-
-  // No workers: each job stays queued until the test closes it, so nothing races the test but itself.
-  beforeAll(async () => {
-    apiOnly = await startApp({ APP_ROLE: 'api' });
-    store = apiOnly.app.get(JobStore);
-  });
-  afterAll(() => apiOnly.close());
 
   it('keeps a cancel that lands while finalize is closing the job', async () => {
     const created = await apiOnly.http.post('/api/v1/jobs').send({ reviews: reviews(10) }).expect(202);

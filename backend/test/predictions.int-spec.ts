@@ -122,6 +122,7 @@ describe('POST /api/v1/predictions (real Redis, real TorchServe)', () => {
   it('documents every route in OpenAPI', async () => {
     const { body } = await target.http.get('/api/docs-json').expect(200);
     expect(Object.keys(body.paths).sort()).toEqual([
+      '/api/v1/drift',
       '/api/v1/feedback',
       '/api/v1/feedback/versions',
       '/api/v1/health/live',

@@ -58,12 +58,12 @@ def test_the_prometheus_configuration_is_valid():
 def test_the_alert_rules_are_valid_and_fire_as_their_unit_tests_say():
     checked = promtool("check", "rules", "alerts.yml")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "9 rules found" in checked.stdout
+    assert "10 rules found" in checked.stdout
     tested = promtool("test", "rules", "alerts.test.yml")
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
 
-def test_the_alerts_cover_errors_latency_queue_age_and_a_model_server_down():
+def test_the_alerts_cover_errors_latency_queue_age_a_model_server_down_and_drift():
     names = {
         rule["alert"]
         for group in yaml.safe_load((MONITORING / "alerts.yml").read_text())["groups"]
@@ -76,6 +76,7 @@ def test_the_alerts_cover_errors_latency_queue_age_and_a_model_server_down():
         "AllocineModelServerDown",
         "AllocineStreamLagHigh",
         "AllocineStreamBrokerUnreachable",
+        "AllocineInputDrift",
     } <= names
 
 

@@ -262,6 +262,10 @@ test('the health page shows every component up', async () => {
   }
   // In French throughout: the probe's status, the model card's sets, the labels; no English the services report.
   await page.getByTestId('documented-accuracy').first().waitFor();
+  // Drift: this hour's reviews (the CSV and 10,000-review jobs above) against the validation split, in French.
+  await page.getByTestId('drift-table').waitFor();
+  assert.equal(await page.getByTestId('drift-table').locator('tbody tr').count(), 4);
+  assert.match(await page.getByTestId('drift-text_length').innerText(), /Longueur des critiques\s+[\d  ]+,\d{3}\s+(stable|dérive modérée|forte dérive)/);
   const text = await page.locator('main').innerText();
   assert.match(text, /Dernière vérification\n(critique de contrôle classée|\S+ \S+ chargé)\n/);
   assert.match(text, /Allociné, validation \(découpage officiel, 500 critiques\) : exactitude 89,8/);

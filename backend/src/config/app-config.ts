@@ -97,6 +97,8 @@ export const configSchema = z.object({
   PROFILE_REFRESH_MS: integer(60_000, 1_000),
   /** JSON written by the training command; its metrics are what GET /model reports as documented accuracy. */
   MODEL_METRICS_PATH: z.string().default('model-server/model/embedded/embedded_model.json'),
+  /** What live traffic is compared with for drift (`npm run model:drift-baseline` writes it); missing: drift off. */
+  DRIFT_BASELINE_PATH: z.string().default('model-server/model/embedded/drift-baseline.json'),
   /** Single predictions one worker process handles at once (each is one short model call). */
   WORKER_CONCURRENCY: integer(32, 1),
   /** Job chunks in flight at the model server, all workers together; by default the profile's. */

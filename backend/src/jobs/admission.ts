@@ -14,8 +14,8 @@ export type Admission =
   | { admitted: false; reason: 'held'; heldBytes: number };
 
 // One atomic step over the hash of accepted jobs (job id → "bytes|admitted at ms|reviews|client"; entries
-// written before reviews were counted read as 0 reviews): forget jobs that have ended (or whose record never
-// appeared within the grace period: their submission failed), then admit the new one if its client has fewer
+// written before reviews were counted read as 0 reviews): forget jobs that have ended or been deleted (or whose
+// record never appeared within the grace period: their submission failed), then admit the new one if its client has fewer
 // than ARGV[7] unfinished jobs and at most ARGV[10] unfinished reviews with it, and the unfinished text stays
 // within ARGV[6] bytes. Pruning here, rather than on every finish, means no code path can leak budget.
 const ADMIT = `
@@ -30,7 +30,9 @@ for i = 1, #entries, 2 do
     reviews = 0
   end
   local state = redis.call('HGET', ARGV[1] .. id, '${JOB_FIELDS.state}')
-  local live = state == 'queued' or state == 'running' or (not state and now - tonumber(at) < grace)
+  -- No record: still being submitted (within the grace period), unless it was deleted (its tombstone).
+  local deleted = redis.call('EXISTS', ARGV[1] .. id .. '${JOB_TOMBSTONE_SUFFIX}') == 1
+  local live = state == 'queued' or state == 'running' or (not state and not deleted and now - tonumber(at) < grace)
   if live then
     total = total + tonumber(bytes)
     if client == ARGV[4] then

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { HistoryEvent, errorRowEvent, predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
 import { ChunkCounts, JobStore, jobPredictionId } from './job.store';
+import { DriftMonitor } from '../drift/drift.monitor';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
 import { ModelResult, isItemError } from '../model-server/model-server.types';
@@ -36,6 +37,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     private readonly history: HistoryLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly producer: PredictionProducer,
+    private readonly drift: DriftMonitor,
     @InjectQueue(BATCH_QUEUE) private readonly queue: Queue,
   ) {
     super();
@@ -109,6 +111,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
       const texts = pending.map((row) => row.text);
       const started = performance.now();
       results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs(), requestId });
+      this.drift.observe(texts, results.map((result) => (isItemError(result) ? null : result)));
       const ms = performance.now() - started;
       perReviewMs = ms / Math.max(1, texts.length);
       this.logger.log({ requestId, jobId, chunk: index, reviews: texts.length, ms: Math.round(ms), attempt: job.attemptsMade + 1 }, 'chunk classified');

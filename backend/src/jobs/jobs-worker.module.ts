@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 
+import { DriftModule } from '../drift/drift.module';
 import { HistoryModule } from '../history/history.module';
 import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
@@ -10,7 +11,7 @@ import { JobStoreModule } from './job-store.module';
 
 /** The jobs' worker side: chunks of a job classified, and the job finalised (BatchProcessor). */
 @Module({
-  imports: [BullModule.registerQueue({ name: BATCH_QUEUE }), QueueModule, ModelServerModule, JobStoreModule, HistoryModule],
+  imports: [BullModule.registerQueue({ name: BATCH_QUEUE }), QueueModule, ModelServerModule, JobStoreModule, HistoryModule, DriftModule],
   providers: [BatchProcessor],
   // Chunks accepted before jobs had a lane of their own still arrive on the interactive lane (PredictionProcessor).
   exports: [BatchProcessor],

@@ -35,6 +35,16 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private driftSource: QueueSource = async () => ({});
+
+  readonly driftPsi = readAtScrape(
+    this.registry,
+    'allocine_drift_psi',
+    'Population stability index of live traffic against the drift baseline, per feature, for the latest hour with enough reviews',
+    'feature',
+    () => this.driftSource(),
+  );
+
   private queueCounts: QueueSource = async () => ({});
   private oldestWaiting: QueueSource = async () => ({});
 
@@ -148,6 +158,11 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'allocine_' });
     // Zero is an answer ("no retry"): every series exists from the start, so a scrape shows it.
     for (const queue of ['predictions', 'batch']) for (const reason of ['retry', 'stalled']) this.retries.inc({ queue, reason }, 0);
+  }
+
+  /** The drift module tells its gauge where to read the latest indices from when Prometheus scrapes. */
+  setDriftSource(source: QueueSource): void {
+    this.driftSource = source;
   }
 
   /** The queue module tells the gauges where to read depths and ages from when Prometheus scrapes. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { FIELD_ERROR_CODES } from '../validation/schemas';
 import { COMPAT_RESPONSE_SCHEMAS } from './compat-responses';
+import { DRIFT_RESPONSE_SCHEMAS } from './drift-responses';
 import { FEEDBACK_RESPONSE_SCHEMAS } from './feedback-responses';
 
 /**
@@ -265,4 +266,5 @@ export const RESPONSE_SCHEMAS = {
   WebhookSecret,
   ...COMPAT_RESPONSE_SCHEMAS,
   ...FEEDBACK_RESPONSE_SCHEMAS,
+  ...DRIFT_RESPONSE_SCHEMAS,
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { DriftModule } from '../drift/drift.module';
 import { HistoryModule } from '../history/history.module';
 import { QueueModule } from '../queue/queue.module';
 import { PredictionsController } from './predictions.controller';
@@ -7,7 +8,7 @@ import { PredictionsService } from './predictions.service';
 
 /** The predictions' API side: POST /predictions (the history's GET /predictions is HistoryApiModule's). */
 @Module({
-  imports: [QueueModule, HistoryModule],
+  imports: [QueueModule, HistoryModule, DriftModule],
   controllers: [PredictionsController],
   providers: [PredictionsService],
   exports: [PredictionsService],

@@ -7,6 +7,7 @@ import type { Caller } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LaneFull, orRedisDown } from '../failures/failure';
+import { DriftMonitor } from '../drift/drift.monitor';
 import { predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
 import { ModelServerError } from '../model-server/model-server.errors';
@@ -23,6 +24,7 @@ export class PredictionsService {
     private readonly producer: PredictionProducer,
     private readonly history: HistoryLog,
     private readonly queueStats: QueueStats,
+    private readonly drift: DriftMonitor,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -39,6 +41,7 @@ export class PredictionsService {
       return { ...result, latencyMs, predictionId: randomUUID() };
     });
     this.record(caller, texts, answered);
+    this.drift.observe(texts, answered);
     return answered;
   }
 

@@ -3,6 +3,7 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { loadConfig } from '../config/app-config';
 import { HistoryLog } from '../history/history-log';
 import { JobStore } from '../jobs/job.store';
+import type { DriftMonitor } from '../drift/drift.monitor';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient } from '../model-server/model-server.client';
 import { ModelServerError } from '../model-server/model-server.errors';
@@ -83,9 +84,11 @@ describe('BatchProcessor', () => {
   let store: { markRunning: jest.Mock; chunkRows: jest.Mock; saveChunk: jest.Mock; finish: jest.Mock };
   let processor: BatchProcessor;
   let producer: { enqueueCallback: jest.Mock };
+  let drift: { observe: jest.Mock };
 
   beforeEach(() => {
     producer = { enqueueCallback: jest.fn().mockResolvedValue(undefined) };
+    drift = { observe: jest.fn() };
     model = { predict: jest.fn() };
     store = { markRunning: jest.fn(), chunkRows: jest.fn(), saveChunk: jest.fn(), finish: jest.fn() };
     processor = new BatchProcessor(
@@ -96,6 +99,7 @@ describe('BatchProcessor', () => {
       { enabled: false } as HistoryLog,
       loadConfig({}),
       producer as unknown as PredictionProducer,
+      drift as unknown as DriftMonitor,
       {} as Queue,
     );
   });
@@ -133,6 +137,7 @@ describe('BatchProcessor', () => {
         { enabled: true } as HistoryLog,
         loadConfig({ STORE_TEXT: 'false' }),
         producer as unknown as PredictionProducer,
+        drift as unknown as DriftMonitor,
         {} as Queue,
       );
       store.markRunning.mockResolvedValue('running');

@@ -34,6 +34,9 @@ export class RedisKeys {
   readonly idempotency = (owner: string, key: string) =>
     `${this.prefix}:idempotency:${owner}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 
+  /** One hour of live traffic binned for drift (feature:bin → count, and `count`); `hour` is its start, ISO. */
+  readonly driftHour = (hour: string) => `${this.prefix}:drift:${hour}`;
+
   /** The stream of history events on their way to the database. */
   get history(): string {
     return `${this.prefix}:history`;

@@ -6,8 +6,10 @@ import { ANONYMOUS, ownerOfKey } from '../access/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HistoryLog } from '../history/history-log';
+import { DriftMonitor } from '../drift/drift.monitor';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
+import { isItemError } from '../model-server/model-server.types';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { traceCarrier } from '../tracing/tracing';
 import { backoffMs, sleep } from './backoff';
@@ -66,6 +68,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly metrics: MetricsService,
     private readonly history: HistoryLog,
     private readonly interactive: InteractiveDemand,
+    private readonly drift: DriftMonitor,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.schema = streamReview(config);
@@ -249,6 +252,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
       const started = performance.now();
       try {
         const results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs(), requestId });
+        this.drift.observe(texts, results.map((result) => (isItemError(result) ? null : result)));
         return { results, latencyMs: Math.round((performance.now() - started) / texts.length) };
       } catch (error) {
         const failure = toModelServerError(error);

@@ -4,5 +4,6 @@ export * from './lib/health';
 export * from './lib/errors';
 export * from './lib/history';
 export * from './lib/feedback';
+export * from './lib/drift';
 export * from './lib/schemas';
 export type { paths, components } from './lib/api.generated';

@@ -1,11 +1,11 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { HealthReport, Problem } from '@allocine/contracts';
+import type { DriftReport, HealthReport, Problem } from '@allocine/contracts';
 import { Observable, catchError, of, throwError } from 'rxjs';
 
 import { ApiClient } from './api-client';
 
-/** `/api/v1/health/ready`: a 503 (a `not-ready` problem) still carries the per-component report in `checks`,
+/** `/api/v1/health/ready` (a 503 (a `not-ready` problem) still carries the per-component report in `checks`,
  * so it is a result, not an error. */
 @Injectable({ providedIn: 'root' })
 export class HealthApi {
@@ -19,6 +19,11 @@ export class HealthApi {
           : throwError(() => error),
       ),
     );
+  }
+
+  /** `/api/v1/drift`: live traffic per hour against the model's baseline. */
+  drift(hours = 24): Observable<DriftReport> {
+    return this.api.get('/api/v1/drift', { query: { hours } });
   }
 }
 

@@ -131,6 +131,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per hour: review length, unknown words, label mix and confidence of live traffic against the baseline, as population stability indices */
+        get: operations["DriftController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -773,6 +790,37 @@ export type components = {
         VersionErrorRates: {
             items: components["schemas"]["VersionErrorRate"][];
         };
+        DriftHour: {
+            /** Format: date-time */
+            start: string;
+            /** @description Reviews classified in the hour */
+            count: number;
+            /** @description null below minimumCount reviews: too few to compare */
+            psi: {
+                text_length: number;
+                unknown_words: number;
+                label: number;
+                confidence: number;
+            } | null;
+        };
+        DriftReport: {
+            /** @description What live traffic is compared with; null when no baseline is installed (drift off) */
+            baseline: {
+                dataset: string;
+                n: number;
+                model: string;
+                version: string;
+            } | null;
+            thresholds: {
+                moderate: number;
+                major: number;
+                minimumCount: number;
+            };
+            /** @description The most recent hour (this one or the last) with enough reviews to compare */
+            latest: components["schemas"]["DriftHour"] | null;
+            /** @description Newest first */
+            hours: components["schemas"]["DriftHour"][];
+        };
         /** @description Deprecated: the original app's request */
         CompatPredictRequest: {
             text: string;
@@ -1282,6 +1330,64 @@ export interface operations {
                 };
             };
             /** @description History off or its database unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DriftController_report: {
+        parameters: {
+            query?: {
+                /** @description How many hours back, this one included */
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReport"];
+                };
+            };
+            /** @description hours out of 1..192, or an unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis unavailable (Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -81,3 +81,17 @@ export const runtimeFr = (family: string, acceleration: string): string =>
   family === 'embedded-ngram' ? 'NumPy' : RUNTIMES[acceleration] ?? acceleration;
 
 export const deviceFr = (device: string): string => (device === 'cpu' ? 'processeur (CPU)' : device === 'cuda' ? 'GPU (CUDA)' : device);
+
+/** The drift report's features and verdicts (GET /api/v1/drift, libs/contracts/src/drift-contract.json). */
+export const DRIFT_FEATURES_FR: Record<string, string> = {
+  text_length: 'Longueur des critiques',
+  unknown_words: 'Mots que le modèle embarqué n’a jamais vus',
+  label: 'Répartition positif / négatif',
+  confidence: 'Confiance du modèle',
+};
+
+export function driftVerdictFr(psi: number, thresholds: { moderate: number; major: number }): { text: string; level: 'stable' | 'moderate' | 'major' } {
+  if (psi > thresholds.major) return { text: 'forte dérive', level: 'major' };
+  if (psi > thresholds.moderate) return { text: 'dérive modérée', level: 'moderate' };
+  return { text: 'stable', level: 'stable' };
+}

@@ -1,4 +1,4 @@
-import { datasetNameFr, runtimeFr } from '../../core/i18n/health.fr';
+import { DRIFT_FEATURES_FR, datasetNameFr, driftVerdictFr, runtimeFr } from '../../core/i18n/health.fr';
 import { detailLines } from './health-details';
 
 describe('detailLines', () => {
@@ -36,5 +36,13 @@ describe('what the services report, in French', () => {
     expect(datasetNameFr('Allociné TV-series dev (391 reviews)')).toBe('Allociné séries TV, développement (391 critiques)');
     expect(runtimeFr('embedded-ngram', 'torch-fp32')).toBe('NumPy');
     expect(runtimeFr('huggingface', 'onnx-int8')).toBe('ONNX Runtime (int8)');
+  });
+});
+
+describe('drift in words', () => {
+  const thresholds = { moderate: 0.1, major: 0.25 };
+  it('says stable, moderate or major drift from the index and the thresholds', () => {
+    expect([0.02, 0.1, 0.11, 0.25, 0.3].map((psi) => driftVerdictFr(psi, thresholds).text)).toEqual(['stable', 'stable', 'dérive modérée', 'dérive modérée', 'forte dérive']);
+    expect(DRIFT_FEATURES_FR['unknown_words']).toBe('Mots que le modèle embarqué n’a jamais vus');
   });
 });

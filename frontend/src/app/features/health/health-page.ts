@@ -2,20 +2,21 @@ import { DecimalPipe, KeyValuePipe, PercentPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatCardModule } from '@angular/material/card';
-import type { ComponentHealth, HealthReport, ModelInfo } from '@allocine/contracts';
+import type { ComponentHealth, DriftReport, HealthReport, ModelInfo } from '@allocine/contracts';
 import { catchError, of, switchMap, timer } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { HealthApi } from '../../core/health.api';
 import { COMPONENT_NAMES_FR, LABEL_NAMES_FR, datasetNameFr, deviceFr, familyFr, runtimeFr } from '../../core/i18n/health.fr';
 import { PredictionsApi } from '../../core/predictions.api';
+import { DriftCard } from './drift-card';
 import { DetailLine, detailLines } from './health-details';
 
 const REFRESH_MS = 5_000;
 /** Each component's state from /health/ready, refreshed every 5 s, plus the served model. */
 @Component({
   selector: 'app-health-page',
-  imports: [DecimalPipe, KeyValuePipe, PercentPipe, MatCardModule],
+  imports: [DecimalPipe, KeyValuePipe, PercentPipe, MatCardModule, DriftCard],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './health-page.html',
   styles: `
@@ -47,6 +48,7 @@ export class HealthPage {
   protected readonly apiError = signal<UiError | null>(null);
   protected readonly model = signal<ModelInfo | null>(null);
   protected readonly checkedAt = signal<Date | null>(null);
+  protected readonly drift = signal<DriftReport | null>(null);
   protected readonly allUp = computed(() => this.report()?.status === 'ok');
 
   constructor() {
@@ -64,6 +66,7 @@ export class HealthPage {
           this.apiError.set(null);
           this.report.set(answer);
           if (answer.status === 'ok' && !this.model()) this.loadModel();
+          this.health.drift().subscribe({ next: (report) => this.drift.set(report), error: () => this.drift.set(null) });
         }
       });
   }
