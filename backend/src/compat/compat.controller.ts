@@ -31,7 +31,8 @@ class OriginalErrors implements ExceptionFilter {
   }
 }
 
-const MAPPING = 'Deprecated, kept for the original app\'s clients (COMPAT_API=true). It goes through the same queue, keys, limits and history as';
+const DEPRECATED = "Deprecated, kept for the original app's clients (COMPAT_API=true).";
+const SAME_PATH = `${DEPRECATED} It goes through the same queue, keys, limits and history as`;
 
 /**
  * The original app's Flask API, for its clients (its Streamlit page, scripts): the same routes, bodies and fields.
@@ -57,7 +58,7 @@ export class CompatController {
 
   @Post('predict')
   @HttpCode(200)
-  @ApiOperation({ deprecated: true, summary: 'One review (original API)', description: `${MAPPING} POST /api/v1/predictions {"text"}.` })
+  @ApiOperation({ deprecated: true, summary: 'One review (original API)', description: `${SAME_PATH} POST /api/v1/predictions {"text"}.` })
   @ApiBody({ schema: ref('CompatPredictRequest') })
   @ApiOkResponse({ schema: ref('CompatPrediction') })
   @ApiResponse({ status: 400, description: 'Invalid text (`error` says why)' })
@@ -75,7 +76,7 @@ export class CompatController {
   @ApiOperation({
     deprecated: true,
     summary: `Up to ${COMPAT_MAX_BATCH} reviews (original API)`,
-    description: `${MAPPING} POST /api/v1/predictions {"texts"}; POST /api/v1/jobs takes up to 10,000.`,
+    description: `${SAME_PATH} POST /api/v1/predictions {"texts"}; POST /api/v1/jobs takes up to 10,000.`,
   })
   @ApiBody({ schema: ref('CompatBatchRequest') })
   @ApiOkResponse({ schema: ref('CompatBatch') })
@@ -90,7 +91,7 @@ export class CompatController {
 
   @Get('health')
   @SkipThrottle()
-  @ApiOperation({ deprecated: true, summary: 'Is the model answering (original API; no key needed)', description: `${MAPPING.split('. It goes')[0]}. GET /api/v1/health/ready reports each component.` })
+  @ApiOperation({ deprecated: true, summary: 'Is the model answering (original API; no key needed)', description: `${DEPRECATED} GET /api/v1/health/ready reports each component.` })
   @ApiOkResponse({ schema: ref('CompatHealth') })
   @ApiResponse({ status: 503, description: 'The model server is not answering', schema: ref('CompatHealth') })
   async health(@Res({ passthrough: true }) response: Response) {
@@ -100,7 +101,7 @@ export class CompatController {
   }
 
   @Get('model_info')
-  @ApiOperation({ deprecated: true, summary: 'The served model (original API)', description: `${MAPPING.split('. It goes')[0]}. GET /api/v1/model says more.` })
+  @ApiOperation({ deprecated: true, summary: 'The served model (original API)', description: `${DEPRECATED} GET /api/v1/model says more.` })
   @ApiOkResponse({ schema: ref('CompatModelInfo') })
   @ApiResponse({ status: 503, description: 'Model server unavailable (Retry-After)' })
   async info() {

@@ -8,7 +8,7 @@ const sentiment = z.enum(['NEGATIF', 'POSITIF']);
 
 export const CompatPrediction = z
   .object({
-    text: z.string().describe('The text as sent'),
+    text: z.string().describe('The text, without its surrounding whitespace'),
     sentiment: sentiment.describe('label in /api/v1 (negative, positive)'),
     confidence: z.number().describe('Probability of the sentiment: score in /api/v1'),
     label: z.union([z.literal(0), z.literal(1)]).describe('1 for POSITIF, 0 for NEGATIF'),

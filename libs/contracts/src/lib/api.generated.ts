@@ -689,7 +689,7 @@ export type components = {
         };
         /** @description Deprecated: POST /api/v1/predictions {"text"} answers the same with label, score, probabilities, latencyMs */
         CompatPrediction: {
-            /** @description The text as sent */
+            /** @description The text, without its surrounding whitespace */
             text: string;
             /**
              * @description label in /api/v1 (negative, positive)
