@@ -71,6 +71,18 @@ describe('JobReader', () => {
     expect(history.job).not.toHaveBeenCalled();
   });
 
+  it('lists jobs from the history, an unfinished one with its live state and counts from Redis', async () => {
+    const listed = { ...archived, id: 'j1', state: 'running' as const, done: 0, positive: 0, negative: 0, failed: 0, finishedAt: null };
+    const done = { ...live, state: 'completed', finishedAt: '2026-12-01T10:02:00.000Z' } as JobRecord;
+    const { reader: jobs, store } = reader(
+      { get: async () => done, counts: async () => ({ done: 5, failed: 0, positive: 3, negative: 2 }) },
+      { jobs: async () => ({ items: [listed, archived], nextCursor: null }) },
+    );
+    const page = await jobs.list('alice', undefined, 10);
+    expect(page.items).toEqual([{ ...listed, state: 'completed', done: 5, failed: 0, positive: 3, negative: 2, finishedAt: '2026-12-01T10:02:00.000Z' }, archived]);
+    expect(store.get).toHaveBeenCalledTimes(1); // a finished job is the history's alone
+  });
+
   it('pages all rows of a live job by chunk, and says Redis is down when it is', async () => {
     const { reader: jobs, store } = reader({ get: async () => live, rows: async (_record, offset, limit) => Array.from({ length: Math.min(limit, 5 - offset) }, () => ({ id: 'x', text: '', status: 'pending' as const })) });
     const pages: number[] = [];

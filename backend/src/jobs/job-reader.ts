@@ -116,9 +116,21 @@ export class JobReader {
     throw notFound(`No job ${id} (unknown, deleted, or expired)`);
   }
 
-  /** GET /jobs: the owner's jobs, newest first, from the history (they outlive the results' retention). */
-  list(owner: string, cursor: string | undefined, limit: number): Promise<JobList> {
-    return this.history.jobs(owner, cursor, limit);
+  /**
+   * GET /jobs: the owner's jobs, newest first, from the history (they outlive the results' retention); an
+   * unfinished one with its state and counts from Redis, which the history learns a moment later.
+   */
+  async list(owner: string, cursor: string | undefined, limit: number): Promise<JobList> {
+    const page = await this.history.jobs(owner, cursor, limit);
+    const items = await Promise.all(page.items.map((item) => (item.state === 'queued' || item.state === 'running' ? this.live(owner, item) : item)));
+    return { ...page, items };
+  }
+
+  private async live(owner: string, item: JobListItem): Promise<JobListItem> {
+    const record = await orRedisDown(() => this.store.get(item.id));
+    if (!record || record.owner !== owner) return item;
+    const counts = await orRedisDown(() => this.store.counts(item.id));
+    return { ...item, ...counts, state: record.state, finishedAt: record.finishedAt };
   }
 
   async page(owner: string, id: string, offset: number, limit: number): Promise<JobResultsPage> {

@@ -125,7 +125,6 @@ export const jobDetails = {
     .describe(`Yours, kept with the job (at most ${METADATA_MAX_BYTES} bytes as JSON)`),
 };
 
-/** Where the finished job is POSTed; the allow-list and address checks come after (they need the settings and DNS). */
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
 /**
