@@ -1,11 +1,10 @@
 import type { ModelInfo, PredictionResult } from '@allocine/contracts';
 import type { z } from 'zod';
 
+import { round } from '../common/round';
 import type { CompatBatch, CompatModelInfo, CompatPrediction } from '../openapi/compat-responses';
 
 type Prediction = z.infer<typeof CompatPrediction>;
-
-const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /** One result of /api/v1/predictions as the original app wrote it: French labels, 0/1, snake_case. */
 export function toOriginal(text: string, result: PredictionResult): Prediction {

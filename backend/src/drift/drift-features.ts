@@ -4,6 +4,7 @@
  */
 // Data, imported as it is (the one import of another project's file the lint rule allows: eslint.config.mjs).
 import contract from '../../../libs/contracts/src/drift-contract.json';
+import { codePoints } from '../validation/schemas';
 
 export type DriftFeature = 'text_length' | 'unknown_words' | 'label' | 'confidence';
 export const DRIFT_FEATURES: DriftFeature[] = ['text_length', 'unknown_words', 'label', 'confidence'];
@@ -41,7 +42,7 @@ export function binOf(feature: DriftFeature, value: number | string): number {
 /** Each feature's bin for one classified review; lengths in code points, as Python counts. */
 export function featuresOf(text: string, label: string, confidence: number, vocabulary: ReadonlySet<string>): Record<DriftFeature, number> {
   return {
-    text_length: binOf('text_length', Array.from(text).length),
+    text_length: binOf('text_length', codePoints(text)),
     unknown_words: binOf('unknown_words', unknownShare(text, vocabulary)),
     label: binOf('label', label),
     confidence: binOf('confidence', confidence),

@@ -4,7 +4,7 @@ import { RedisService } from '../redis/redis.service';
 import { DriftBaseline } from './drift-baseline';
 import { featuresOf } from './drift-features';
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 /** Hours of binned traffic kept: a week and a day, for the report's widest window. */
 const KEEP_SECONDS = 8 * 24 * 3_600;
 

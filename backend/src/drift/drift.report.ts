@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { DriftReport as Report } from '@allocine/contracts';
 
+import { round } from '../common/round';
 import { orRedisDown } from '../failures/failure';
 import { RedisService } from '../redis/redis.service';
 import { DriftBaseline } from './drift-baseline';
 import { DRIFT_CONTRACT, DRIFT_FEATURES, binCount, psi } from './drift-features';
-import { hourStart } from './drift.monitor';
+import { HOUR_MS, hourStart } from './drift.monitor';
 
-const HOUR_MS = 3_600_000;
 type Hour = Report['hours'][number];
 
 /** Each hour's histograms read back from Redis and compared with the baseline. */
@@ -32,7 +32,6 @@ export class DriftReport {
       const count = Number(counts.count ?? 0);
       if (!baseline || count < minimumCount) return { start, count, psi: null };
       const histogram = (feature: (typeof DRIFT_FEATURES)[number]) => Array.from({ length: binCount(feature) }, (_, bin) => Number(counts[`${feature}:${bin}`] ?? 0));
-      const round = (value: number) => Math.round(value * 10_000) / 10_000;
       const [textLength, unknownWords, label, confidence] = DRIFT_FEATURES.map((feature) => round(psi(baseline.histograms[feature], histogram(feature))));
       return { start, count, psi: { text_length: textLength, unknown_words: unknownWords, label, confidence } };
     });

@@ -1,14 +1,12 @@
 import { z } from 'zod';
 
-import { queryNumber } from '../validation/schemas';
-
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+import { UUID_PATTERN, queryNumber } from '../validation/schemas';
 
 /**
  * A prediction's id, as results and the history give it (`predictionId`): a single prediction's uuid, a job
  * row's `<job id>:<position>`, or a streamed review's `stream:<topic>:<partition>:<offset>`.
  */
-export const PREDICTION_ID_PATTERN = `^(?:${UUID}(?::[0-9]{1,9})?|stream:[A-Za-z0-9._-]{1,249}:[0-9]{1,9}:[0-9]{1,19})$`;
+export const PREDICTION_ID_PATTERN = `^(?:${UUID_PATTERN}(?::[0-9]{1,9})?|stream:[A-Za-z0-9._-]{1,249}:[0-9]{1,9}:[0-9]{1,19})$`;
 
 export const feedbackRequest = z.strictObject(
   { label: z.enum(['positive', 'negative'], { error: 'label is positive or negative' }).describe('What the review really is') },

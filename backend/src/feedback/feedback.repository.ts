@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 
 import type { Caller } from '../access/key-ring';
 import { conflict } from '../common/api-errors';
+import { round } from '../common/round';
 import { HistoryDatabaseService } from '../history/history-database';
 
 type Label = 'positive' | 'negative';
@@ -116,7 +117,7 @@ export class FeedbackRepository {
         predictions: row.predictions,
         reviewed: row.reviewed,
         wrong: row.wrong,
-        observedErrorRate: row.reviewed > 0 ? Math.round((row.wrong / row.reviewed) * 10_000) / 10_000 : null,
+        observedErrorRate: row.reviewed > 0 ? round(row.wrong / row.reviewed) : null,
       })),
     };
   }

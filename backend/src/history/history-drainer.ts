@@ -10,7 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { redisOptions } from '../redis/redis-options';
 import { HistoryDatabaseService } from './history-database';
 import { BatchSink, writeOrSetAside } from './history-batch';
-import { HistoryLog } from './history-log';
+import { HISTORY_EVENT_FIELD, HistoryLog } from './history-log';
 import { writeEvents } from './history-writer';
 
 const GROUP = 'history';
@@ -132,7 +132,7 @@ export class HistoryDrainer implements OnApplicationBootstrap, OnModuleDestroy {
    * the oldest dropped first, so a stream of bad events can never fill Redis.
    */
   private async setAside(raw: string, reason: string): Promise<void> {
-    await this.redis!.xadd(this.log.deadKey, 'MAXLEN', '~', String(this.config.HISTORY_DEAD_MAX), '*', 'e', raw, 'reason', reason);
+    await this.redis!.xadd(this.log.deadKey, 'MAXLEN', '~', String(this.config.HISTORY_DEAD_MAX), '*', HISTORY_EVENT_FIELD, raw, 'reason', reason);
     this.metrics.historyRefused.inc();
     this.logger.error(`history event set aside in ${this.log.deadKey}: ${reason}`);
   }

@@ -7,6 +7,9 @@ import { RedisService } from '../redis/redis.service';
 import { historyBackend } from './history-database';
 import type { HistoryEvent } from './history-events';
 
+/** The stream entry's one field: the event as JSON (the drainer reads it; JobStore's Lua writes it too). */
+export const HISTORY_EVENT_FIELD = 'e';
+
 /**
  * The write side of the history: events appended to a Redis stream (`<prefix>:history`), drained into the
  * database by HistoryDrainer. Appending costs one Redis command, inside the caller's own transaction where
@@ -31,7 +34,7 @@ export class HistoryLog {
   /** Add the events to a MULTI/pipeline the caller executes. */
   appendTo(transaction: ChainableCommander, events: HistoryEvent[]): ChainableCommander {
     if (!this.enabled) return transaction;
-    for (const event of events) transaction.xadd(this.key, '*', 'e', JSON.stringify(event));
+    for (const event of events) transaction.xadd(this.key, '*', HISTORY_EVENT_FIELD, JSON.stringify(event));
     return transaction;
   }
 

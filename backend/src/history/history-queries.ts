@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { freeText, queryNumber } from '../validation/schemas';
+import { UUID_PATTERN, freeText, queryNumber } from '../validation/schemas';
 
 /**
  * An ISO 8601 date (2024-01-31, midnight UTC) or date-time with its offset (2024-01-31T12:00:00Z); the schema
@@ -17,10 +17,8 @@ const isoDate = (name: string) =>
  * A page of GET /jobs ends at this job: `<creation time in ms>_<id>`. Any string of that form is a position in
  * the list (keyset pagination), so the documented pattern is exactly what the API accepts.
  */
-const HEX = '[0-9a-fA-F]';
-const UUID = `${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}`;
 // No i flag in these patterns: a JSON Schema pattern cannot carry one, and the document must say what is accepted.
-const JOB_CURSOR = new RegExp(`^(\\d{1,13})_(${UUID})$`);
+const JOB_CURSOR = new RegExp(`^(\\d{1,13})_(${UUID_PATTERN})$`);
 
 export function encodeJobCursor(createdAt: Date, id: string): string {
   return `${createdAt.getTime()}_${id}`;
@@ -40,7 +38,7 @@ export const historyQuery = z.strictObject({
   q: freeText('q', 200).optional().describe('French full-text search (websearch syntax)'),
   source: z
     .string()
-    .regex(new RegExp(`^(single|job|stream|${UUID})$`), 'source is single, job, stream, or a job id')
+    .regex(new RegExp(`^(single|job|stream|${UUID_PATTERN})$`), 'source is single, job, stream, or a job id')
     .optional()
     .describe('single, job, stream (the Kafka connector), or a job id'),
   minScore: queryNumber(z.coerce.number().min(0).max(1)).optional(),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { HistoryItem, HistoryPage, JobList, JobListItem, JobResultRow, JobState, StatsBucket, StatsResponse } from '@allocine/contracts';
 import { sql } from 'kysely';
 
+import { round } from '../common/round';
 import { HistoryDatabaseService } from './history-database';
 import { decodeJobCursor, encodeJobCursor } from './history-queries';
 import type { JobRow, PredictionRow } from './schema';
@@ -172,5 +173,3 @@ function toJob(row: JobRow): JobListItem {
     finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
   };
 }
-
-const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { ANONYMOUS } from '../access/key-ring';
 import { APP_CONFIG } from '../config/config.module';
 import { JobEvent, HistoryEvent } from '../history/history-events';
-import { HistoryLog } from '../history/history-log';
+import { HISTORY_EVENT_FIELD, HistoryLog } from '../history/history-log';
 import { JOB_FIELDS } from '../redis/redis-keys';
 import { RedisService } from '../redis/redis.service';
 import { jobStatus } from './job-status';
@@ -91,7 +91,7 @@ redis.call('SET', KEYS[2], ARGV[1], 'EX', ttl)
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('EXPIRE', KEYS[3], ttl)
 if KEYS[4] then
-  for i = 6, #ARGV do redis.call('XADD', KEYS[4], '*', 'e', ARGV[i]) end
+  for i = 6, #ARGV do redis.call('XADD', KEYS[4], '*', '${HISTORY_EVENT_FIELD}', ARGV[i]) end
 end
 redis.call('PUBLISH', ARGV[5], 'chunk')
 return 1`;

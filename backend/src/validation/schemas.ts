@@ -33,7 +33,10 @@ const CONTROL = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f';
 export const FREE_TEXT_PATTERN = `^[^${CONTROL}]*[^${CONTROL}${TRIMMED}][^${CONTROL}]*$`;
 
 /** Characters as JSON Schema and Python count them: code points (an emoji is one, not two UTF-16 units). */
-const codePoints = (value: string): number => Array.from(value).length;
+export const codePoints = (value: string): number => Array.from(value).length;
+
+/** Any UUID, as a pattern source (no i flag: a JSON Schema pattern cannot carry one). */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 /**
  * A free-text field (review, name, id, search), as sent: at most `max` characters — counted in code points, as
