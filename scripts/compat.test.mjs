@@ -21,7 +21,15 @@ after(async () => {
 });
 
 test("the original app's Python client works unchanged", async () => {
-  const classified = async () => (await (await fetch(`${API}/api/v1/stats?bucket=hour`)).json()).total.total;
+  // Right after start-up the history may still be migrating (503): ask until it answers.
+  const classified = async () => {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await fetch(`${API}/api/v1/stats?bucket=hour`);
+      if (answer.ok) return (await answer.json()).total.total;
+      if (attempt >= 100) throw new Error(`/api/v1/stats still answers ${answer.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   const before = await classified();
   const run = spawnSync(join(ROOT, '.venv/bin/python'), ['scripts/compat/original_client.py', API], { cwd: ROOT, encoding: 'utf-8', timeout: 120_000 });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
