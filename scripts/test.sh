@@ -100,3 +100,6 @@ node --test scripts/api-fuzz.test.mjs
 
 step "the original app's client against COMPAT_API=true npm start (its Python client, unchanged)"
 node --test scripts/compat.test.mjs
+
+step "model lifecycle with real processes: corrections, model:train --with-feedback, shadow, promotion under load with a 2,000-review job, rollback (scripts/lifecycle.test.mjs)"
+node --test --test-concurrency=1 scripts/lifecycle.test.mjs

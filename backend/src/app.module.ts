@@ -23,20 +23,22 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelInfoModule } from './model-info/model-info.module';
 import { ModelStatusReportModule, ModelViewModule } from './model-server/model-view.module';
+import { ModelsModule } from './models/models.module';
 import { PredictionsWorkerModule } from './predictions/predictions-worker.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ProblemsModule } from './problems/problems.module';
 import { WorkerConnectionModule } from './queue/worker-connection.module';
 import { RedisModule } from './redis/redis.module';
+import { ShadowWorkerModule } from './shadow/shadow-worker.module';
 import { StreamWorkerModule } from './stream/stream-worker.module';
 import { TracingModule } from './tracing/tracing.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** What the HTTP API serves: each capability's API module. */
-const API_MODULES: Type[] = [PredictionsModule, HistoryApiModule, FeedbackModule, DriftApiModule, JobsModule, ModelInfoModule, ProblemsModule, WebhooksModule];
+const API_MODULES: Type[] = [PredictionsModule, HistoryApiModule, FeedbackModule, DriftApiModule, JobsModule, ModelInfoModule, ModelsModule, ProblemsModule, WebhooksModule];
 /** What runs in a worker: each capability's worker module, over the workers' own Redis connection. */
-const WORKER_MODULES: Type[] = [WorkerConnectionModule, PredictionsWorkerModule, JobsWorkerModule, WebhooksWorkerModule, HistoryWorkerModule];
+const WORKER_MODULES: Type[] = [WorkerConnectionModule, PredictionsWorkerModule, JobsWorkerModule, WebhooksWorkerModule, HistoryWorkerModule, ShadowWorkerModule];
 
 /**
  * The one place a process's role (APP_ROLE) is read: the HTTP API, the queue workers, both (the default), or

@@ -138,9 +138,9 @@ describe('batch jobs (real Redis, real TorchServe)', () => {
     const csv = await target.http.get(`/api/v1/jobs/${status.id}/results`).set('Accept', 'text/csv').expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     const out = csv.text.trim().split('\n');
-    expect(out[0]).toBe('id,text,label,score,probability_positive,uncertain,error');
+    expect(out[0]).toBe('id,text,label,score,probability_positive,uncertain,error,model_version');
     expect(out).toHaveLength(fixtures.length + 1);
-    expect(out[1]).toMatch(/^c0,"Un film magnifique, des acteurs bouleversants\.",positive,0\.\d{4},0\.\d{4},(true|false),$/);
+    expect(out[1]).toMatch(/^c0,"Un film magnifique, des acteurs bouleversants\.",positive,0\.\d{4},0\.\d{4},(true|false),,1\.0$/);
     expect(out[2]).toMatch(/^c1,"Nul, ennuyeux, je me suis endormi\.",negative,/);
   });
 

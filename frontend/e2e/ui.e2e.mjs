@@ -2,7 +2,8 @@
 // Screenshots of each page go to test-artifacts/e2e/ (not committed).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
@@ -20,6 +21,9 @@ const fixtures = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviews.js
   .map((line) => JSON.parse(line));
 
 const UI_KEY = 'e2e-ui-key';
+const REGISTRY = mkdtempSync(join(tmpdir(), 'e2e-registry-'));
+// A version of this run's own: its archive is removed from the model store after.
+const CANDIDATE = `8.${Date.now() % 1_000_000}`;
 const API = 'http://127.0.0.1:3000';
 let stack;
 let browser;
@@ -30,7 +34,8 @@ before(async () => {
   // A crashed TorchServe stays down 8 s before npm start brings it back: long enough to see the outage.
   // With API keys, as in production: the UI works because its server lends API calls the UI's own key.
   // STREAMING=1: the Kafka broker and the stream connector too (the README's streaming example).
-  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: 'other-integrator', UI_API_KEY: UI_KEY, STREAMING: '1' });
+  // UI_ROLE=admin: the UI's users may shadow, promote and roll back (Modèles); the registry is this run's own.
+  stack = await startStack({ RESTART_DELAY_MS: '8000', API_KEYS: 'other-integrator', UI_API_KEY: UI_KEY, UI_ROLE: 'admin', STREAMING: '1', MODEL_REGISTRY_DIR: REGISTRY });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -52,6 +57,8 @@ after(async () => {
     const left = execFileSync('bash', ['-c', "ps -eo args | grep -E 'org.pytorch.serve.ModelServer|dist/backend/backend/src/main.js|ui-server.mjs' | grep -v grep || true"]).toString();
     assert.equal(left.trim(), '', `processes left running:\n${left}`);
   }
+  rmSync(join(ROOT, 'model-server/model-store', `allocine-sentiment-v${CANDIDATE}.mar`), { force: true });
+  rmSync(REGISTRY, { recursive: true, force: true });
 });
 
 /** French digit groups are narrow no-break spaces (U+202F): compared as plain spaces. */
@@ -155,7 +162,7 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
   const saved = join(ARTIFACTS, 'resultats.csv');
   await download.saveAs(saved);
   const csv = readFileSync(saved, 'utf-8').trim().split('\n');
-  assert.equal(csv[0], 'id,text,label,score,probability_positive,uncertain,error');
+  assert.equal(csv[0], 'id,text,label,score,probability_positive,uncertain,error,model_version');
   assert.equal(csv.length, 201);
   assert.match(csv[1], /^id-0,/);
 
@@ -166,9 +173,9 @@ test('runs a 200-line CSV job to 100 %, filters the results and downloads them a
   const raw = readFileSync(savedExcel);
   assert.deepEqual([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'starts with the UTF-8 BOM Excel needs');
   const excelLines = raw.subarray(3).toString('utf-8').trim().split('\n');
-  assert.equal(excelLines[0], 'id;text;label;score;probability_positive;uncertain;error');
+  assert.equal(excelLines[0], 'id;text;label;score;probability_positive;uncertain;error;model_version');
   assert.equal(excelLines.length, 201);
-  assert.match(excelLines[1], /^id-0;.*;(positive|negative);0,\d{4};0,\d{4};(true|false);$/);
+  assert.match(excelLines[1], /^id-0;.*;(positive|negative);0,\d{4};0,\d{4};(true|false);;1\.0$/);
 });
 
 test("the server's history (embedded PostgreSQL under npm start) holds what the UI analysed, under the UI's key", async () => {
@@ -287,10 +294,75 @@ test('the health page shows every component up', async () => {
   assert.deepEqual(consoleErrors, [], 'no console errors while everything is up');
 });
 
+test('Modèles: a candidate trained on corrections is shadowed, promoted and rolled back from the UI, in French', async () => {
+  // Ten reviews classified and corrected under the UI's key (two were the model's mistakes), exported, trained on.
+  const reviewed = [
+    ["Je craignais le pire, c'est finalement une très bonne surprise.", 'positive'],
+    ['Joli visuellement, mais on oublie tout en sortant de la salle.', 'negative'],
+    ['Une purge, deux heures de vide absolu.', 'negative'],
+    ["Le meilleur film de l'année, sans hésiter.", 'positive'],
+    ['Un casting prestigieux pour un résultat bien fade.', 'negative'],
+    ['Des images superbes et une musique envoûtante.', 'positive'],
+    ['Décevant de bout en bout, je ne le conseille pas.', 'negative'],
+    ['On rit du début à la fin, une comédie qui fait du bien.', 'positive'],
+    ["Ce n'est pas du grand cinéma mais on passe un excellent moment.", 'positive'],
+    ["Scénario bâclé, mise en scène paresseuse, on s'ennuie ferme.", 'negative'],
+  ];
+  const classified = await (await page.request.post(`${UI}/api/v1/predictions`, { data: { texts: reviewed.map(([text]) => text) } })).json();
+  const ids = new Set();
+  for (const [i, result] of classified.results.entries()) {
+    const answer = await page.request.post(`${UI}/api/v1/predictions/${result.predictionId}/feedback`, { data: { label: reviewed[i][1] } });
+    assert.equal(answer.status(), 201);
+    ids.add(result.predictionId);
+  }
+  // This test's corrections only (the export also holds the one made on Analyser above, which says the opposite of a sure verdict).
+  const [header, ...rows] = (await (await page.request.get(`${UI}/api/v1/feedback?format=csv`)).text()).trim().split('\n');
+  const exported = join(REGISTRY, '..', `e2e-corrections-${process.pid}.csv`);
+  writeFileSync(exported, [header, ...rows.filter((row) => ids.has(row.split(',')[0]))].join('\n') + '\n');
+  const train = spawn('npm', ['run', '--silent', 'model:train', '--', '--with-feedback', exported, '--version', CANDIDATE], { cwd: ROOT, env: { ...process.env, MODEL_REGISTRY_DIR: REGISTRY }, stdio: 'inherit' });
+  assert.equal(await new Promise((resolve) => train.on('exit', resolve)), 0);
+  rmSync(exported);
+
+  page.on('dialog', (dialog) => dialog.accept());
+  await page.goto(`${UI}/modeles`);
+  const row = page.getByTestId(`version-${CANDIDATE}`);
+  await row.waitFor();
+  assert.equal((await page.getByTestId('version-1.0').getByTestId('version-status').textContent()).trim(), 'en production');
+  assert.match(french(await row.innerText()), /réentraînée avec les corrections, issue de 1\.0[\s\S]*Corrections apprises : 10[\s\S]*Allociné, validation \(découpage officiel, 500 critiques\) : \d+,\d %/);
+
+  // Shadow on all traffic, then a review analysed: the report shows the comparison.
+  await page.getByTestId(`percent-${CANDIDATE}`).fill('100');
+  await page.getByTestId(`shadow-${CANDIDATE}`).click();
+  await page.getByTestId('models-done').filter({ hasText: `Version ${CANDIDATE} en observation sur 100 % du trafic.` }).waitFor();
+  assert.equal((await row.getByTestId('version-status').textContent()).trim(), 'en observation');
+  await analyse("Je craignais le pire, c'est finalement une très bonne surprise.");
+  await page.goto(`${UI}/modeles`);
+  await page.getByTestId('shadow-compared').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 20_000 });
+  assert.match(french(await page.getByTestId('shadow-agreement').innerText()), /^\d+(,\d)? %$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'modeles-observation.png'), fullPage: true });
+
+  // Promote: Analyser's results now name the new version; roll back: the previous one again.
+  await page.getByTestId(`promote-${CANDIDATE}`).click();
+  await page.getByTestId('models-done').filter({ hasText: `Version ${CANDIDATE} en production.` }).waitFor({ timeout: 60_000 });
+  await analyse('Un film magnifique.');
+  assert.match(await page.getByTestId('result').innerText(), new RegExp(`Modèle allocine-embedded-ngram ${CANDIDATE.replace('.', '\\.')}`));
+  await page.goto(`${UI}/modeles`);
+  await page.getByTestId('rollback').click();
+  await page.getByTestId('models-done').filter({ hasText: 'Version 1.0 rétablie en production.' }).waitFor({ timeout: 60_000 });
+  await analyse('Un film magnifique.');
+  assert.match(await page.getByTestId('result').innerText(), /Modèle allocine-embedded-ngram 1\.0 /);
+  await page.goto(`${UI}/modeles`);
+  const journal = page.getByTestId('journal');
+  await journal.waitFor();
+  assert.match(await journal.innerText(), /retour arrière[\s\S]*mise en production[\s\S]*mise en observation \(100 %\)/);
+  await page.screenshot({ path: join(ARTIFACTS, 'modeles.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, [], 'no console errors on Modèles');
+});
+
 test('accessibility: no serious or critical axe violation on any page, in the light and the dark theme', async () => {
   const jobs = await page.request.get(`${UI}/api/v1/jobs?limit=1`);
   const lastJob = (await jobs.json()).items?.[0]?.id;
-  const pages = ['/analyser', lastJob ? `/lot/${lastJob}` : '/lot', '/lots', '/historique', '/sante'];
+  const pages = ['/analyser', lastJob ? `/lot/${lastJob}` : '/lot', '/lots', '/historique', '/modeles', '/sante'];
   const found = [];
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme });

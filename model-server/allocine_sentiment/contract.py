@@ -40,3 +40,5 @@ INTERACTIVE_SUFFIX: str = contract()["interactiveSuffix"]
 DEADLINE_HEADER: str = contract()["headers"]["deadline"]
 REQUEST_ID_HEADER: str = contract()["headers"]["requestId"]
 BATCH_HEADER: str = contract()["headers"]["batchRequests"]
+# Model versions: the registry's card file, the archives' name prefix, the sets a card is evaluated on, the gate.
+LIFECYCLE: dict = contract()["lifecycle"]

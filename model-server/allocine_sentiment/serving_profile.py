@@ -175,12 +175,24 @@ def save_profile(model_dir: Path, profile: ServingProfile) -> None:
     (model_dir / PROFILE_FILE).write_text(json.dumps(profile.check().to_dict(), indent=2) + "\n", encoding="utf-8")
 
 
-def torchserve_models(profile: ServingProfile, mar: str = f"{MODEL_NAME}.mar") -> dict:
+def card_version(model_dir: Path) -> str:
+    """The version the model's card gives (embedded_model.json, or a checkpoint's calibration.json), as TorchServe
+    registers it: the backend's model lifecycle compares the two."""
+    for name in ("embedded_model.json", "calibration.json"):
+        path = model_dir / name
+        if path.is_file():
+            version = str(json.loads(path.read_text(encoding="utf-8")).get("version") or "")
+            if version:
+                return version
+    return "1.0"
+
+
+def torchserve_models(profile: ServingProfile, version: str = "1.0", mar: str = f"{MODEL_NAME}.mar") -> dict:
     """TorchServe's ``models`` setting: the bulk lane and the interactive lane, both from one archive."""
 
     def registration(lane: Lane) -> dict:
         return {
-            "1.0": {
+            version: {
                 "defaultVersion": True,
                 "marName": mar,
                 "minWorkers": lane.workers,
@@ -194,9 +206,9 @@ def torchserve_models(profile: ServingProfile, mar: str = f"{MODEL_NAME}.mar") -
     return {MODEL_NAME: registration(profile.bulk), MODEL_NAME + INTERACTIVE_SUFFIX: registration(profile.interactive)}
 
 
-def torchserve_properties(profile: ServingProfile, base_properties: str) -> str:
+def torchserve_properties(profile: ServingProfile, base_properties: str, version: str = "1.0") -> str:
     """The base ``config.properties`` plus the two model registrations this profile asks for."""
-    models = torchserve_models(profile)
+    models = torchserve_models(profile, version)
     return "\n".join(
         [
             base_properties.rstrip("\n"),
@@ -227,11 +239,17 @@ def served_files(model_dir: Path, profile: ServingProfile) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """For build-mar.sh: ``config MODEL_DIR BASE_PROPERTIES`` prints TorchServe's configuration;
-    ``files MODEL_DIR`` lists the files to package."""
+    ``files MODEL_DIR`` lists the files to package; ``version MODEL_DIR`` its card's version."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) < 2 or args[0] not in ("config", "files") or len(args) != (3 if args[0] == "config" else 2):
-        print("usage: serving_profile config MODEL_DIR BASE_PROPERTIES | files MODEL_DIR", file=sys.stderr)
+    if len(args) < 2 or args[0] not in ("config", "files", "version") or len(args) != (3 if args[0] == "config" else 2):
+        print(
+            "usage: serving_profile config MODEL_DIR BASE_PROPERTIES | files MODEL_DIR | version MODEL_DIR",
+            file=sys.stderr,
+        )
         return 2
+    if args[0] == "version":
+        print(card_version(Path(args[1])))
+        return 0
     try:
         profile = load_profile(args[1])
     except ProfileError as error:
@@ -240,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     if args[0] == "files":
         print("\n".join(served_files(Path(args[1]), profile)))
     else:
-        sys.stdout.write(torchserve_properties(profile, Path(args[2]).read_text(encoding="utf-8")))
+        base = Path(args[2]).read_text(encoding="utf-8")
+        sys.stdout.write(torchserve_properties(profile, base, card_version(Path(args[1]))))
     return 0
 
 

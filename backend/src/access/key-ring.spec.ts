@@ -19,6 +19,12 @@ describe('KeyRing', () => {
     expect(ring.identify(requestWith({ authorization: 'Bearer root' }))?.role).toBe('admin');
   });
 
+  it('gives UI_API_KEY the admin role only with UI_ROLE=admin', () => {
+    const ring = new KeyRing({ ...keys(['alpha']), UI_API_KEY: 'ui', UI_ROLE: 'admin' });
+    expect(ring.identify(requestWith({ 'x-api-key': 'ui' }))?.role).toBe('admin');
+    expect(ring.identify(requestWith({ 'x-api-key': 'alpha' }))?.role).toBe('client');
+  });
+
   it('accepts a key in X-API-Key or as a Bearer token, and keeps only its digest', () => {
     const ring = new KeyRing(keys(['alpha', 'beta']));
     const byHeader = ring.identify(requestWith({ 'x-api-key': 'alpha' }));

@@ -14,7 +14,7 @@ export interface Caller {
 
 export const ANONYMOUS = 'anonymous';
 
-type KeySettings = { API_KEYS: readonly string[]; ADMIN_KEYS: readonly string[]; UI_API_KEY?: string };
+type KeySettings = { API_KEYS: readonly string[]; ADMIN_KEYS: readonly string[]; UI_API_KEY?: string; UI_ROLE?: Role };
 
 /** Every key the API accepts: the integrators' (API_KEYS), the admins' (ADMIN_KEYS) and the UI server's own. */
 export function acceptedKeys(config: KeySettings): string[] {
@@ -45,7 +45,7 @@ export class KeyRing {
   private readonly keys: { bytes: Buffer; role: Role }[];
 
   constructor(config: KeySettings) {
-    const admins = new Set(config.ADMIN_KEYS);
+    const admins = new Set([...config.ADMIN_KEYS, ...(config.UI_API_KEY && config.UI_ROLE === 'admin' ? [config.UI_API_KEY] : [])]);
     this.keys = acceptedKeys(config).map((key) => ({ bytes: Buffer.from(key), role: admins.has(key) ? 'admin' : 'client' }));
   }
 

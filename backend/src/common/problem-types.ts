@@ -24,6 +24,11 @@ export const PROBLEM_CATALOGUE: Record<ProblemType, ProblemTypeDoc> = {
     title: 'API key required',
     description: 'Send a valid key in `X-API-Key` or `Authorization: Bearer`.',
   },
+  forbidden: {
+    status: HttpStatus.FORBIDDEN,
+    title: 'Admin key required',
+    description: 'Model operations (shadow, promote, roll back) need a key of ADMIN_KEYS; this key is a client key.',
+  },
   'auth-failures': {
     status: HttpStatus.TOO_MANY_REQUESTS,
     title: 'Too many failed keys',
@@ -96,6 +101,7 @@ export function problemTypeForStatus(status: number): ProblemType {
   const fallback: Partial<Record<number, ProblemType>> = {
     400: 'invalid-request',
     401: 'unauthorized',
+    403: 'forbidden',
     404: 'not-found',
     405: 'method-not-allowed',
     409: 'conflict',

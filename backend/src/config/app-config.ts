@@ -95,6 +95,15 @@ export const configSchema = z.object({
   MODEL_SERVER_TIMEOUT_MS: fromProfile(100),
   /** How often the serving profile is asked again (it changes when another model is deployed). */
   PROFILE_REFRESH_MS: integer(60_000, 1_000),
+  /**
+   * TorchServe's management API, which must stay on localhost: the backend's admin routes register model
+   * versions and switch the live one through it (docs/model-lifecycle.md).
+   */
+  MODEL_SERVER_MANAGEMENT_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8081').transform((url) => url.replace(/\/$/, '')),
+  /** Registered model versions, one folder each with its card.json (`npm run model:train -- --with-feedback` writes them). */
+  MODEL_REGISTRY_DIR: z.string().default('model-server/registry'),
+  /** Copies of live reviews waiting for the shadow version at most; beyond, the oldest are dropped (it is a sample). */
+  SHADOW_BACKLOG: integer(10_000, 1),
   /** JSON written by the training command; its metrics are what GET /model reports as documented accuracy. */
   MODEL_METRICS_PATH: z.string().default('model-server/model/embedded/embedded_model.json'),
   /** What live traffic is compared with for drift (`npm run model:drift-baseline` writes it); missing: drift off. */
@@ -143,6 +152,11 @@ export const configSchema = z.object({
    * proxy that anyone reaching the UI can use.
    */
   UI_API_KEY: z.string().min(1).optional(),
+  /**
+   * UI_API_KEY's role: `client` (default) or `admin`, for a UI whose every user may run model operations
+   * (shadow, promote, roll back) — only where the UI itself is reachable by operators alone.
+   */
+  UI_ROLE: z.enum(['client', 'admin']).default('client'),
   /** Serve without keys in production (refused otherwise): only behind something that authenticates. */
   ALLOW_ANONYMOUS: flag(false),
   /**

@@ -5,5 +5,5 @@ import { FeedbackController } from './feedback.controller';
 import { FeedbackRepository } from './feedback.repository';
 
 /** Reviewers' corrections of predictions, kept in the history database beside what they correct. */
-@Module({ imports: [HistoryModule], controllers: [FeedbackController], providers: [FeedbackRepository] })
+@Module({ imports: [HistoryModule], controllers: [FeedbackController], providers: [FeedbackRepository], exports: [FeedbackRepository] })
 export class FeedbackModule {}

@@ -91,6 +91,21 @@ export class FeedbackRepository {
     };
   }
 
+  /** Every key's corrections made since `since` (at most `limit`, newest first): what a shadow run is scored on. */
+  async correctedSince(since: Date, limit: number): Promise<{ predictionId: string; label: Label; predictedLabel: Label }[]> {
+    const rows = await this.database.answer(
+      this.database
+        .ready()
+        .selectFrom('corrections')
+        .select(['prediction_event_id', 'label', 'predicted_label'])
+        .where('created_at', '>=', since)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => ({ predictionId: row.prediction_event_id, label: row.label, predictedLabel: row.predicted_label }));
+  }
+
   /** Per model version: what it classified, how much of it reviewers looked at, and how much it got wrong. */
   async versions(caller: Caller): Promise<VersionErrorRates> {
     let query = this.database

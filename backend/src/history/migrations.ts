@@ -112,6 +112,24 @@ const migrations: Record<string, Migration> = {
       await sql`drop table corrections`.execute(db);
     },
   },
+  // The model lifecycle's audit log (docs/model-lifecycle.md): who shadowed, promoted or rolled back what, when.
+  '2026-12-08-005-model-events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await sql`
+        create table model_events (
+          id bigint generated always as identity primary key,
+          at timestamptz not null,
+          actor text not null,
+          action text not null check (action in ('shadow', 'shadow-stop', 'promote', 'rollback')),
+          from_version text,
+          to_version text,
+          detail text
+        )`.execute(db);
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await sql`drop table model_events`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,6 +5,18 @@ export interface HistoryDatabase {
   predictions: PredictionsTable;
   jobs: JobsTable;
   corrections: CorrectionsTable;
+  model_events: ModelEventsTable;
+}
+
+/** One model operation, for the audit log: who (a key's owner), when, which versions. */
+export interface ModelEventsTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | string, Date | string>;
+  actor: string;
+  action: 'shadow' | 'shadow-stop' | 'promote' | 'rollback';
+  from_version: string | null;
+  to_version: string | null;
+  detail: string | null;
 }
 
 /** A reviewer's correction of one prediction (the latest replaces an earlier one). */

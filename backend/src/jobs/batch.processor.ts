@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HistoryEvent, errorRowEvent, predictionEvent } from '../history/history-events';
 import { HistoryLog } from '../history/history-log';
-import { ChunkCounts, JobStore, jobPredictionId } from './job.store';
+import { ChunkCounts, JobRecord, JobStore, jobPredictionId } from './job.store';
 import { DriftMonitor } from '../drift/drift.monitor';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
@@ -16,6 +16,7 @@ import { ServingProfileService } from '../model-server/serving-profile.service';
 import { cappedBackoff } from '../queue/backoff';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { BATCH_QUEUE, ChunkJobData, FinalizeJobData, JobName } from '../queue/queue.constants';
+import { ShadowSampler } from '../shadow/shadow-sampler';
 import { SpanKind, inSpan } from '../tracing/tracing';
 import { countPredictions } from '../model-server/count-predictions';
 import { drain } from '../queue/drain';
@@ -38,6 +39,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly producer: PredictionProducer,
     private readonly drift: DriftMonitor,
+    private readonly shadow: ShadowSampler,
     @InjectQueue(BATCH_QUEUE) private readonly queue: Queue,
   ) {
     super();
@@ -101,8 +103,8 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     const { jobId, index, requestId } = job.data;
     const state = await this.store.markRunning(jobId);
     if (state !== 'running') return { skipped: state ?? 'missing' };
-    const pending = await this.store.chunkRows(jobId, index);
-    if (!pending) return { skipped: 'expired' };
+    const [pending, record] = await Promise.all([this.store.chunkRows(jobId, index), this.store.get(jobId)]);
+    if (!pending || !record) return { skipped: 'expired' };
 
     let rows: JobResultRow[];
     let results: ModelResult[] = [];
@@ -110,8 +112,15 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
     try {
       const texts = pending.map((row) => row.text);
       const started = performance.now();
-      results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs(), requestId });
+      // The version live when the job started: a promotion meanwhile does not split the job between versions.
+      const version = record.modelVersion ?? undefined;
+      results = await this.model.predict(texts, { lane: 'bulk', timeoutMs: this.profile.modelCallTimeoutMs(), requestId, version });
       this.drift.observe(texts, results.map((result) => (isItemError(result) ? null : result)));
+      this.shadow.offer(
+        results.flatMap((result, i) =>
+          isItemError(result) ? [] : [{ predictionId: jobPredictionId(jobId, index * record.chunkSize + i), text: texts[i], label: result.label, score: result.score }],
+        ),
+      );
       const ms = performance.now() - started;
       perReviewMs = ms / Math.max(1, texts.length);
       this.logger.log({ requestId, jobId, chunk: index, reviews: texts.length, ms: Math.round(ms), attempt: job.attemptsMade + 1 }, 'chunk classified');
@@ -127,7 +136,7 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
       rows = pending.map((row) => ({ id: row.id, text: row.text, status: 'error', error: { code, message: failure.message } }));
     }
     const counts = countRows(rows);
-    await this.store.saveChunk(jobId, index, rows, counts, await this.historyOf(jobId, index, rows, results, perReviewMs));
+    await this.store.saveChunk(jobId, index, rows, counts, this.historyOf(record, index, rows, results, perReviewMs));
     return counts;
   }
 
@@ -135,10 +144,9 @@ export class BatchProcessor extends WorkerHost implements OnApplicationBootstrap
    * The chunk's rows as history events, keyed by place in the job (a retry rewrites them): classified reviews
    * with the model that classified them, and those that ended as errors, so the job's results stay whole there.
    */
-  private async historyOf(jobId: string, index: number, rows: JobResultRow[], results: ModelResult[], perReviewMs: number): Promise<HistoryEvent[]> {
+  private historyOf(record: JobRecord, index: number, rows: JobResultRow[], results: ModelResult[], perReviewMs: number): HistoryEvent[] {
     if (!this.history.enabled) return [];
-    const record = await this.store.get(jobId);
-    if (!record) return [];
+    const jobId = record.id;
     const at = new Date();
     return rows.map((row, i) => {
       const position = index * record.chunkSize + i;
@@ -174,6 +182,8 @@ function toRow(input: JobResultRow, result: ModelResult | undefined): JobResultR
     probabilities: result.probabilities,
     uncertain: result.uncertain,
     truncated: result.truncated,
+    model: result.model,
+    version: result.version,
   };
 }
 

@@ -99,14 +99,14 @@ describe('rowsToCsv', () => {
       'Bien = top',
     ]);
     const out = rowsToCsv([{ id: '=cmd', text: '=HYPERLINK("x")', status: 'error', error: { code: 'empty_text', message: '' } }], false);
-    expect(out).toBe(`'=cmd,"'=HYPERLINK(""x"")",,,,,empty_text\n`);
+    expect(out).toBe(`'=cmd,"'=HYPERLINK(""x"")",,,,,empty_text,\n`);
   });
 
   it('writes French Excel\'s dialect: semicolons and decimal commas', () => {
-    const row = { id: '1', text: 'Bien; vraiment', status: 'done' as const, label: 'positive' as const, score: 0.91, probabilities: { negative: 0.09, positive: 0.91 }, uncertain: false };
+    const row = { id: '1', text: 'Bien; vraiment', status: 'done' as const, label: 'positive' as const, score: 0.91, probabilities: { negative: 0.09, positive: 0.91 }, uncertain: false, version: '1.1' };
     expect(rowsToCsv([row], true, 'excel').trim().split('\n')).toEqual([
-      'id;text;label;score;probability_positive;uncertain;error',
-      '1;"Bien; vraiment";positive;0,9100;0,9100;false;',
+      'id;text;label;score;probability_positive;uncertain;error;model_version',
+      '1;"Bien; vraiment";positive;0,9100;0,9100;false;;1.1',
     ]);
   });
 
@@ -119,9 +119,9 @@ describe('rowsToCsv', () => {
       true,
     );
     expect(out.trim().split('\n')).toEqual([
-      'id,text,label,score,probability_positive,uncertain,error',
-      '1,"Bien, très bien",positive,0.9100,0.9100,false,',
-      '2,,,,,,empty_text',
+      'id,text,label,score,probability_positive,uncertain,error,model_version',
+      '1,"Bien, très bien",positive,0.9100,0.9100,false,,',
+      '2,,,,,,empty_text,',
     ]);
   });
 });

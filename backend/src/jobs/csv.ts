@@ -4,7 +4,7 @@ import type { JobResultRow } from '@allocine/contracts';
 /** Results as CSV: the standard form, or French Excel's (UTF-8 BOM, `;` between fields, decimal comma). */
 export type CsvDialect = 'csv' | 'excel';
 
-export const CSV_HEADER = ['id', 'text', 'label', 'score', 'probability_positive', 'uncertain', 'error'];
+export const CSV_HEADER = ['id', 'text', 'label', 'score', 'probability_positive', 'uncertain', 'error', 'model_version'];
 /** Written first in the Excel dialect: French Excel reads UTF-8 only with it. */
 export const UTF8_BOM = '\uFEFF';
 
@@ -30,6 +30,7 @@ export function rowsToCsv(rows: JobResultRow[], withHeader: boolean, dialect: Cs
     number(row.probabilities?.positive),
     row.uncertain === undefined ? '' : String(row.uncertain),
     row.status === 'pending' ? 'pending' : (row.error?.code ?? ''),
+    row.version ?? '',
   ]);
   return stringify(withHeader ? [CSV_HEADER, ...records] : records, { delimiter: dialect === 'excel' ? ';' : ',' });
 }

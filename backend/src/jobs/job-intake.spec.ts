@@ -13,6 +13,7 @@ import { IdempotencyKeys } from './idempotency';
 import { JobIntake } from './job-intake';
 import type { JobReader, JobView } from './job-reader';
 import type { JobRecord, JobStore } from './job.store';
+import type { ModelLifecycleState } from '../model-state/lifecycle-state';
 
 const caller: Caller = { owner: ANONYMOUS, client: '203.0.113.7' } as Caller;
 const config = loadConfig({ MAX_BATCH_QUEUE_DEPTH: '100' });
@@ -35,18 +36,19 @@ function setUp(overrides: { backlog?: () => Promise<number>; admit?: JobAdmissio
   const idempotency = strictDouble<IdempotencyKeys>('idempotency', {
     once: async (_owner, _key, _fingerprint, newId, create) => ({ value: await create(newId), replayed: false }),
   });
-  const intake = new JobIntake(store, reader, producer, queueStats, profile, admission, idempotency, config);
+  const models = strictDouble<ModelLifecycleState>('models', { recent: async () => ({ live: '1.0', previous: null, shadow: null }) });
+  const intake = new JobIntake(store, reader, producer, queueStats, profile, admission, models, idempotency, config);
   return { intake, store, producer, admission, idempotency, reader };
 }
 
 describe('JobIntake', () => {
-  it('records the job in chunks of the serving profile, queued behind the client’s own reviews, and answers its status', async () => {
+  it('records the job in chunks of the serving profile, on the version live now, queued behind the client’s own reviews, and answers its status', async () => {
     const { intake, store, producer, admission } = setUp();
     const { job, replayed } = await intake.create(caller, reviews, { name: 'Lot', requestId: 'r1' });
     expect(job).toBe(accepted);
     expect(replayed).toBe(false);
     const [id] = store.create.mock.calls[0];
-    expect(store.create).toHaveBeenCalledWith(id, ANONYMOUS, [{ id: '1', text: reviews[0].text }, { id: '2', text: reviews[1].text }, { id: '3', text: reviews[2].text }], 2, { name: 'Lot', metadata: null }, null);
+    expect(store.create).toHaveBeenCalledWith(id, ANONYMOUS, [{ id: '1', text: reviews[0].text }, { id: '2', text: reviews[1].text }, { id: '3', text: reviews[2].text }], 2, { name: 'Lot', metadata: null }, null, '1.0');
     expect(admission.admit).toHaveBeenCalledWith(id, caller.client, expect.any(Number), 3);
     // 5 reviews ahead, chunks of 2: this job's chunks queue after the client's 2 whole chunks.
     expect(producer.enqueueBatch).toHaveBeenCalledWith(id, 2, 'r1', 2);

@@ -9,6 +9,7 @@ import { ApiError, conflict, invalidRequest, payloadTooLarge } from '../common/a
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LaneFull, RedisDown, orRedisDown } from '../failures/failure';
+import { ModelLifecycleState } from '../model-state/lifecycle-state';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
@@ -38,6 +39,7 @@ export class JobIntake {
     private readonly queueStats: QueueStats,
     private readonly profile: ServingProfileService,
     private readonly admission: JobAdmission,
+    private readonly models: ModelLifecycleState,
     private readonly idempotency: IdempotencyKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -68,7 +70,9 @@ export class JobIntake {
     try {
       const attached = { name: details.name ?? null, metadata: details.metadata ?? null };
       const chunkSize = this.profile.chunkSize();
-      record = await this.store.create(id, caller.owner, withIds, chunkSize, attached, details.callbackUrl ?? null);
+      // The job stays on the version live now, whatever is promoted before it ends.
+      const { live } = await this.models.recent();
+      record = await this.store.create(id, caller.owner, withIds, chunkSize, attached, details.callbackUrl ?? null, live);
       await this.producer.enqueueBatch(id, record.chunkCount, details.requestId, Math.floor(reviewsAhead / chunkSize));
     } catch {
       if (record) await this.store.remove(record).catch(() => undefined);

@@ -39,6 +39,8 @@ export interface JobRecord extends JobDetails {
   /** Where the finished job's status is POSTed; null without a callback. */
   callbackUrl: string | null;
   webhook: WebhookDelivery | null;
+  /** The model version live when it was created: its chunks go to that version (null: whichever is live). */
+  modelVersion: string | null;
 }
 
 // Writes a job's callback record only while the job exists (a deleted job is not brought back without a TTL).
@@ -128,6 +130,7 @@ export class JobStore {
     chunkSize: number,
     details: JobDetails,
     callbackUrl: string | null = null,
+    modelVersion: string | null = null,
   ): Promise<JobRecord> {
     const total = reviews.length;
     const now = new Date();
@@ -145,6 +148,7 @@ export class JobStore {
       expiresAt: new Date(now.getTime() + this.ttl * 1000).toISOString(),
       callbackUrl,
       webhook: callbackUrl ? { url: callbackUrl, state: 'pending', attempts: [], nextAttemptAt: null } : null,
+      modelVersion,
     };
     const stored = { ...record, metadata: record.metadata && JSON.stringify(record.metadata), webhook: record.webhook && JSON.stringify(record.webhook) };
     const fields = Object.entries(stored).filter(([, value]) => value !== null);
@@ -204,6 +208,7 @@ export class JobStore {
       expiresAt: raw.expiresAt,
       callbackUrl: raw.callbackUrl ?? null,
       webhook: raw.webhook ? (JSON.parse(raw.webhook) as WebhookDelivery) : null,
+      modelVersion: raw.modelVersion || null,
     };
   }
 

@@ -5,6 +5,7 @@ import { memoryStorage } from 'multer';
 import { AppConfig, toBytes } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HistoryModule } from '../history/history.module';
+import { ModelStateModule } from '../model-state/model-state.module';
 import { ModelServerModule } from '../model-server/model-server.module';
 import { QueueModule } from '../queue/queue.module';
 import { JobAdmission } from './admission';
@@ -23,6 +24,7 @@ import { JobsController } from './jobs.controller';
     JobStoreModule,
     HistoryModule,
     ModelServerModule,
+    ModelStateModule,
     MulterModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -13,7 +13,10 @@ function readAtScrape(registry: Registry, name: string, help: string, label: str
     registers: [registry],
     collect: async () => {
       try {
-        for (const [value, count] of Object.entries(await source())) gauge.set({ [label]: value }, count);
+        const values = Object.entries(await source());
+        // What the source no longer reports (a shadow stopped, a drift feature gone) is gone from the scrape too.
+        gauge.reset();
+        for (const [value, count] of values) gauge.set({ [label]: value }, count);
       } catch {
         // Redis down: keep the last values.
       }
@@ -43,6 +46,16 @@ export class MetricsService {
     'Population stability index of live traffic against the drift baseline, per feature, for the latest hour with enough reviews',
     'feature',
     () => this.driftSource(),
+  );
+
+  private shadowSource: QueueSource = async () => ({});
+
+  readonly shadow = readAtScrape(
+    this.registry,
+    'allocine_shadow',
+    'The version in shadow against the live one: compared (reviews both classified), agreement (share of the same label), live_accuracy and shadow_accuracy (on reviews corrected since the shadow began), corrected (how many); absent without a shadow',
+    'measure',
+    () => this.shadowSource(),
   );
 
   private queueCounts: QueueSource = async () => ({});
@@ -163,6 +176,11 @@ export class MetricsService {
   /** The drift module tells its gauge where to read the latest indices from when Prometheus scrapes. */
   setDriftSource(source: QueueSource): void {
     this.driftSource = source;
+  }
+
+  /** The models module tells the shadow gauge where to read its report from when Prometheus scrapes. */
+  setShadowSource(source: QueueSource): void {
+    this.shadowSource = source;
   }
 
   /** The queue module tells the gauges where to read depths and ages from when Prometheus scrapes. */

@@ -6,6 +6,7 @@ import type { ModelInfo } from '@allocine/contracts';
 import { toModelServerError } from '../model-server/model-server.client';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 import { ModelView } from '../model-server/model-view';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 
@@ -16,10 +17,7 @@ interface TrainingReport {
 
 const CACHE_MS = 60_000;
 /** Metrics keys the training report uses → how to name the data and where it lies under ../shared/data. */
-const DATASETS: Record<string, { name: string; file: string }> = {
-  validation: { name: 'Allociné validation (official split, 500 reviews)', file: 'allocine/validation.jsonl' },
-  tv_series_dev: { name: 'Allociné TV-series dev (391 reviews)', file: 'allocine_tv_series/dev.tsv' },
-};
+const DATASETS: Record<string, { name: string; file: string }> = MODEL_SERVER_CONTRACT.lifecycle.evaluationSets;
 
 /** What model is served, as TorchServe reports it, with the accuracy its training run documented. */
 @Injectable()

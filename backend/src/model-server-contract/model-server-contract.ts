@@ -14,6 +14,8 @@ export const MODEL_SERVER_CONTRACT = {
   modelName: contract.modelName,
   interactiveSuffix: contract.interactiveSuffix,
   headers: contract.headers,
+  /** Model versions: the registry's card file, the archives' prefix, the evaluation sets (key → name, data file), the gate. */
+  lifecycle: contract.lifecycle,
   /** The embedded model's profile: what the backend assumes until the model server has described its model. */
   embeddedProfile: contract.embeddedProfile as ServingProfile,
   /** JSON Schema (2020-12) of the bodies: `$defs` Description, PredictResponse, Result, ServingProfile, … */

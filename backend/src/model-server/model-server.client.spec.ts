@@ -50,6 +50,19 @@ describe('ModelServerClient', () => {
     });
   });
 
+  it('sends a pinned version to its own URL, and to the live version once the model server no longer has it', async () => {
+    http.post.mockReturnValueOnce(of(response([prediction])));
+    await client.predict(['a'], { ...bulk, version: '1.1' });
+    expect(http.post).toHaveBeenLastCalledWith('http://ts:8080/predictions/allocine-sentiment/1.1', ['a'], { timeout: 1234, headers: {} });
+    http.post.mockReturnValueOnce(throwError(() => axiosError(404))).mockReturnValueOnce(of(response([prediction])));
+    await expect(client.predict(['a'], { ...bulk, version: '0.9' })).resolves.toEqual([prediction]);
+    expect(http.post).toHaveBeenLastCalledWith('http://ts:8080/predictions/allocine-sentiment', ['a'], { timeout: 1234, headers: {} });
+    // Unpinned, a 404 is the model server refusing: no second call.
+    http.post.mockClear().mockReturnValueOnce(throwError(() => axiosError(404)));
+    await expect(client.predict(['a'], bulk)).rejects.toMatchObject({ kind: 'model-rejected' });
+    expect(http.post).toHaveBeenCalledTimes(1);
+  });
+
   it('asks the bulk lane to describe the model and refuses an answer without a profile', async () => {
     const described = { model: 'm', version: '1', labels: ['negative', 'positive'], family: 'huggingface', device: 'cpu', profile: MODEL_SERVER_CONTRACT.embeddedProfile };
     http.post.mockReturnValueOnce(of(response(described)));

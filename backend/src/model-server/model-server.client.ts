@@ -9,7 +9,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { MODEL_SERVER_CONTRACT } from '../model-server-contract/model-server-contract';
 import { SpanKind, inSpan, traceCarrier } from '../tracing/tracing';
 import { checkedDescription, checkedResults } from './model-server.answers';
-import { ModelServerError } from './model-server.errors';
+import { ModelServerError, VersionGone } from './model-server.errors';
 import { Lane, ModelDescription, ModelResult, isItemError } from './model-server.types';
 
 /**
@@ -30,6 +30,12 @@ export interface PredictOptions {
   explain?: boolean;
   /** Sent as X-Request-Id: the model server's log names the request its batch served. */
   requestId?: string;
+  /**
+   * A registered model version (a job's, pinned when it started; the shadow's): `/predictions/{name}/{version}`.
+   * Unset: whichever version is live. A version TorchServe no longer has is answered by the live one (each
+   * result names the version that made it).
+   */
+  version?: string;
 }
 
 /** Refused, reset or unreachable: nothing was computed there, another server can take the call. */
@@ -49,7 +55,12 @@ export class ModelServerClient {
   /** Classify reviews in one call; exactly one result (prediction or per-item error) per text, in order. */
   predict(texts: string[], options: PredictOptions): Promise<ModelResult[]> {
     const attributes = { lane: options.lane, reviews: texts.length };
-    return inSpan('model-server predict', SpanKind.CLIENT, attributes, () => this.failover((base) => this.call(base, texts, options)));
+    return inSpan('model-server predict', SpanKind.CLIENT, attributes, () =>
+      this.failover((base) => this.call(base, texts, options)).catch((error: unknown) => {
+        if (!(error instanceof VersionGone)) throw error;
+        return this.failover((base) => this.call(base, texts, { ...options, version: undefined }));
+      }),
+    );
   }
 
   /**
@@ -79,7 +90,7 @@ export class ModelServerClient {
     };
     try {
       const response = await firstValueFrom(
-        this.http.post<unknown>(this.url(base, options.lane), options.explain ? texts.map((text) => ({ text, explain: true })) : texts, {
+        this.http.post<unknown>(this.url(base, options.lane, options.version), options.explain ? texts.map((text) => ({ text, explain: true })) : texts, {
           timeout: options.timeoutMs,
           headers,
         }),
@@ -94,6 +105,7 @@ export class ModelServerClient {
     } catch (error) {
       if (error instanceof ModelServerError) throw error;
       stopTimer({ outcome: 'error' });
+      if (options.version && (error as AxiosError).response?.status === 404) throw new VersionGone(options.version);
       throw toModelServerError(error);
     }
   }
@@ -112,9 +124,9 @@ export class ModelServerClient {
     }
   }
 
-  private url(base: string, lane: Lane): string {
+  private url(base: string, lane: Lane, version?: string): string {
     const name = this.config.MODEL_NAME + (lane === 'interactive' ? MODEL_SERVER_CONTRACT.interactiveSuffix : '');
-    return `${base}/predictions/${name}`;
+    return `${base}/predictions/${name}${version ? `/${encodeURIComponent(version)}` : ''}`;
   }
 
   /** The model is registered and one of its workers answers (TorchServe's /ping says Healthy without any). */

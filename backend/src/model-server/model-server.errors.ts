@@ -15,3 +15,10 @@ export class ModelServerError extends Failure {
     super(kind, message, retryable);
   }
 }
+
+/** A pinned model version the model server no longer has (unregistered, or a restart before it was registered again). */
+export class VersionGone extends ModelServerError {
+  constructor(readonly version: string) {
+    super(`model version ${version} is not served`, false, 'model-rejected');
+  }
+}

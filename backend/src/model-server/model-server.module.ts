@@ -2,6 +2,7 @@ import { HttpModule } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
 
 import { MetricsModule } from '../metrics/metrics.module';
+import { ModelManagementClient } from './model-management.client';
 import { ModelServerClient } from './model-server.client';
 import { ModelStatusBoard } from './model-view';
 import { ServingProfileService } from './serving-profile.service';
@@ -14,9 +15,10 @@ import { ServingProfileService } from './serving-profile.service';
   imports: [HttpModule, MetricsModule],
   providers: [
     ModelServerClient,
+    ModelManagementClient,
     ModelStatusBoard,
     ServingProfileService,
   ],
-  exports: [ModelServerClient, ModelStatusBoard, ServingProfileService],
+  exports: [ModelServerClient, ModelManagementClient, ModelStatusBoard, ServingProfileService],
 })
 export class ModelServerModule {}

@@ -51,6 +51,11 @@ export class ServingProfileService implements OnApplicationBootstrap, OnApplicat
     this.listeners.push(listener);
   }
 
+  /** The served model's profile as described (the fallback until known). */
+  profile(): ServingProfile {
+    return this.current;
+  }
+
   chunkSize(): number {
     return this.config.CHUNK_SIZE ?? this.current.chunkSize;
   }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 import { FIELD_ERROR_CODES } from '../validation/schemas';
 import { COMPAT_RESPONSE_SCHEMAS } from './compat-responses';
+import { MODELS_RESPONSE_SCHEMAS } from './models-responses';
+import { ServingLane, ServingProfile } from './serving-profile';
 import { DRIFT_RESPONSE_SCHEMAS } from './drift-responses';
 import { FEEDBACK_RESPONSE_SCHEMAS } from './feedback-responses';
 
@@ -115,6 +117,8 @@ export const JobResultRow = z.object({
   probabilities: Probabilities.optional(),
   uncertain: z.boolean().optional(),
   truncated: z.boolean().optional(),
+  model: z.string().optional().describe('On a done row: the model that classified it'),
+  version: z.string().optional().describe('On a done row: the model version that classified it (a job keeps the version live when it started)'),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 
@@ -190,22 +194,6 @@ export const StatsResponse = z.object({
   total: z.object({ total: count, positive: count, negative: count }),
 });
 
-export const ServingLane = z.object({ workers: z.int(), threads: z.int(), batchSize: z.int(), maxBatchDelayMs: z.int() });
-
-export const ServingProfile = z
-  .object({
-    bulk: ServingLane,
-    interactive: ServingLane,
-    timeouts: z.object({ responseTimeoutS: z.number(), modelCallMs: z.number() }),
-    chunkSize: z.int(),
-    chunkConcurrency: z.int(),
-    tokenBudget: z.int().nullable(),
-    acceleration: z.string(),
-    device: z.string(),
-    gpuDtype: z.enum(['bfloat16', 'float16', 'float32']).optional().describe('Weights and activations on a GPU'),
-  })
-  .describe("How the model is served, from the model server, with the chunking the API uses for it");
-
 export const ModelInfo = z.object({
   name: z.string(),
   version: z.string(),
@@ -267,4 +255,5 @@ export const RESPONSE_SCHEMAS = {
   ...COMPAT_RESPONSE_SCHEMAS,
   ...FEEDBACK_RESPONSE_SCHEMAS,
   ...DRIFT_RESPONSE_SCHEMAS,
+  ...MODELS_RESPONSE_SCHEMAS,
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ShadowModule } from '../shadow/shadow.module';
 import { DriftModule } from '../drift/drift.module';
 import { HistoryModule } from '../history/history.module';
 import { QueueModule } from '../queue/queue.module';
@@ -8,7 +9,7 @@ import { PredictionsService } from './predictions.service';
 
 /** The predictions' API side: POST /predictions (the history's GET /predictions is HistoryApiModule's). */
 @Module({
-  imports: [QueueModule, HistoryModule, DriftModule],
+  imports: [QueueModule, HistoryModule, DriftModule, ShadowModule],
   controllers: [PredictionsController],
   providers: [PredictionsService],
   exports: [PredictionsService],

@@ -14,6 +14,7 @@ import { ModelServerError } from '../model-server/model-server.errors';
 import { isItemError } from '../model-server/model-server.types';
 import { PredictionProducer } from '../queue/prediction.producer';
 import { QueueStats } from '../queue/queue-stats.service';
+import { ShadowSampler } from '../shadow/shadow-sampler';
 
 /** Synchronous predictions: through the queue, waiting for the worker's answer. */
 @Injectable()
@@ -25,6 +26,7 @@ export class PredictionsService {
     private readonly history: HistoryLog,
     private readonly queueStats: QueueStats,
     private readonly drift: DriftMonitor,
+    private readonly shadow: ShadowSampler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -42,6 +44,7 @@ export class PredictionsService {
     });
     this.record(caller, texts, answered);
     this.drift.observe(texts, answered);
+    this.shadow.offer(answered.map((result, i) => ({ predictionId: result.predictionId, text: texts[i], label: result.label, score: result.score })));
     return answered;
   }
 

@@ -9,6 +9,7 @@ import { ModelServerClient } from '../model-server/model-server.client';
 import { ModelServerError } from '../model-server/model-server.errors';
 import { ServingProfileService } from '../model-server/serving-profile.service';
 import { PredictionProducer } from '../queue/prediction.producer';
+import type { ShadowSampler } from '../shadow/shadow-sampler';
 import { JobName } from '../queue/queue.constants';
 import { fromQueueReason } from '../failures/queue-failure';
 import { BatchProcessor } from '../jobs/batch.processor';
@@ -81,7 +82,8 @@ describe('PredictionProcessor', () => {
 
 describe('BatchProcessor', () => {
   let model: { predict: jest.Mock };
-  let store: { markRunning: jest.Mock; chunkRows: jest.Mock; saveChunk: jest.Mock; finish: jest.Mock };
+  let store: { markRunning: jest.Mock; chunkRows: jest.Mock; saveChunk: jest.Mock; finish: jest.Mock; get: jest.Mock };
+  let shadow: { offer: jest.Mock };
   let processor: BatchProcessor;
   let producer: { enqueueCallback: jest.Mock };
   let drift: { observe: jest.Mock };
@@ -90,7 +92,8 @@ describe('BatchProcessor', () => {
     producer = { enqueueCallback: jest.fn().mockResolvedValue(undefined) };
     drift = { observe: jest.fn() };
     model = { predict: jest.fn() };
-    store = { markRunning: jest.fn(), chunkRows: jest.fn(), saveChunk: jest.fn(), finish: jest.fn() };
+    store = { markRunning: jest.fn(), chunkRows: jest.fn(), saveChunk: jest.fn(), finish: jest.fn(), get: jest.fn().mockResolvedValue({ id: 'j', owner: 'key:abc', chunkSize: 50, modelVersion: null }) };
+    shadow = { offer: jest.fn() };
     processor = new BatchProcessor(
       model as unknown as ModelServerClient,
       profile,
@@ -100,6 +103,7 @@ describe('BatchProcessor', () => {
       loadConfig({}),
       producer as unknown as PredictionProducer,
       drift as unknown as DriftMonitor,
+      shadow as unknown as ShadowSampler,
       {} as Queue,
     );
   });
@@ -138,11 +142,11 @@ describe('BatchProcessor', () => {
         loadConfig({ STORE_TEXT: 'false' }),
         producer as unknown as PredictionProducer,
         drift as unknown as DriftMonitor,
+        shadow as unknown as ShadowSampler,
         {} as Queue,
       );
       store.markRunning.mockResolvedValue('running');
       store.chunkRows.mockResolvedValue(pending);
-      (store as unknown as { get: jest.Mock }).get = jest.fn().mockResolvedValue({ owner: 'key:abc', chunkSize: 50 });
       model.predict.mockResolvedValue([positive, { error: { code: 'empty_text', message: 'empty' } }]);
       await withHistory.process(job(JobName.Chunk, { jobId: 'j', index: 2 }));
       const events = store.saveChunk.mock.calls[0][4];
@@ -151,6 +155,17 @@ describe('BatchProcessor', () => {
         expect.objectContaining({ type: 'error-row', eventId: 'j:101', position: 101, reviewId: 'b', error: { code: 'empty_text', message: 'empty' }, text: null }),
       ]);
       expect(events[0].textSha256).toMatch(/^[0-9a-f]{64}$/); // STORE_TEXT=false: the hash, never the text
+    });
+
+    it('sends a job to the version live when it started, and offers what it classified to the shadow', async () => {
+      store.markRunning.mockResolvedValue('running');
+      store.chunkRows.mockResolvedValue(pending);
+      store.get.mockResolvedValue({ id: 'j', owner: 'key:abc', chunkSize: 50, modelVersion: '1.1' });
+      model.predict.mockResolvedValue([{ ...positive, version: '1.1' }, { error: { code: 'empty_text', message: 'empty' } }]);
+      await processor.process(job(JobName.Chunk, { jobId: 'j', index: 2 }));
+      expect(model.predict).toHaveBeenCalledWith(['Bien', 'Nul'], { lane: 'bulk', timeoutMs: 150_000, version: '1.1' });
+      expect(store.saveChunk.mock.calls[0][2][0]).toEqual(expect.objectContaining({ id: 'a', version: '1.1', model: 'm' }));
+      expect(shadow.offer).toHaveBeenCalledWith([{ predictionId: 'j:100', text: 'Bien', label: 'positive', score: 0.9 }]);
     });
 
     it('rethrows a retryable failure while attempts remain, and stores nothing', async () => {

@@ -52,6 +52,23 @@ export class RedisKeys {
    * prediction call): the stream connector reads it to know whether interactive traffic is there.
    */
   readonly queueIdCounter = (queue: string) => `${this.prefix}:${queue}:id`;
+  /** The model lifecycle's state (live, previous, shadow, shadowPercent, shadowSince): models/lifecycle-state.ts. */
+  get modelLifecycle(): string {
+    return `${this.prefix}:models:lifecycle`;
+  }
+  /** Held while one model operation (shadow, promote, roll back) runs: one at a time, across API processes. */
+  get modelOperation(): string {
+    return `${this.prefix}:models:operation`;
+  }
+  /** Copies of live reviews for the shadow version (a bounded list: the oldest are dropped when it lags). */
+  get shadowBacklog(): string {
+    return `${this.prefix}:shadow:backlog`;
+  }
+  /** One shadow run's counts: compared, agreed, and each side's confidence histogram (live:3, shadow:9…). */
+  readonly shadowStats = (version: string, since: string) => `${this.prefix}:shadow:${version}:${since}:stats`;
+  /** One shadow run's label per prediction id: what corrections are compared with. */
+  readonly shadowLabels = (version: string, since: string) => `${this.prefix}:shadow:${version}:${since}:labels`;
+
   /** The workers' report on the model server, for API-only processes. */
   get modelStatus(): string {
     return `${this.prefix}:model:status`;

@@ -5,6 +5,7 @@ import { isItemError } from '../model-server/model-server.types';
 import type { KafkaMessage } from './kafka-client';
 import type { Refusal, StreamReview } from './stream-messages';
 import { isRefusal, readReview, sentimentMessage, streamReview } from './stream-messages';
+import type { ClassifiedReview } from '../shadow/shadow-sampler';
 
 /** The most of a message's bytes a dead letter carries (the broker refuses a message over 1 MiB by default). */
 export const MAX_DEAD_LETTER_BYTES = 256 * 1024;
@@ -58,7 +59,7 @@ export function batchOutcome(
   read: ReadBatch,
   prediction: BatchPrediction | null,
   context: { topics: BatchTopics; headers: Record<string, string>; history: BatchHistory },
-): { produced: Produced[]; history: PredictionEvent[]; deadLettered: number } {
+): { produced: Produced[]; history: PredictionEvent[]; classified: ClassifiedReview[]; deadLettered: number } {
   const results = new Map<KafkaMessage, ModelResult>();
   const refused = new Map(read.refused);
   read.reviews.forEach(({ message }, index) => {
@@ -68,6 +69,7 @@ export function batchOutcome(
   const reviews = new Map(read.reviews.map(({ message, review }) => [message, review]));
   const produced: Produced[] = [];
   const history: PredictionEvent[] = [];
+  const classified: ClassifiedReview[] = [];
   let deadLettered = 0;
   for (const message of batch) {
     const source = { topic: message.topic, partition: message.partition, offset: String(message.offset) };
@@ -102,6 +104,7 @@ export function batchOutcome(
     const predictionId = `stream:${source.topic}:${source.partition}:${source.offset}`;
     const sentiment = sentimentMessage(review, result, source, latencyMs, predictionId);
     produced.push({ topic: context.topics.output, key: review.id, value: JSON.stringify(sentiment), headers: context.headers });
+    classified.push({ predictionId, text: review.text, label: result.label, score: result.score });
     history.push(
       predictionEvent(
         { ...result, latencyMs },
@@ -109,5 +112,5 @@ export function batchOutcome(
       ),
     );
   }
-  return { produced, history, deadLettered };
+  return { produced, history, classified, deadLettered };
 }

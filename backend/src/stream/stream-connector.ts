@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { HistoryLog } from '../history/history-log';
 import { DriftMonitor } from '../drift/drift.monitor';
+import { ShadowSampler } from '../shadow/shadow-sampler';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelServerClient, toModelServerError } from '../model-server/model-server.client';
 import { isItemError } from '../model-server/model-server.types';
@@ -69,6 +70,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly history: HistoryLog,
     private readonly interactive: InteractiveDemand,
     private readonly drift: DriftMonitor,
+    private readonly shadow: ShadowSampler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.schema = streamReview(config);
@@ -233,6 +235,7 @@ export class StreamConnector implements OnApplicationBootstrap, OnModuleDestroy 
     const deadLettered = outcomes.reduce((sum, outcome) => sum + outcome.deadLettered, 0);
     // The history follows the stream (a replayed message rewrites its row); it never holds the stream back.
     await this.history.append(history).catch((error: Error) => this.logger.warn(`history of ${history.length} streamed predictions not written: ${error.message}`));
+    this.shadow.offer(outcomes.flatMap((outcome) => outcome.classified));
     this.metrics.streamMessages.inc({ outcome: 'classified' }, produced.length - deadLettered);
     if (deadLettered) this.metrics.streamMessages.inc({ outcome: 'dead-lettered' }, deadLettered);
   }

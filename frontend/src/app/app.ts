@@ -3,25 +3,25 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 
+import { APP_FR } from './core/i18n/app.fr';
 import { ThemeService } from './core/theme';
 
-const THEME_LABELS = { system: 'Thème : système', light: 'Thème : clair', dark: 'Thème : sombre' } as const;
 
 @Component({
   selector: 'app-root',
   imports: [RouterOutlet, RouterLink, RouterLinkActive, MatToolbarModule, MatButtonModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <a class="skip" href="#main">Aller au contenu</a>
+    <a class="skip" href="#main">{{ t.skip }}</a>
     <mat-toolbar class="bar" role="banner">
-      <a class="brand" routerLink="/analyser" aria-label="Allociné Sentiment, accueil"><img src="favicon.svg" alt="" width="24" height="24" /> Allociné Sentiment</a>
-      <nav class="nav" aria-label="Navigation principale">
+      <a class="brand" routerLink="/analyser" [attr.aria-label]="t.home"><img src="favicon.svg" alt="" width="24" height="24" /> Allociné Sentiment</a>
+      <nav class="nav" [attr.aria-label]="t.navigation">
         @for (link of links; track link.path) {
           <a mat-button [routerLink]="link.path" routerLinkActive="active" ariaCurrentWhenActive="page">{{ link.label }}</a>
         }
       </nav>
       <span class="spacer"></span>
-      <button mat-stroked-button type="button" data-testid="theme-toggle" (click)="theme.cycle()" [attr.aria-label]="themeLabels[theme.choice()] + ' (changer)'">
+      <button mat-stroked-button type="button" data-testid="theme-toggle" (click)="theme.cycle()" [attr.aria-label]="themeLabels[theme.choice()] + t.change">
         {{ themeLabels[theme.choice()] }}
       </button>
     </mat-toolbar>
@@ -39,12 +39,7 @@ const THEME_LABELS = { system: 'Thème : système', light: 'Thème : clair', dar
 })
 export class App {
   protected readonly theme = inject(ThemeService);
-  protected readonly themeLabels = THEME_LABELS;
-  protected readonly links = [
-    { path: '/analyser', label: 'Analyser' },
-    { path: '/lot', label: 'Analyser un lot' },
-    { path: '/lots', label: 'Suivi des lots' },
-    { path: '/historique', label: 'Historique' },
-    { path: '/sante', label: 'Santé' },
-  ];
+  protected readonly t = APP_FR;
+  protected readonly themeLabels = APP_FR.theme;
+  protected readonly links = APP_FR.links;
 }

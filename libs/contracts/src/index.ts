@@ -5,5 +5,6 @@ export * from './lib/errors';
 export * from './lib/history';
 export * from './lib/feedback';
 export * from './lib/drift';
+export * from './lib/models';
 export * from './lib/schemas';
 export type { paths, components } from './lib/api.generated';

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,14 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the (label, text) pairs in a fixed order: the same data gives the same print wherever it
+        lived (what a model card records of what the model was fit on)."""
+        digest = hashlib.sha256()
+        for label, text in sorted(zip(self.labels, self.texts, strict=True)):
+            digest.update(f"{label}\t{text}\n".encode())
+        return "sha256:" + digest.hexdigest()
 
 
 def _label(value: object, where: str) -> int:

@@ -66,28 +66,40 @@ def train_ngram(
     texts: Sequence[str], labels: Sequence[int], spec: FeatureSpec, config: TrainConfig
 ) -> tuple[NgramClassifier, Featuriser]:
     """Fit an ``NgramClassifier`` with Adagrad (sparse-friendly) over shuffled mini-batches."""
-    seed_everything(config.seed)
-    # Adagrad builds its sparse updates itself; checking their invariants on every step only costs time.
-    torch.sparse.check_sparse_tensor_invariants.disable()
-    featuriser = Featuriser(spec, feature_scale(texts, labels, spec, config.naive_bayes))
-    rows = featuriser.rows(texts)
-    targets = torch.tensor(list(labels), dtype=torch.long)
-    model = NgramClassifier(spec.buckets, config.dim, config.hidden, config.dropout)
-    optimiser = torch.optim.Adagrad(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    order = list(range(len(rows)))
-    generator = random.Random(config.seed)
-    for _ in range(config.epochs):
-        model.train()
-        generator.shuffle(order)
-        for start in range(0, len(order), config.batch_size):
-            batch = order[start : start + config.batch_size]
-            optimiser.zero_grad()
-            loss = loss_fn(model(*pack([rows[i] for i in batch])), targets[batch])
-            loss.backward()
-            optimiser.step()
-    model.eval()
-    return model, featuriser
+    run = Training(texts, labels, spec, config)
+    run.epochs(config.epochs, run.rows, labels)
+    return run.model, run.featuriser
+
+
+class Training:
+    """One training run, kept whole (model, optimiser state, shuffling) so that it can be resumed."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[int], spec: FeatureSpec, config: TrainConfig) -> None:
+        seed_everything(config.seed)
+        # Adagrad builds its sparse updates itself; checking their invariants on every step only costs time.
+        torch.sparse.check_sparse_tensor_invariants.disable()
+        self.config = config
+        self.featuriser = Featuriser(spec, feature_scale(texts, labels, spec, config.naive_bayes))
+        self.rows = self.featuriser.rows(texts)
+        self.model = NgramClassifier(spec.buckets, config.dim, config.hidden, config.dropout)
+        seed_everything(config.seed)
+        self.optimiser = torch.optim.Adagrad(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        self.generator = random.Random(config.seed)
+
+    def epochs(self, count: int, rows: list, labels: Sequence[int]) -> None:
+        targets = torch.tensor(list(labels), dtype=torch.long)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        order = list(range(len(rows)))
+        for _ in range(count):
+            self.model.train()
+            self.generator.shuffle(order)
+            for start in range(0, len(order), self.config.batch_size):
+                batch = order[start : start + self.config.batch_size]
+                self.optimiser.zero_grad()
+                loss = loss_fn(self.model(*pack([rows[i] for i in batch])), targets[batch])
+                loss.backward()
+                self.optimiser.step()
+        self.model.eval()
 
 
 @torch.inference_mode()

@@ -1,4 +1,4 @@
-"""Train the embedded model: ``npm run model:train [-- --with-tv-series --compare]``.
+"""Train the embedded model: ``npm run model:train [-- --allocine-only --compare | --with-feedback CSV]``.
 
 Deterministic for a given ``--seed``. Trains on Allociné train, calibrates (temperature scaling) and
 picks the "uncertain" threshold on validation, then writes the model directory that TorchServe serves.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,8 +19,9 @@ import torch
 from allocine_sentiment.models import ngram_model
 from allocine_sentiment.models.text import FeatureSpec
 from allocine_sentiment.paths import EMBEDDED_MODEL_DIR, shared_data_dir
+from allocine_sentiment.registry import registry_dir
 from allocine_sentiment.training.corpus import training_splits
-from allocine_sentiment.training.labelled_files import DataError, load_labelled
+from allocine_sentiment.training.labelled_files import DataError, Dataset, load_labelled
 from allocine_sentiment.training.metrics import summary
 from allocine_sentiment.training.ngram_training import TrainConfig, predict_logits, train_ngram
 from allocine_sentiment.training.temperature import choose_uncertain_threshold, fit_temperature
@@ -32,39 +34,33 @@ def rounded(metrics: dict) -> dict:
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="model:train", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=shared_data_dir(), help="folder holding allocine/train.jsonl")
-    parser.add_argument(
-        "--download", action="store_true", help="fetch the public Allociné dataset when --data-dir lacks it"
-    )
-    parser.add_argument(
-        "--allocine-only", action="store_true", help="train without allocine_tv_series/train.tsv (used by default)"
-    )
-    parser.add_argument("--out", type=Path, default=EMBEDDED_MODEL_DIR, help="model directory to write")
-    parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
-    parser.add_argument("--lr", type=float, default=TrainConfig.lr)
-    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
-    parser.add_argument("--buckets", type=int, default=FeatureSpec.buckets)
-    parser.add_argument("--no-naive-bayes", action="store_true", help="plain tf-idf weights (no NB scaling)")
-    parser.add_argument("--compare", action="store_true", help="also train and report the TF-IDF + LR baseline")
-    args = parser.parse_args(argv)
-
-    try:
-        train, validation = training_splits(args.data_dir, args.download, not args.allocine_only)
-        tv_dev_path = args.data_dir / "allocine_tv_series" / "dev.tsv"
-        tv_dev = load_labelled(tv_dev_path) if tv_dev_path.is_file() else None
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-
-    print(f"training on {len(train)} reviews ({train.source}); selecting on {len(validation)} ({validation.source})")
-    config = TrainConfig(epochs=args.epochs, lr=args.lr, seed=args.seed, naive_bayes=not args.no_naive_bayes)
-    spec = FeatureSpec(buckets=args.buckets)
+def train_embedded(
+    train: Dataset,
+    validation: Dataset,
+    tv_dev: Dataset | None,
+    spec: FeatureSpec,
+    config: TrainConfig,
+    data: str,
+    version: str = MODEL_VERSION,
+):
+    """Fit on ``train``, calibrate on ``validation``: the model, its featuriser and its configuration (the card
+    ``embedded_model.json`` holds). ``data`` names the training data, relative to the data folder."""
     started = time.perf_counter()
     model, featuriser = train_ngram(train.texts, train.labels, spec, config)
-    train_seconds = time.perf_counter() - started
+    info = {
+        **config.__dict__,
+        "data": data,
+        "fingerprint": train.fingerprint(),
+        "n": len(train),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return model, featuriser, calibrated_config(model, featuriser, validation, tv_dev, spec, info, version)
 
+
+def calibrated_config(
+    model, featuriser, validation: Dataset, tv_dev: Dataset | None, spec: FeatureSpec, training: dict, version: str
+) -> dict:
+    """Temperature and uncertain threshold fitted on ``validation``, metrics on it and the TV-series dev set."""
     logits = predict_logits(model, featuriser, validation.texts)
     temperature = fit_temperature(logits, torch.tensor(validation.labels))
     calibrated = torch.softmax(logits / temperature, -1)[:, 1].tolist()
@@ -78,21 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         report["tv_series_dev"] = rounded(
             summary(tv_dev.labels, torch.softmax(tv_logits / temperature, -1)[:, 1].tolist())
         )
-
-    model_config = {
+    return {
         "name": MODEL_NAME,
-        "version": MODEL_VERSION,
+        "version": version,
         "family": "embedded-ngram",
         "labels": ["negative", "positive"],
         "features": spec.to_dict(),
-        "architecture": {"dim": config.dim, "hidden": config.hidden},
-        "training": {
-            **config.__dict__,
-            # Paths relative to the data folder: the record must not depend on where it lived.
-            "data": train.source.replace(f"{args.data_dir}/", ""),
-            "n": len(train),
-            "seconds": round(train_seconds, 1),
-        },
+        "architecture": {"dim": training["dim"], "hidden": training["hidden"]},
+        "training": training,
         "calibration": {
             "method": "temperature scaling on validation",
             "temperature": round(temperature, 4),
@@ -100,6 +89,70 @@ def main(argv: list[str] | None = None) -> int:
         },
         "metrics": report,
     }
+
+
+def live_model_dir() -> Path:
+    return Path(os.environ.get("MODEL_DIR") or EMBEDDED_MODEL_DIR)
+
+
+def with_feedback(args) -> int:
+    from allocine_sentiment.training.candidate import make_candidate
+
+    try:
+        return make_candidate(args)
+    except (DataError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="model:train", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=shared_data_dir(), help="folder holding allocine/train.jsonl")
+    parser.add_argument(
+        "--download", action="store_true", help="fetch the public Allociné dataset when --data-dir lacks it"
+    )
+    parser.add_argument(
+        "--allocine-only", action="store_true", help="train without allocine_tv_series/train.tsv (used by default)"
+    )
+    parser.add_argument("--out", type=Path, default=EMBEDDED_MODEL_DIR, help="model directory to write")
+    parser.add_argument("--epochs", type=int, help=f"default {TrainConfig.epochs} (a candidate: its base's)")
+    parser.add_argument("--lr", type=float, help=f"default {TrainConfig.lr} (a candidate: its base's)")
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--buckets", type=int, default=FeatureSpec.buckets)
+    parser.add_argument("--no-naive-bayes", action="store_true", help="plain tf-idf weights (no NB scaling)")
+    parser.add_argument("--compare", action="store_true", help="also train and report the TF-IDF + LR baseline")
+    candidate = parser.add_argument_group("a candidate version from corrections (docs/model-lifecycle.md)")
+    candidate.add_argument("--with-feedback", type=Path, metavar="CSV", help="GET /api/v1/feedback?format=csv's export")
+    candidate.add_argument("--base", type=Path, default=live_model_dir(), help="the live model (default: $MODEL_DIR)")
+    candidate.add_argument("--version", help="the candidate's version (default: the base's next, 1.0 → 1.1)")
+    candidate.add_argument("--registry", type=Path, default=registry_dir(), help="default: $MODEL_REGISTRY_DIR")
+    candidate.add_argument("--no-archive", action="store_true", help="register without packaging for TorchServe")
+    candidate.add_argument(
+        "--correction-weight", type=int, default=5, help="times each correction is seen when resuming (default 5)"
+    )
+    args = parser.parse_args(argv)
+    if args.with_feedback:
+        return with_feedback(args)
+
+    try:
+        train, validation = training_splits(args.data_dir, args.download, not args.allocine_only)
+        tv_dev_path = args.data_dir / "allocine_tv_series" / "dev.tsv"
+        tv_dev = load_labelled(tv_dev_path) if tv_dev_path.is_file() else None
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    print(f"training on {len(train)} reviews ({train.source}); selecting on {len(validation)} ({validation.source})")
+    config = TrainConfig(
+        epochs=args.epochs or TrainConfig.epochs,
+        lr=args.lr or TrainConfig.lr,
+        seed=args.seed,
+        naive_bayes=not args.no_naive_bayes,
+    )
+    spec = FeatureSpec(buckets=args.buckets)
+    data = train.source.replace(f"{args.data_dir}/", "")
+    model, featuriser, model_config = train_embedded(train, validation, tv_dev, spec, config, data)
+    train_seconds = model_config["training"]["seconds"]
     if args.compare:
         from allocine_sentiment.training.baseline import train_baseline
 

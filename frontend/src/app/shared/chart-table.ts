@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import type { ChartData } from 'chart.js';
 
+import { CHARTS_FR } from '../core/i18n/charts.fr';
+
 /**
  * A chart's data as a table, the chart's text alternative: one row per label, one column per series.
  * Folded under the chart; screen readers and keyboard users open it like any disclosure.
@@ -10,7 +12,7 @@ import type { ChartData } from 'chart.js';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <details>
-      <summary>Données du graphique « {{ caption() }} »</summary>
+      <summary>{{ t.dataOf(caption()) }}</summary>
       <table>
         <caption class="visually-hidden">{{ caption() }}</caption>
         <thead>
@@ -34,9 +36,10 @@ import type { ChartData } from 'chart.js';
 export class ChartTable {
   readonly data = input.required<ChartData>();
   readonly caption = input.required<string>();
-  readonly labelHeader = input('Catégorie');
+  readonly labelHeader = input<string>(CHARTS_FR.category);
+  protected readonly t = CHARTS_FR;
 
-  protected readonly series = computed(() => this.data().datasets.map((d) => d.label || 'Nombre'));
+  protected readonly series = computed(() => this.data().datasets.map((d) => d.label || CHARTS_FR.count));
   protected readonly rows = computed(() =>
     (this.data().labels ?? []).map((label, index) => ({
       label: String(label),

@@ -3,9 +3,10 @@ import { MatButtonModule } from '@angular/material/button';
 
 import { FeedbackApi } from '../core/feedback.api';
 import { toUiError } from '../core/api-error';
+import { FEEDBACK_FR } from '../core/i18n/feedback.fr';
 
 type Label = 'positive' | 'negative';
-const SAID: Record<Label, string> = { positive: 'positive', negative: 'négative' };
+const SAID: Record<Label, string> = FEEDBACK_FR.said;
 
 /**
  * « Le modèle se trompe ? » on any prediction (Analyser, Historique, a job's results): one click records what
@@ -18,7 +19,7 @@ const SAID: Record<Label, string> = { positive: 'positive', negative: 'négative
   template: `
     <span class="correct" data-testid="correct-prediction">
       @if (corrected(); as label) {
-        <span class="done" data-testid="corrected">Corrigée : {{ said[label] }}</span>
+        <span class="done" data-testid="corrected">{{ t.corrected(said[label]) }}</span>
       }
       <button mat-button type="button" data-testid="correct" [disabled]="saving()" (click)="correct()" [attr.aria-label]="action() + (text() ? ' — ' + text() : '')">
         {{ action() }}
@@ -52,6 +53,7 @@ export class CorrectPrediction {
   protected readonly saving = signal(false);
   protected readonly status = signal('');
   protected readonly said = SAID;
+  protected readonly t = FEEDBACK_FR;
 
   /** The label the click records: the other one than the current. */
   private readonly target = computed<Label>(() => {
@@ -59,17 +61,17 @@ export class CorrectPrediction {
     return current === 'positive' ? 'negative' : 'positive';
   });
   protected readonly action = computed(() =>
-    this.corrected() ? `Revenir à : ${SAID[this.target()]}` : `Corriger : c’est ${SAID[this.target()]}`,
+    this.corrected() ? FEEDBACK_FR.undo(SAID[this.target()]) : FEEDBACK_FR.correct(SAID[this.target()]),
   );
 
   protected correct(): void {
     const label = this.target();
     this.saving.set(true);
-    this.status.set('Enregistrement…');
+    this.status.set(FEEDBACK_FR.saving);
     this.feedback.correct(this.predictionId(), label).subscribe({
       next: () => {
         this.recorded.set(label);
-        this.status.set('Correction enregistrée.');
+        this.status.set(FEEDBACK_FR.saved);
         this.saving.set(false);
       },
       error: (error: unknown) => {

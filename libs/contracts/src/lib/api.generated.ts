@@ -258,6 +258,109 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registered model versions with their cards; which is live, which was (rollback), which is in shadow */
+        get: operations["ModelsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shadow run: agreement with the live version, both confidence distributions, accuracy on reviews corrected since it began */
+        get: operations["ModelsController_shadow"];
+        put?: never;
+        post?: never;
+        /** Stop the shadow run (its report stays readable until another starts) */
+        delete: operations["ModelsController_stopShadow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of model operations (who, when, which versions), newest first, the last 200 */
+        get: operations["ModelsController_auditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{version}/shadow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a version in shadow: a share of live reviews is copied to it off the request path, and compared */
+        post: operations["ModelsController_startShadow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{version}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a version live on both lanes, atomically: no request fails or is dropped, each result names its version; running jobs finish on theirs */
+        post: operations["ModelsController_promote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the previous live version live again, the same way as a promotion */
+        post: operations["ModelsController_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/problems": {
         parameters: {
             query?: never;
@@ -503,6 +606,10 @@ export type components = {
             probabilities?: components["schemas"]["Probabilities"];
             uncertain?: boolean;
             truncated?: boolean;
+            /** @description On a done row: the model that classified it */
+            model?: string;
+            /** @description On a done row: the model version that classified it (a job keeps the version live when it started) */
+            version?: string;
             error?: {
                 code: string;
                 message: string;
@@ -820,6 +927,117 @@ export type components = {
             latest: components["schemas"]["DriftHour"] | null;
             /** @description Newest first */
             hours: components["schemas"]["DriftHour"][];
+        };
+        VersionMetric: {
+            /** @description The evaluation set's key (validation, tv_series_dev) */
+            set: string;
+            /** @description What it is, in words */
+            dataset: string;
+            n: number;
+            accuracy: number;
+            f1: number;
+            ece: number | null;
+            /** @description The accuracy of the version it was made from, on the same reviews (null for a base model) */
+            baseAccuracy: number | null;
+        };
+        ModelVersion: {
+            version: string;
+            name: string;
+            family: string;
+            /**
+             * @description previous: what a rollback returns to
+             * @enum {string}
+             */
+            status: "live" | "shadow" | "previous" | "registered";
+            /** @description Loaded in TorchServe (a registered version is loaded when shadowed or promoted) */
+            served: boolean;
+            /** Format: date-time */
+            createdAt: string | null;
+            /** @description The version it was made from; null for a base model */
+            base: {
+                name: string;
+                version: string;
+            } | null;
+            /**
+             * @description trained: a base model; retrained: the embedded model on base data plus corrections; recalibrated: a Hugging Face model's temperature and threshold on corrections
+             * @enum {string}
+             */
+            method: "trained" | "retrained" | "recalibrated";
+            /** @description SHA-256 of what it was fit on (label and text pairs) */
+            dataFingerprint: string | null;
+            /** @description Corrected reviews it was fit on */
+            corrections: number | null;
+            /** @description One entry per evaluation set its card names */
+            metrics: components["schemas"]["VersionMetric"][];
+            /** @description The verdict that let it register (points of accuracy lost per set); null for a base model */
+            gate: {
+                passed: boolean;
+                maxLossPoints: number;
+                lossPoints: {
+                    [key: string]: number;
+                };
+                reasons: string[];
+            } | null;
+            calibration: {
+                temperature: number | null;
+                uncertainBelow: number | null;
+            } | null;
+            /** @description Its serving profile (serving.json): how TorchServe sizes its lanes */
+            serving: components["schemas"]["ServingProfile"] | null;
+        };
+        ShadowRunInfo: {
+            version: string;
+            percent: number;
+            /** Format: date-time */
+            since: string;
+        };
+        ModelVersionList: {
+            /** @description null while the model server has not answered yet */
+            live: string | null;
+            previous: string | null;
+            shadow: components["schemas"]["ShadowRunInfo"] | null;
+            items: components["schemas"]["ModelVersion"][];
+        };
+        ShadowReport: {
+            version: string;
+            percent: number;
+            /** Format: date-time */
+            since: string;
+            live: string | null;
+            /** @description Reviews both versions classified */
+            compared: number;
+            agreed: number;
+            /** @description agreed / compared; null before any comparison */
+            agreement: number | null;
+            /** @description Copies waiting for the shadow version */
+            backlog: number;
+            confidence: {
+                /** @description Reviews per tenth of confidence, 0.5–0.55 … 0.95–1 */
+                live: number[];
+                /** @description Reviews per tenth of confidence, 0.5–0.55 … 0.95–1 */
+                shadow: number[];
+            };
+            /** @description On reviews both classified and a reviewer corrected (or confirmed) since the shadow began */
+            corrected: {
+                n: number;
+                liveAccuracy: number | null;
+                shadowAccuracy: number | null;
+            };
+        };
+        ModelEvent: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The admin key's owner (a digest, never the key), or anonymous without keys */
+            actor: string;
+            /** @enum {string} */
+            action: "shadow" | "shadow-stop" | "promote" | "rollback";
+            fromVersion: string | null;
+            toVersion: string | null;
+            detail: string | null;
+        };
+        ModelEventList: {
+            items: components["schemas"]["ModelEvent"][];
         };
         /** @description Deprecated: the original app's request */
         CompatPredictRequest: {
@@ -1909,6 +2127,467 @@ export interface operations {
             };
         };
     };
+    ModelsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ModelsController_shadow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShadowReport"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No version is in shadow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or the history database unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ModelsController_stopShadow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description Keys are on and none (or a wrong one) was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A client key: model operations need an admin key (ADMIN_KEYS) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No version is in shadow, or another operation is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis, the model server's management API or the audit log (history database) unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ModelsController_auditLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelEventList"];
+                };
+            };
+            /** @description Missing or invalid API key (when the API has keys) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description History database unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ModelsController_startShadow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A registered version (GET /api/v1/models) */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Share of live reviews copied to the shadow version */
+                    percent: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description Not a version, or percent not a whole number from 1 to 100 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Keys are on and none (or a wrong one) was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A client key: model operations need an admin key (ADMIN_KEYS) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is live, did not pass the gate, its archive is missing, or another operation is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not JSON, or compressed (Content-Encoding) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis, the model server's management API or the audit log (history database) unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ModelsController_promote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A registered version (GET /api/v1/models) */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description Not a version */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Keys are on and none (or a wrong one) was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A client key: model operations need an admin key (ADMIN_KEYS) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already live, refused by the gate, its archive missing, or another operation is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis, the model server's management API or the audit log (history database) unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ModelsController_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description Keys are on and none (or a wrong one) was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A client key: model operations need an admin key (ADMIN_KEYS) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing to roll back to, or another operation is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests, or too many wrong keys from this address (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis, the model server's management API or the audit log (history database) unreachable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ProblemsController_list: {
         parameters: {
             query?: never;
@@ -1934,7 +2613,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description A problem type, the last segment of an error's `type` */
-                name: "invalid-request" | "unauthorized" | "auth-failures" | "not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "idempotency-mismatch" | "rate-limited" | "too-many-jobs" | "unavailable" | "not-ready" | "model-rejected" | "model-timeout" | "internal";
+                name: "invalid-request" | "unauthorized" | "forbidden" | "auth-failures" | "not-found" | "method-not-allowed" | "conflict" | "payload-too-large" | "unsupported-media-type" | "idempotency-mismatch" | "rate-limited" | "too-many-jobs" | "unavailable" | "not-ready" | "model-rejected" | "model-timeout" | "internal";
             };
             cookie?: never;
         };

@@ -9,6 +9,7 @@ import type { Schema } from './schemas';
 export type ProblemType =
   | 'invalid-request'
   | 'unauthorized'
+  | 'forbidden'
   | 'auth-failures'
   | 'not-found'
   | 'method-not-allowed'

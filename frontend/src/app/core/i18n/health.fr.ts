@@ -95,3 +95,32 @@ export function driftVerdictFr(psi: number, thresholds: { moderate: number; majo
   if (psi > thresholds.moderate) return { text: 'dérive modérée', level: 'moderate' };
   return { text: 'stable', level: 'stable' };
 }
+
+/** The Santé page's own sentences. */
+export const HEALTH_PAGE_FR = {
+  title: 'Santé du service',
+  lead: 'État de chaque composant, actualisé toutes les 5 secondes.',
+  unreachable: 'API injoignable.',
+  allUp: 'Tous les composants sont opérationnels.',
+  degraded: 'Service dégradé : au moins un composant est en panne.',
+  checkedAt: (time: string) => ` Vérifié à ${time}.`,
+  up: 'opérationnel',
+  down: 'en panne',
+  served: 'Modèle servi',
+  version: 'version',
+  classes: 'classes :',
+  accuracy: (dataset: string, accuracy: string, f1: string) => `${dataset} : exactitude ${accuracy}, F1 ${f1}`,
+  limits: (chars: string, reviews: string) => `Limites : ${chars} caractères par texte, ${reviews} critiques par lot.`,
+  runtimeLine: (runtime: string, device: string, chunk: string) => `Exécution : ${runtime} sur ${device}, lots de ${chunk} critiques.`,
+  drift: {
+    title: 'Dérive des données',
+    off: 'Surveillance désactivée : aucune référence installée',
+    compared: (dataset: string, moderate: string, major: string) =>
+      `Critiques de l’heure comparées à ${dataset}, par indice de stabilité (PSI) : sous ${moderate} stable, au-delà de ${major} forte dérive.`,
+    hour: (hour: string, count: string) => `Heure de ${hour} h : ${count} critiques`,
+    indicator: 'Indicateur',
+    index: 'Indice',
+    verdict: 'Verdict',
+    tooFew: (minimum: string) => `Pas encore assez de critiques cette heure-ci pour comparer (${minimum} au moins).`,
+  },
+} as const;

@@ -7,6 +7,7 @@ import type { ProblemType } from '@allocine/contracts';
 export const PROBLEM_MESSAGES_FR: Record<ProblemType, string> = {
   'invalid-request': 'Requête refusée : le texte ou le fichier ne convient pas.',
   unauthorized: "Accès refusé : l'API exige une clé et le serveur de l'interface n'en fournit pas (UI_API_KEY, voir le README).",
+  forbidden: "Réservé aux administrateurs : la clé de l'interface n'a pas le rôle admin (ADMIN_KEYS, ou UI_ROLE=admin, voir le README).",
   'auth-failures': 'Trop de tentatives avec une clé invalide : réessayez plus tard.',
   'not-found': 'Introuvable : inconnu, supprimé ou expiré.',
   'method-not-allowed': 'Opération non prise en charge par le service.',
@@ -22,3 +23,10 @@ export const PROBLEM_MESSAGES_FR: Record<ProblemType, string> = {
   'model-timeout': "Le modèle n'a pas répondu à temps. Réessayez.",
   internal: 'Erreur interne du service.',
 };
+
+/** What the UI says when there is no problem type to go by. */
+export const OTHER_ERRORS_FR = {
+  unexpected: 'Erreur inattendue.',
+  network: "Impossible de joindre l'API. Vérifiez que le service tourne.",
+  status: (status: number) => `Erreur ${status}.`,
+} as const;

@@ -12,6 +12,7 @@ import type { PredictionResult } from '@allocine/contracts';
 import { catchError, map, of } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
+import { ANALYSE_FR } from '../../core/i18n/analyse.fr';
 import { PredictionsApi } from '../../core/predictions.api';
 import { CorrectPrediction } from '../../shared/correct-prediction';
 import { EXAMPLES } from './examples';
@@ -30,6 +31,7 @@ const DEFAULT_MAX_CHARS = 5000;
 export class AnalysePage {
   private readonly api = inject(PredictionsApi);
 
+  protected readonly t = ANALYSE_FR;
   protected readonly examples = EXAMPLES;
   protected readonly maxChars = toSignal(
     this.api.model().pipe(
@@ -51,7 +53,7 @@ export class AnalysePage {
       runs: segments(this.analysedText(), words),
       positive: strongest(words, 'positive'),
       negative: strongest(words, 'negative'),
-      method: result.explanation.method === 'linear-exact' ? 'décomposition exacte' : result.explanation.method,
+      method: ANALYSE_FR.methods[result.explanation.method] ?? result.explanation.method,
     };
   });
   private readonly analysedText = signal('');

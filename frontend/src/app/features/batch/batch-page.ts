@@ -10,19 +10,13 @@ import { Subscription } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { downloadText } from '../../core/download';
+import { BATCH_FR, JOB_STATE_FR } from '../../core/i18n/batch.fr';
 import { JobSubmission, JobsApi } from '../../core/jobs.api';
 import { JobCharts } from './job-charts';
 import { followJob, isActive } from './job-poller';
 import { JobResults } from './job-results';
 import { JobSubmit } from './job-submit';
 
-const STATE_LABELS: Record<JobStatus['state'], string> = {
-  queued: 'En file d’attente',
-  running: 'En cours',
-  completed: 'Terminé',
-  failed: 'Échec',
-  cancelled: 'Annulé',
-};
 
 /** Batch jobs: submit, follow progress (the job id lives in the URL, so a reload keeps it), explore results. */
 @Component({
@@ -44,7 +38,8 @@ export class BatchPage {
   protected readonly rows = signal<JobResultRow[] | null>(null);
   protected readonly error = signal<UiError | null>(null);
   protected readonly submitting = signal(false);
-  protected readonly stateLabels = STATE_LABELS;
+  protected readonly stateLabels = JOB_STATE_FR;
+  protected readonly t = BATCH_FR;
 
   protected readonly percent = computed(() => {
     const s = this.status();

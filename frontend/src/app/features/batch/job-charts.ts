@@ -3,6 +3,7 @@ import type { JobResultRow } from '@allocine/contracts';
 import type { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
 
+import { CHARTS_FR } from '../../core/i18n/charts.fr';
 import { ChartTable } from '../../shared/chart-table';
 
 const GREEN = '#1b7f3b';
@@ -16,14 +17,14 @@ const RED = '#b3261e';
   template: `
     <div class="grid-2">
       <figure>
-        <figcaption>Répartition</figcaption>
-        <canvas baseChart type="doughnut" [data]="split()" [options]="donutOptions" aria-label="Répartition positif / négatif" role="img"></canvas>
-        <app-chart-table [data]="split()" caption="Répartition" labelHeader="Sentiment" />
+        <figcaption>{{ t.split }}</figcaption>
+        <canvas baseChart type="doughnut" [data]="split()" [options]="donutOptions" [attr.aria-label]="t.splitAria" role="img"></canvas>
+        <app-chart-table [data]="split()" [caption]="t.split" [labelHeader]="t.sentiment" />
       </figure>
       <figure>
-        <figcaption>Confiance</figcaption>
-        <canvas baseChart type="bar" [data]="histogram()" [options]="barOptions" aria-label="Histogramme de la confiance" role="img"></canvas>
-        <app-chart-table [data]="histogram()" caption="Confiance" labelHeader="Confiance" />
+        <figcaption>{{ t.confidence }}</figcaption>
+        <canvas baseChart type="bar" [data]="histogram()" [options]="barOptions" [attr.aria-label]="t.confidenceAria" role="img"></canvas>
+        <app-chart-table [data]="histogram()" [caption]="t.confidence" [labelHeader]="t.confidence" />
       </figure>
     </div>
   `,
@@ -34,6 +35,7 @@ const RED = '#b3261e';
 })
 export class JobCharts {
   readonly rows = input.required<JobResultRow[]>();
+  protected readonly t = CHARTS_FR;
 
   protected readonly donutOptions: ChartConfiguration<'doughnut'>['options'] = { maintainAspectRatio: false, animation: false };
   protected readonly barOptions: ChartConfiguration<'bar'>['options'] = {
@@ -47,7 +49,7 @@ export class JobCharts {
     const done = this.rows().filter((r) => r.status === 'done');
     const positive = done.filter((r) => r.label === 'positive').length;
     return {
-      labels: ['Positif', 'Négatif'],
+      labels: [CHARTS_FR.positive, CHARTS_FR.negative],
       datasets: [{ data: [positive, done.length - positive], backgroundColor: [GREEN, RED] }],
     };
   });
@@ -62,7 +64,7 @@ export class JobCharts {
     }
     return {
       labels: bins.map((b) => `${b}–${b + 10} %`),
-      datasets: [{ data: counts, backgroundColor: '#5b6cc4', label: 'Critiques' }],
+      datasets: [{ data: counts, backgroundColor: '#5b6cc4', label: CHARTS_FR.reviews }],
     };
   });
 }

@@ -8,6 +8,7 @@ import { MatSortModule, Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
 import type { JobResultRow } from '@allocine/contracts';
 
+import { BATCH_FR } from '../../core/i18n/batch.fr';
 import { CorrectPrediction } from '../../shared/correct-prediction';
 
 type Filter = 'all' | 'positive' | 'negative' | 'error';
@@ -20,45 +21,45 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
   template: `
     <div class="row filters">
       <mat-form-field appearance="outline">
-        <mat-label>Sentiment</mat-label>
+        <mat-label>{{ t.sentiment }}</mat-label>
         <mat-select data-testid="filter-sentiment" [value]="filter()" (valueChange)="setFilter($event)">
-          <mat-option value="all">Tous</mat-option>
-          <mat-option value="positive">Positifs</mat-option>
-          <mat-option value="negative">Négatifs</mat-option>
-          <mat-option value="error">Erreurs</mat-option>
+          <mat-option value="all">{{ t.all }}</mat-option>
+          <mat-option value="positive">{{ t.positiveRows }}</mat-option>
+          <mat-option value="negative">{{ t.negativeRows }}</mat-option>
+          <mat-option value="error">{{ t.errorRows }}</mat-option>
         </mat-select>
       </mat-form-field>
       <label class="slider">
-        Confiance minimale : {{ minConfidence() }} %
+        {{ t.minConfidence }} : {{ minConfidence() }} %
         <mat-slider min="50" max="100" step="5" discrete>
-          <input matSliderThumb [value]="minConfidence()" (valueChange)="setMinConfidence($event)" aria-label="Confiance minimale" />
+          <input matSliderThumb [value]="minConfidence()" (valueChange)="setMinConfidence($event)" [attr.aria-label]="t.minConfidence" />
         </mat-slider>
       </label>
-      <span class="muted" data-testid="shown-count">{{ filtered().length | number }} ligne(s)</span>
+      <span class="muted" data-testid="shown-count">{{ filtered().length | number }} {{ t.lines }}</span>
     </div>
 
     <table mat-table [dataSource]="page()" matSort (matSortChange)="sort.set($event)" class="results" data-testid="results-table">
       <ng-container matColumnDef="id">
-        <th mat-header-cell *matHeaderCellDef mat-sort-header>Id</th>
+        <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ t.id }}</th>
         <td mat-cell *matCellDef="let r">{{ r.id }}</td>
       </ng-container>
       <ng-container matColumnDef="text">
-        <th mat-header-cell *matHeaderCellDef>Critique</th>
+        <th mat-header-cell *matHeaderCellDef>{{ t.review }}</th>
         <td mat-cell *matCellDef="let r" class="text" [title]="r.text">{{ r.text }}</td>
       </ng-container>
       <ng-container matColumnDef="label">
-        <th mat-header-cell *matHeaderCellDef mat-sort-header>Sentiment</th>
+        <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ t.sentiment }}</th>
         <td mat-cell *matCellDef="let r" [class.positive]="r.label === 'positive'" [class.negative]="r.label === 'negative'">
-          {{ r.status === 'error' ? 'Erreur : ' + r.error?.code : r.status === 'pending' ? 'en attente' : r.label === 'positive' ? 'Positif' : 'Négatif' }}
-          {{ r.uncertain ? '(incertain)' : '' }}
+          {{ r.status === 'error' ? t.error + r.error?.code : r.status === 'pending' ? t.pending : r.label === 'positive' ? t.positive : t.negative }}
+          {{ r.uncertain ? t.uncertain : '' }}
         </td>
       </ng-container>
       <ng-container matColumnDef="score">
-        <th mat-header-cell *matHeaderCellDef mat-sort-header>Confiance</th>
-        <td mat-cell *matCellDef="let r">{{ r.score === undefined ? '—' : (r.score | percent: '1.0-1') }}</td>
+        <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ t.confidence }}</th>
+        <td mat-cell *matCellDef="let r">{{ r.score === undefined ? t.none : (r.score | percent: '1.0-1') }}</td>
       </ng-container>
       <ng-container matColumnDef="correct">
-        <th mat-header-cell *matHeaderCellDef>Correction</th>
+        <th mat-header-cell *matHeaderCellDef>{{ t.correction }}</th>
         <td mat-cell *matCellDef="let r">
           @if (r.predictionId && r.label) {
             <app-correct-prediction [predictionId]="r.predictionId" [label]="r.label" [text]="r.text.slice(0, 60)" />
@@ -68,7 +69,7 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
       <tr mat-header-row *matHeaderRowDef="columns"></tr>
       <tr mat-row *matRowDef="let row; columns: columns"></tr>
     </table>
-    <mat-paginator [length]="filtered().length" [pageIndex]="pageIndex()" [pageSize]="pageSize()" [pageSizeOptions]="[10, 25, 100]" (page)="onPage($event)" aria-label="Pages de résultats" />
+    <mat-paginator [length]="filtered().length" [pageIndex]="pageIndex()" [pageSize]="pageSize()" [pageSizeOptions]="[10, 25, 100]" (page)="onPage($event)" [attr.aria-label]="t.pages" />
   `,
   styles: `
     .filters { margin-bottom: 8px; }
@@ -80,6 +81,7 @@ type Filter = 'all' | 'positive' | 'negative' | 'error';
 export class JobResults {
   readonly rows = input.required<JobResultRow[]>();
 
+  protected readonly t = BATCH_FR;
   protected readonly columns = ['id', 'text', 'label', 'score', 'correct'];
   protected readonly filter = signal<Filter>('all');
   protected readonly minConfidence = signal(50);

@@ -9,6 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import type { JobReviewInput } from '@allocine/contracts';
 
+import { BATCH_FR } from '../../core/i18n/batch.fr';
 import type { JobSubmission } from '../../core/jobs.api';
 import { ParsedFile, guessIdColumn, guessTextColumn, linesOf, parseReviewFile, toReviews } from './review-file';
 
@@ -22,16 +23,16 @@ const MAX_REVIEWS = 10_000;
   template: `
     <mat-card appearance="outlined">
       <mat-card-content>
-        <mat-button-toggle-group [value]="mode()" (change)="mode.set($event.value)" aria-label="Source des critiques">
-          <mat-button-toggle value="paste">Coller</mat-button-toggle>
-          <mat-button-toggle value="file">Fichier CSV / TXT</mat-button-toggle>
+        <mat-button-toggle-group [value]="mode()" (change)="mode.set($event.value)" [attr.aria-label]="t.source">
+          <mat-button-toggle value="paste">{{ t.paste }}</mat-button-toggle>
+          <mat-button-toggle value="file">{{ t.file }}</mat-button-toggle>
         </mat-button-toggle-group>
 
         @if (mode() === 'paste') {
           <mat-form-field appearance="outline" class="full">
-            <mat-label>Une critique par ligne</mat-label>
+            <mat-label>{{ t.onePerLine }}</mat-label>
             <textarea matInput rows="8" data-testid="batch-text" [ngModel]="pasted()" (ngModelChange)="pasted.set($event)"></textarea>
-            <mat-hint align="end">{{ reviews().length | number }} critique(s)</mat-hint>
+            <mat-hint align="end">{{ reviews().length | number }} {{ t.countReviews }}</mat-hint>
           </mat-form-field>
         } @else {
           <div class="file row">
@@ -39,21 +40,21 @@ const MAX_REVIEWS = 10_000;
               <input type="file" accept=".csv,.txt,text/csv,text/plain" data-testid="file-input" (change)="pick($event)" />
             </label>
             @if (file(); as f) {
-              <span class="muted">{{ fileName() }} : {{ f.rows.length | number }} ligne(s)</span>
+              <span class="muted">{{ fileName() }} : {{ f.rows.length | number }} {{ t.lines }}</span>
             }
           </div>
           @if (file(); as f) {
             <div class="row">
               <mat-form-field appearance="outline">
-                <mat-label>Colonne du texte</mat-label>
+                <mat-label>{{ t.textColumn }}</mat-label>
                 <mat-select data-testid="text-column" [value]="textColumn()" (valueChange)="textColumn.set($event)">
                   @for (c of f.columns; track c) { <mat-option [value]="c">{{ c }}</mat-option> }
                 </mat-select>
               </mat-form-field>
               <mat-form-field appearance="outline">
-                <mat-label>Colonne d'identifiant (facultatif)</mat-label>
+                <mat-label>{{ t.idColumn }}</mat-label>
                 <mat-select [value]="idColumn()" (valueChange)="idColumn.set($event)">
-                  <mat-option value="">numéro de ligne</mat-option>
+                  <mat-option value="">{{ t.lineNumber }}</mat-option>
                   @for (c of f.columns; track c) { <mat-option [value]="c">{{ c }}</mat-option> }
                 </mat-select>
               </mat-form-field>
@@ -66,7 +67,7 @@ const MAX_REVIEWS = 10_000;
       </mat-card-content>
       <mat-card-actions>
         <button mat-flat-button type="button" data-testid="submit-job" [disabled]="!!problem() || !reviews().length || busy()" (click)="submitted.emit(submission())">
-          Lancer l'analyse de {{ reviews().length | number }} critique(s)
+          {{ t.submit((reviews().length | number) ?? '') }}
         </button>
       </mat-card-actions>
     </mat-card>
@@ -80,6 +81,7 @@ export class JobSubmit {
   readonly busy = input(false);
   readonly submitted = output<JobSubmission>();
 
+  protected readonly t = BATCH_FR;
   protected readonly mode = signal<'paste' | 'file'>('paste');
   protected readonly pasted = signal('');
   protected readonly file = signal<ParsedFile | null>(null);
@@ -106,9 +108,9 @@ export class JobSubmit {
 
   protected readonly problem = computed(() => {
     const reviews = this.reviews();
-    if (reviews.length > MAX_REVIEWS) return `Trop de critiques : ${reviews.length} (maximum ${MAX_REVIEWS} par lot).`;
+    if (reviews.length > MAX_REVIEWS) return BATCH_FR.tooMany(reviews.length, MAX_REVIEWS);
     const long = reviews.findIndex((r) => r.text.length > 5000);
-    if (long >= 0) return `La critique n° ${long + 1} dépasse 5 000 caractères.`;
+    if (long >= 0) return BATCH_FR.tooLong(long + 1);
     return null;
   });
 

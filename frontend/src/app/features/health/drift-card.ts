@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 import { MatCardModule } from '@angular/material/card';
 import type { DriftReport } from '@allocine/contracts';
 
-import { DRIFT_FEATURES_FR, datasetNameFr, driftVerdictFr } from '../../core/i18n/health.fr';
+import { DRIFT_FEATURES_FR, HEALTH_PAGE_FR, datasetNameFr, driftVerdictFr } from '../../core/i18n/health.fr';
 
 /** Whether today's reviews still look like the data the model was measured on: each feature's index, in words. */
 @Component({
@@ -12,17 +12,17 @@ import { DRIFT_FEATURES_FR, datasetNameFr, driftVerdictFr } from '../../core/i18
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <mat-card appearance="outlined" data-testid="drift">
-      <mat-card-header><mat-card-title>Dérive des données</mat-card-title></mat-card-header>
+      <mat-card-header><mat-card-title>{{ t.title }}</mat-card-title></mat-card-header>
       <mat-card-content>
         @if (report(); as r) {
           @if (!r.baseline) {
-            <p data-testid="drift-off">Surveillance désactivée : aucune référence installée (<code>npm run model:drift-baseline</code>).</p>
+            <p data-testid="drift-off">{{ t.off }} (<code>npm run model:drift-baseline</code>).</p>
           } @else {
-            <p class="muted">Critiques de l’heure comparées à {{ dataset() }}, par indice de stabilité (PSI) : sous {{ r.thresholds.moderate | number: '1.2-2' }} stable, au-delà de {{ r.thresholds.major | number: '1.2-2' }} forte dérive.</p>
+            <p class="muted">{{ t.compared(dataset(), (r.thresholds.moderate | number: '1.2-2') ?? '', (r.thresholds.major | number: '1.2-2') ?? '') }}</p>
             @if (r.latest; as hour) {
               <table class="drift" data-testid="drift-table">
-                <caption>Heure de {{ hour.start | date: 'HH' }} h : {{ hour.count | number }} critiques</caption>
-                <thead><tr><th scope="col">Indicateur</th><th scope="col">Indice</th><th scope="col">Verdict</th></tr></thead>
+                <caption>{{ t.hour((hour.start | date: 'HH') ?? '', (hour.count | number) ?? '') }}</caption>
+                <thead><tr><th scope="col">{{ t.indicator }}</th><th scope="col">{{ t.index }}</th><th scope="col">{{ t.verdict }}</th></tr></thead>
                 <tbody>
                   @for (row of rows(); track row.feature) {
                     <tr [attr.data-testid]="'drift-' + row.feature">
@@ -34,7 +34,7 @@ import { DRIFT_FEATURES_FR, datasetNameFr, driftVerdictFr } from '../../core/i18
                 </tbody>
               </table>
             } @else {
-              <p data-testid="drift-too-few">Pas encore assez de critiques cette heure-ci pour comparer ({{ r.thresholds.minimumCount | number }} au moins).</p>
+              <p data-testid="drift-too-few">{{ t.tooFew((r.thresholds.minimumCount | number) ?? '') }}</p>
             }
           }
         }
@@ -52,6 +52,7 @@ import { DRIFT_FEATURES_FR, datasetNameFr, driftVerdictFr } from '../../core/i18
 })
 export class DriftCard {
   readonly report = input.required<DriftReport | null>();
+  protected readonly t = HEALTH_PAGE_FR.drift;
 
   protected readonly dataset = computed(() => datasetNameFr(this.report()?.baseline?.dataset ?? ''));
   protected readonly rows = computed(() => {

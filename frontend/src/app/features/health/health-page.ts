@@ -7,7 +7,7 @@ import { catchError, of, switchMap, timer } from 'rxjs';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { HealthApi } from '../../core/health.api';
-import { COMPONENT_NAMES_FR, LABEL_NAMES_FR, datasetNameFr, deviceFr, familyFr, runtimeFr } from '../../core/i18n/health.fr';
+import { COMPONENT_NAMES_FR, HEALTH_PAGE_FR, LABEL_NAMES_FR, datasetNameFr, deviceFr, familyFr, runtimeFr } from '../../core/i18n/health.fr';
 import { PredictionsApi } from '../../core/predictions.api';
 import { DriftCard } from './drift-card';
 import { DetailLine, detailLines } from './health-details';
@@ -38,6 +38,7 @@ export class HealthPage {
   private readonly health = inject(HealthApi);
   private readonly predictions = inject(PredictionsApi);
 
+  protected readonly t = HEALTH_PAGE_FR;
   protected readonly names = COMPONENT_NAMES_FR;
   protected readonly dataset = datasetNameFr;
   protected readonly family = familyFr;

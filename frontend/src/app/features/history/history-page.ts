@@ -20,6 +20,8 @@ import { ChartTable } from '../../shared/chart-table';
 import { CorrectPrediction } from '../../shared/correct-prediction';
 import { bucketLabel } from './bucket-label';
 import { HistoryApi, HistoryFilter, historyToCsv } from '../../core/history.api';
+import { CHARTS_FR } from '../../core/i18n/charts.fr';
+import { HISTORY_FR } from '../../core/i18n/history.fr';
 
 type Period = '24h' | '7d' | '30d';
 const PERIODS: Record<Period, { hours: number; bucket: 'hour' | 'day' }> = {
@@ -48,6 +50,8 @@ export class HistoryPage {
   private readonly destroyRef = inject(DestroyRef);
 
   protected readonly period = signal<Period>('7d');
+  protected readonly t = HISTORY_FR;
+  protected readonly c = CHARTS_FR;
   protected readonly sentiment = signal<'all' | 'positive' | 'negative'>('all');
   protected readonly source = signal<'all' | 'single' | 'job' | 'stream'>('all');
   /** Applied on Enter: one request per search, not per keystroke. */
@@ -78,8 +82,8 @@ export class HistoryPage {
     return {
       labels: buckets.map((b) => bucketLabel(b.start, stats?.bucket ?? 'hour')),
       datasets: [
-        { data: buckets.map((b) => b.positive), label: 'Positives', backgroundColor: '#1b7f3b', stack: 'sentiment' },
-        { data: buckets.map((b) => b.negative), label: 'Négatives', backgroundColor: '#b3261e', stack: 'sentiment' },
+        { data: buckets.map((b) => b.positive), label: HISTORY_FR.positives, backgroundColor: '#1b7f3b', stack: 'sentiment' },
+        { data: buckets.map((b) => b.negative), label: HISTORY_FR.negatives, backgroundColor: '#b3261e', stack: 'sentiment' },
       ],
     };
   });
@@ -87,7 +91,7 @@ export class HistoryPage {
   protected readonly split = computed<ChartConfiguration<'doughnut'>['data']>(() => {
     const total = this.stats()?.total;
     return {
-      labels: ['Positif', 'Négatif'],
+      labels: [CHARTS_FR.positive, CHARTS_FR.negative],
       datasets: [{ data: [total?.positive ?? 0, total?.negative ?? 0], backgroundColor: ['#1b7f3b', '#b3261e'] }],
     };
   });

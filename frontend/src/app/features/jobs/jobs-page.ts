@@ -4,18 +4,12 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { RouterLink } from '@angular/router';
-import type { JobListItem, JobState } from '@allocine/contracts';
+import type { JobListItem } from '@allocine/contracts';
 
 import { UiError, toUiError } from '../../core/api-error';
 import { HistoryApi } from '../../core/history.api';
+import { BATCH_FR, JOB_STATE_IN_LIST_FR } from '../../core/i18n/batch.fr';
 
-const STATES: Record<JobState, string> = {
-  queued: 'en attente',
-  running: 'en cours',
-  completed: 'terminé',
-  failed: 'échoué',
-  cancelled: 'annulé',
-};
 
 /** Past and current jobs, newest first, each linking to its results. */
 @Component({
@@ -25,8 +19,8 @@ const STATES: Record<JobState, string> = {
   template: `
     <section class="page" aria-labelledby="title">
       <header>
-        <h1 id="title">Lots</h1>
-        <p class="lead">Vos lots, du plus récent au plus ancien.</p>
+        <h1 id="title">{{ t.listTitle }}</h1>
+        <p class="lead">{{ t.listLead }}</p>
       </header>
       @if (error(); as failure) {
         <mat-card appearance="outlined" role="alert"><mat-card-content>{{ failure.message }}</mat-card-content></mat-card>
@@ -34,14 +28,14 @@ const STATES: Record<JobState, string> = {
       <mat-card appearance="outlined">
         <mat-card-content>
           @if (!jobs().length && !loading()) {
-            <p data-testid="jobs-empty">Aucun lot pour l'instant. <a routerLink="/lot">Lancer un lot</a></p>
+            <p data-testid="jobs-empty">{{ t.listEmpty }} <a routerLink="/lot">{{ t.startJob }}</a></p>
           } @else {
             <table class="jobs" data-testid="jobs-table">
-              <thead><tr><th scope="col">Nom</th><th scope="col">Créé</th><th scope="col">État</th><th scope="col">Critiques</th><th scope="col">Positives</th><th scope="col">Négatives</th><th scope="col">Erreurs</th></tr></thead>
+              <thead><tr><th scope="col">{{ t.name }}</th><th scope="col">{{ t.createdColumn }}</th><th scope="col">{{ t.stateColumn }}</th><th scope="col">{{ t.reviewsColumn }}</th><th scope="col">{{ t.positivesColumn }}</th><th scope="col">{{ t.negativesColumn }}</th><th scope="col">{{ t.errorsColumn }}</th></tr></thead>
               <tbody>
                 @for (job of jobs(); track job.id) {
                   <tr>
-                    <td><a [routerLink]="['/lot', job.id]">{{ job.name ?? 'Lot ' + job.id.slice(0, 8) }}</a></td>
+                    <td><a [routerLink]="['/lot', job.id]">{{ job.name ?? t.unnamed(job.id) }}</a></td>
                     <td>{{ job.createdAt | date: 'short' }}</td>
                     <td>{{ states[job.state] }}</td>
                     <td>{{ job.done | number }} / {{ job.total | number }}</td>
@@ -54,7 +48,7 @@ const STATES: Record<JobState, string> = {
             </table>
           }
           @if (nextCursor()) {
-            <button mat-button type="button" (click)="load(nextCursor())" [disabled]="loading()">Charger plus</button>
+            <button mat-button type="button" (click)="load(nextCursor())" [disabled]="loading()">{{ t.more }}</button>
           }
         </mat-card-content>
       </mat-card>
@@ -69,7 +63,8 @@ export class JobsPage {
   private readonly api = inject(HistoryApi);
   private readonly destroyRef = inject(DestroyRef);
 
-  protected readonly states = STATES;
+  protected readonly states = JOB_STATE_IN_LIST_FR;
+  protected readonly t = BATCH_FR;
   protected readonly jobs = signal<JobListItem[]>([]);
   protected readonly nextCursor = signal<string | null>(null);
   protected readonly loading = signal(false);
