@@ -4,7 +4,7 @@
 //   node --test scripts/lifecycle.test.mjs        (npm test runs it)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,18 +21,10 @@ const REGISTRY = join(WORK, 'registry');
 const ARCHIVE = join(ROOT, 'model-server/model-store', `allocine-sentiment-v${VERSION}.mar`);
 
 // Two of the embedded model's mistakes (it says negative, then positive), and eight confirmations.
-const REVIEWED = [
-  ["Je craignais le pire, c'est finalement une très bonne surprise.", 'positive'],
-  ['Joli visuellement, mais on oublie tout en sortant de la salle.', 'negative'],
-  ['Une purge, deux heures de vide absolu.', 'negative'],
-  ["Scénario bâclé, mise en scène paresseuse, on s'ennuie ferme.", 'negative'],
-  ["Le meilleur film de l'année, sans hésiter.", 'positive'],
-  ['Un casting prestigieux pour un résultat bien fade.', 'negative'],
-  ['Des images superbes et une musique envoûtante.', 'positive'],
-  ['Décevant de bout en bout, je ne le conseille pas.', 'negative'],
-  ['On rit du début à la fin, une comédie qui fait du bien.', 'positive'],
-  ["Ce n'est pas du grand cinéma mais on passe un excellent moment.", 'positive'],
-];
+const REVIEWED = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviewed.jsonl'), 'utf-8')
+  .trim()
+  .split('\n')
+  .map((line) => Object.values(JSON.parse(line)));
 
 let stack;
 

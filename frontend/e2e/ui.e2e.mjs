@@ -296,18 +296,10 @@ test('the health page shows every component up', async () => {
 
 test('Modèles: a candidate trained on corrections is shadowed, promoted and rolled back from the UI, in French', async () => {
   // Ten reviews classified and corrected under the UI's key (two were the model's mistakes), exported, trained on.
-  const reviewed = [
-    ["Je craignais le pire, c'est finalement une très bonne surprise.", 'positive'],
-    ['Joli visuellement, mais on oublie tout en sortant de la salle.', 'negative'],
-    ['Une purge, deux heures de vide absolu.', 'negative'],
-    ["Le meilleur film de l'année, sans hésiter.", 'positive'],
-    ['Un casting prestigieux pour un résultat bien fade.', 'negative'],
-    ['Des images superbes et une musique envoûtante.', 'positive'],
-    ['Décevant de bout en bout, je ne le conseille pas.', 'negative'],
-    ['On rit du début à la fin, une comédie qui fait du bien.', 'positive'],
-    ["Ce n'est pas du grand cinéma mais on passe un excellent moment.", 'positive'],
-    ["Scénario bâclé, mise en scène paresseuse, on s'ennuie ferme.", 'negative'],
-  ];
+  const reviewed = readFileSync(join(ROOT, 'model-server/tests/fixtures/reviewed.jsonl'), 'utf-8')
+    .trim()
+    .split('\n')
+    .map((line) => Object.values(JSON.parse(line)));
   const classified = await (await page.request.post(`${UI}/api/v1/predictions`, { data: { texts: reviewed.map(([text]) => text) } })).json();
   const ids = new Set();
   for (const [i, result] of classified.results.entries()) {

@@ -19,20 +19,13 @@ from allocine_sentiment.training.labelled_files import DataError, load_labelled
 
 HEADER = ["prediction_id", "corrected_at", "source", "job_id", "review_id", "text", "predicted_label", "label",
           "model", "version", "corrected_by"]  # fmt: skip
-# Reviews written for these tests (in no evaluation set), with what a reviewer said of them: the first two are
-# the embedded model's mistakes, the others confirmations. (Some mistakes cannot be learned without losing on the
-# evaluation sets: taught that "pas un seul temps mort" is praise, the n-gram model loses 1 and 3 of their reviews.)
+# Reviews written for these tests and the lifecycle's (in no evaluation set), with what a reviewer said of them:
+# the first two are the embedded model's mistakes, the others confirmations. (Some mistakes cannot be learned
+# without losing on the evaluation sets: taught that "pas un seul temps mort" is praise, the n-gram model loses 1
+# and 3 of their reviews.)
 CORRECTED = [
-    ("Je craignais le pire, c'est finalement une très bonne surprise.", "positive"),
-    ("Joli visuellement, mais on oublie tout en sortant de la salle.", "negative"),
-    ("Une purge, deux heures de vide absolu.", "negative"),
-    ("Scénario bâclé, mise en scène paresseuse, on s'ennuie ferme.", "negative"),
-    ("Le meilleur film de l'année, sans hésiter.", "positive"),
-    ("Un casting prestigieux pour un résultat bien fade.", "negative"),
-    ("Des images superbes et une musique envoûtante.", "positive"),
-    ("-Décevant de bout en bout, je ne le conseille pas.", "negative"),
-    ("On rit du début à la fin, une comédie qui fait du bien.", "positive"),
-    ("Ce n'est pas du grand cinéma mais on passe un excellent moment.", "positive"),
+    (row["text"], row["label"])
+    for row in map(json.loads, (Path(__file__).parent / "fixtures" / "reviewed.jsonl").read_text("utf-8").splitlines())
 ]
 MISTAKES = 2
 
@@ -118,9 +111,6 @@ def test_ten_corrections_make_a_registered_version_that_learned_them(tmp_path, s
     texts = [text for text, _ in CORRECTED[:MISTAKES]]
     assert [p.label for p in old.predict(texts)] == ["negative", "positive"]
     assert [p.label for p in new.predict(texts)] == ["positive", "negative"]
-    # A second candidate is the next version; the evaluation CLI reads the new one as any model.
-    assert candidate(tmp_path, shared_data, export) == 0
-    assert registered_versions(registry) == ["1.1", "1.2"]
 
 
 def test_the_gate_refuses_a_worse_candidate_and_registers_nothing(tmp_path, shared_data, capsys):
@@ -140,6 +130,7 @@ def test_the_gate_refuses_a_candidate_fit_on_reviews_it_is_evaluated_on(tmp_path
     export = write_export(tmp_path / "leaked.csv", CORRECTED + leaked)
     assert candidate(tmp_path, shared_data, export) == 3
     assert "validation: fit on 5 of its reviews" in capsys.readouterr().err
+    assert not (tmp_path / "registry").exists(), "refused before anything was trained or written"
 
 
 def test_a_hugging_face_model_is_recalibrated_on_the_corrections(tmp_path, shared_data, tiny_camembert):
@@ -153,13 +144,13 @@ def test_a_hugging_face_model_is_recalibrated_on_the_corrections(tmp_path, share
         "--with-feedback", str(export), "--data-dir", str(shared_data), "--base", str(tiny_camembert),
         "--registry", str(tmp_path / "registry"), "--no-archive", "--version", "tiny-r1",
     ])  # fmt: skip
-    card_path = tmp_path / "registry" / "tiny-r1" / CARD_FILE
-    # A random model may pass or fail the gate; either way the verdict is on every set, and a pass registers.
-    assert code in (0, 3)
-    if code == 0:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-        assert card["method"] == "recalibrated" and card["calibration"]["calibrated_on"] == "10 corrected reviews"
-        assert load_predictor(tmp_path / "registry" / "tiny-r1").version == "tiny-r1"
+    # Temperature scaling moves no label: the same accuracy on every set, so the gate passes and it registers.
+    assert code == 0
+    card = json.loads((tmp_path / "registry" / "tiny-r1" / CARD_FILE).read_text(encoding="utf-8"))
+    assert card["method"] == "recalibrated" and card["calibration"]["calibrated_on"] == "10 corrected reviews"
+    assert set(card["metrics"]) == {"validation", "tv_series_dev"}
+    assert all(points == 0 for points in card["gate"]["lossPoints"].values())
+    assert load_predictor(tmp_path / "registry" / "tiny-r1").version == "tiny-r1"
     # The base's own calibration is untouched (the candidate's weights are hard links to it).
     after = (
         json.loads((tiny_camembert / "calibration.json").read_text(encoding="utf-8"))

@@ -86,6 +86,16 @@ export class ModelManagementClient {
     }
   }
 
+  /** Unload a version (its workers stop); TorchServe refuses to unload the default one. */
+  async unregister(name: string, version: string): Promise<void> {
+    try {
+      await firstValueFrom(this.http.delete(this.url(`/models/${encodeURIComponent(name)}/${encodeURIComponent(version)}`), { timeout: REGISTER_TIMEOUT_MS }));
+    } catch (error) {
+      if ((error as AxiosError).response?.status === 404) return;
+      throw toModelServerError(error);
+    }
+  }
+
   /** Point `/predictions/{name}` at `version`: one atomic switch in TorchServe; requests in flight finish where they are. */
   async setDefault(name: string, version: string): Promise<void> {
     try {

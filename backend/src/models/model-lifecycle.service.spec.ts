@@ -28,6 +28,10 @@ function setUp(initial: LifecycleState, served: Record<string, string[]> = { 'al
       served[name] = [...(served[name] ?? []), archive.replace(/^allocine-sentiment-v|\.mar$/g, '')];
     },
     setDefault: async (name: string, version: string) => void calls.push(`default ${name} ${version}`),
+    unregister: async (name: string, version: string) => {
+      calls.push(`unload ${name} ${version}`);
+      served[name] = served[name].filter((v) => v !== version);
+    },
   });
   const lifecycleState = strictDouble<ModelLifecycleState>('state', { read: async () => state, write: async (next: LifecycleState) => void (state = next) });
   const registry = strictDouble<ModelRegistry>('registry', { cards: async () => [card('1.0'), card('1.1'), card('1.2', false)], card: async (v: string) => [card('1.1'), card('1.2', false)].find((c) => c.version === v) });
@@ -51,6 +55,13 @@ describe('ModelLifecycle', () => {
     ]);
     // The shadow was this version: it is live now, so no longer in shadow.
     expect(state()).toEqual({ live: '1.1', previous: '1.0', shadow: null });
+  });
+
+  it('keeps only the live, previous and shadow versions loaded: a second promotion unloads the oldest', async () => {
+    const { lifecycle, calls, state } = setUp({ live: '1.1', previous: '1.0', shadow: null }, { 'allocine-sentiment': ['1.0', '1.1', '1.3'], 'allocine-sentiment-interactive': ['1.0', '1.1', '1.3'] });
+    await lifecycle.promote(admin, '1.3');
+    expect(calls.slice(-3)).toEqual(['audit promote 1.1 1.3', 'unload allocine-sentiment 1.0', 'unload allocine-sentiment-interactive 1.0']);
+    expect(state()).toMatchObject({ live: '1.3', previous: '1.1' });
   });
 
   it('rolls back to the previous version the same way, and refuses when there is none', async () => {

@@ -65,12 +65,14 @@ export class ModelLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     const state = await orRedisDown(() => this.state.read(), 'Model state unavailable');
     const [cards, served] = await Promise.all([this.registry.cards(), this.served()]);
     const live = state.live ?? (await this.management.defaultVersion(this.laneName('bulk')).catch(() => null));
-    const known = new Set(cards.map((card) => card.version));
+    // The base card is MODEL_METRICS_PATH's: when the model server serves another base (MODEL_DIR), it is not listed.
+    const listed = cards.filter((card) => card.method !== 'trained' || !served || served.some((v) => v.version === card.version));
+    const known = new Set(listed.map((card) => card.version));
     // A version TorchServe serves that no card describes (a base model without its report): listed bare.
     for (const version of served?.map((v) => v.version) ?? []) {
-      if (!known.has(version)) cards.push(bareCard(version));
+      if (!known.has(version)) listed.push(bareCard(version));
     }
-    const items: ModelVersion[] = cards.map((card) => ({
+    const items: ModelVersion[] = listed.map((card) => ({
       ...card,
       status: card.version === live ? 'live' : card.version === state.shadow?.version ? 'shadow' : card.version === state.previous ? 'previous' : 'registered',
       served: served?.some((v) => v.version === card.version) ?? false,
@@ -85,8 +87,10 @@ export class ModelLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       const card = await this.known(version);
       await this.serve(version, LANES, card);
       await this.switchTo(version);
-      await this.state.write({ live: version, previous: state.live, shadow: state.shadow?.version === version ? null : state.shadow });
+      const next = { live: version, previous: state.live, shadow: state.shadow?.version === version ? null : state.shadow };
+      await this.state.write(next);
       await this.events.record(caller.owner, 'promote', state.live, version);
+      await this.retire(next);
       this.logger.log(`model version ${version} promoted (was ${state.live})`);
     });
     return this.list();
@@ -99,8 +103,10 @@ export class ModelLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       const card = await this.registry.card(state.previous);
       await this.serve(state.previous, LANES, card);
       await this.switchTo(state.previous);
-      await this.state.write({ live: state.previous, previous: state.live, shadow: state.shadow?.version === state.previous ? null : state.shadow });
+      const next = { live: state.previous, previous: state.live, shadow: state.shadow?.version === state.previous ? null : state.shadow };
+      await this.state.write(next);
       await this.events.record(caller.owner, 'rollback', state.live, state.previous);
+      await this.retire(next);
       this.logger.log(`model version ${state.previous} restored (rolled back from ${state.live})`);
     });
     return this.list();
@@ -114,8 +120,10 @@ export class ModelLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       // Copies go to the bulk lane (off the interactive path), the version named in each call.
       await this.serve(version, ['bulk'], card);
       const since = new Date().toISOString();
-      await this.state.write({ ...state, shadow: { version, percent, since } });
+      const next = { ...state, shadow: { version, percent, since } };
+      await this.state.write(next);
       await this.events.record(caller.owner, 'shadow', state.live, version, `${percent} %`);
+      await this.retire(next);
     });
     return this.list();
   }
@@ -124,8 +132,10 @@ export class ModelLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     await this.operation(true, async () => {
       const state = await this.current();
       if (!state.shadow) throw conflict('No version is in shadow');
-      await this.state.write({ ...state, shadow: null });
+      const next = { ...state, shadow: null };
+      await this.state.write(next);
       await this.events.record(caller.owner, 'shadow-stop', state.live, state.shadow.version);
+      await this.retire(next);
     });
     return this.list();
   }
@@ -183,6 +193,23 @@ export class ModelLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (error) {
         if (error instanceof ArchiveRefused) throw conflict(error.message);
         throw error;
+      }
+    }
+  }
+
+  /**
+   * Each registered version holds its workers (processes, memory): only the live one, the previous one (for a
+   * rollback) and the shadow stay loaded. A job still pinned to a retired version goes on with the live one, its
+   * rows naming the version that made them. Best effort: a version left loaded only costs memory.
+   */
+  private async retire(state: LifecycleState): Promise<void> {
+    const kept = new Set([state.live, state.previous, state.shadow?.version].filter(Boolean));
+    for (const lane of LANES) {
+      const name = this.laneName(lane);
+      const served = await this.management.versions(name).catch(() => []);
+      for (const { version } of served) {
+        if (kept.has(version)) continue;
+        await this.management.unregister(name, version).catch((error: Error) => this.logger.warn(`could not unload model version ${version} (${name}): ${error.message}`));
       }
     }
   }

@@ -149,6 +149,12 @@ def make_candidate(args) -> int:
         f"candidate {version} from {base.name} {base.version}: {len(corrections.dataset)} corrections"
         f" ({corrections.without_text} without text, skipped); evaluated on {', '.join(names)}"
     )
+    # Corrections of reviews the sets hold are refused before any training: the candidate could not be judged.
+    overlap = gate.overlaps(corrections.dataset.texts, sets)
+    if any(overlap.values()):
+        reasons = gate.judge({}, {}, overlap)["reasons"]
+        print("refused by the gate:\n  " + "\n  ".join(reasons), file=sys.stderr)
+        return REFUSED
     registry.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=registry))
     try:
@@ -159,7 +165,7 @@ def make_candidate(args) -> int:
             made = recalibrate_hf(base_dir, staging, corrections.dataset, version)
         candidate_metrics = gate.evaluate(staging, sets)
         base_metrics = gate.evaluate(base_dir, sets)
-        verdict = gate.judge(candidate_metrics, base_metrics, gate.overlaps(corrections.dataset.texts, sets))
+        verdict = gate.judge(candidate_metrics, base_metrics, overlap)
         print(gate.report(candidate_metrics, base_metrics, version, f"{base.name} {base.version}"))
         if not verdict["passed"]:
             print("refused by the gate:\n  " + "\n  ".join(verdict["reasons"]), file=sys.stderr)
