@@ -61,7 +61,7 @@ def overlaps(fitted_on: list[str], sets: dict[str, Dataset]) -> dict[str, int]:
 
 def report(candidate: dict[str, dict], base: dict[str, dict], version: str, live: str) -> str:
     """The candidate beside the live model, one line per evaluation set."""
-    lines = [f"{'set':<16}{'n':>6}{'candidate ' + version:>22}{live:>34}{'points':>9}"]
+    lines = [f"{'set':<16}{'n':>6}{'candidate ' + version:>22}{'live ' + live:>34}{'points':>9}"]
     for name, metrics in candidate.items():
         points = (metrics["accuracy"] - base[name]["accuracy"]) * 100
         lines.append(
