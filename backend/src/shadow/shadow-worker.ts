@@ -54,8 +54,12 @@ export class ShadowWorker implements OnApplicationBootstrap, OnApplicationShutdo
     const raw = await this.redis.client.rpop(this.redis.keys.shadowBacklog, BATCH);
     if (!raw?.length) return false;
     const copies = raw.map((item) => JSON.parse(item) as ShadowCopy);
+    // One model call per shadow run the batch holds (a run that just ended may still have copies waiting).
     const runs = new Map<string, ShadowCopy[]>();
-    for (const copy of copies) runs.set(`${copy.version}\n${copy.since}`, [...(runs.get(`${copy.version}\n${copy.since}`) ?? []), copy]);
+    for (const copy of copies) {
+      const run = `${copy.version}\n${copy.since}`;
+      runs.set(run, [...(runs.get(run) ?? []), copy]);
+    }
     for (const run of runs.values()) await this.classify(run);
     return true;
   }
